@@ -1,0 +1,159 @@
+//! The at-least-once consumer loop: parse a CloudEvent, apply it, then commit.
+//!
+//! - Offsets are committed only after the handler stored its effect, so a crash re-delivers;
+//!   handlers must be idempotent (event id recorded with the effect, or a natural unique key).
+//! - A message that is not a CloudEvent goes to `<topic>.dlq` with the reason in a
+//!   `dlq-reason` header, is committed, and the loop keeps going.
+//! - A handler failure (database down) is retried with backoff on the same message; nothing
+//!   later on that partition is committed past it.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use rdkafka::{
+    ClientConfig, Message as _,
+    consumer::{CommitMode, Consumer as _, StreamConsumer},
+    message::{BorrowedMessage, Header, OwnedHeaders},
+    producer::{FutureProducer, FutureRecord},
+};
+use tokio_util::sync::CancellationToken;
+
+use crate::{events::CloudEvent, settings::KafkaSettings};
+
+/// Applies one event. Must be idempotent.
+pub trait EventHandler: Send + Sync {
+    fn handle(&self, topic: &str, event: CloudEvent) -> impl Future<Output = anyhow::Result<()>> + Send;
+}
+
+/// Where a group starts when it has no committed offset.
+#[derive(Debug, Clone, Copy)]
+pub enum StartFrom {
+    Earliest,
+    Latest,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsumerSettings {
+    pub group_id: String,
+    pub topics: Vec<String>,
+    pub start_from: StartFrom,
+}
+
+/// Suffix of the dead-letter topic for a topic.
+pub const DLQ_SUFFIX: &str = ".dlq";
+
+/// Consumes until `shutdown`; returns an error only when the consumer cannot be created.
+pub async fn run<H: EventHandler>(
+    kafka: &KafkaSettings,
+    settings: &ConsumerSettings,
+    handler: &H,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &kafka.brokers)
+        .set("group.id", &settings.group_id)
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", match settings.start_from {
+            StartFrom::Earliest => "earliest",
+            StartFrom::Latest => "latest",
+        })
+        .set("log_level", "3")
+        .create()
+        .context("cannot create Kafka consumer")?;
+    let topics: Vec<&str> = settings.topics.iter().map(String::as_str).collect();
+    consumer.subscribe(&topics).context("cannot subscribe")?;
+    let dlq = crate::kafka::idempotent_producer(kafka)?;
+    tracing::info!(group = %settings.group_id, topics = ?settings.topics, "consumer started");
+
+    loop {
+        let message = tokio::select! {
+            () = shutdown.cancelled() => break,
+            received = consumer.recv() => received,
+        };
+        let message = match message {
+            Ok(message) => message,
+            Err(error) => {
+                tracing::warn!(error = %error, "Kafka receive failed; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        if !process(&message, handler, &dlq, &shutdown).await {
+            break;
+        }
+        if let Err(error) = consumer.commit_message(&message, CommitMode::Async) {
+            tracing::warn!(error = %error, "offset commit failed; the message may be delivered again");
+        }
+    }
+    // Offsets of processed messages are committed asynchronously; make the last ones stick.
+    if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {
+        tracing::debug!(error = %error, "final commit skipped");
+    }
+    tracing::info!(group = %settings.group_id, "consumer stopped");
+    Ok(())
+}
+
+/// Handles one message; `false` when shutdown interrupted it (so it must not be committed).
+async fn process<H: EventHandler>(
+    message: &BorrowedMessage<'_>,
+    handler: &H,
+    dlq: &FutureProducer,
+    shutdown: &CancellationToken,
+) -> bool {
+    let topic = message.topic();
+    let event = match parse(message.payload()) {
+        Ok(event) => event,
+        Err(reason) => return dead_letter(message, &reason, dlq, shutdown).await,
+    };
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let span = tracing::info_span!("consume", topic, event_id = %event.id, event_type = %event.event_type);
+        match tracing::Instrument::instrument(handler.handle(topic, event.clone()), span).await {
+            Ok(()) => return true,
+            Err(error) => {
+                tracing::warn!(error = %crate::error::error_chain(error.as_ref()), event_id = %event.id, "handler failed; retrying");
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return false,
+            () = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}
+
+fn parse(payload: Option<&[u8]>) -> Result<CloudEvent, String> {
+    let payload = payload.ok_or_else(|| "empty message".to_owned())?;
+    serde_json::from_slice(payload).map_err(|error| format!("not a CloudEvent: {error}"))
+}
+
+async fn dead_letter(
+    message: &BorrowedMessage<'_>,
+    reason: &str,
+    dlq: &FutureProducer,
+    shutdown: &CancellationToken,
+) -> bool {
+    let topic = format!("{}{DLQ_SUFFIX}", message.topic());
+    tracing::warn!(%topic, reason, partition = message.partition(), offset = message.offset(), "dead-lettering unparsable message");
+    let origin = format!("{}/{}/{}", message.topic(), message.partition(), message.offset());
+    loop {
+        let headers = OwnedHeaders::new()
+            .insert(Header { key: "dlq-reason", value: Some(reason) })
+            .insert(Header { key: "dlq-origin", value: Some(&origin) });
+        let mut record = FutureRecord::to(&topic).headers(headers);
+        if let Some(payload) = message.payload() {
+            record = record.payload(payload);
+        }
+        if let Some(key) = message.key() {
+            record = record.key(key);
+        }
+        match dlq.send(record, Duration::from_secs(10)).await {
+            Ok(_) => return true,
+            Err((error, _)) => tracing::warn!(error = %error, "cannot write to the DLQ; retrying"),
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return false,
+            () = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
+}

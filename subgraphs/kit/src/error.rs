@@ -1,0 +1,151 @@
+//! The contract's error codes and the one road from a failure to a GraphQL error.
+//!
+//! Services define their own error enum and implement [`ClientFacing`] with an exhaustive
+//! `match` from variant to [`ErrorCode`]; [`graphql_error`] then builds the response error.
+//! Internal failures are logged with their whole cause chain once, here, and the client sees
+//! only a generic message: no SQL, DSN or address ever leaves the process.
+
+use async_graphql::ErrorExtensions as _;
+
+/// `extensions.code` values promised by the API contract (DESIGN.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    BadUserInput,
+    NotFound,
+    Conflict,
+    InvalidState,
+    DoctorUnavailable,
+    UpstreamUnavailable,
+    Unauthenticated,
+    Forbidden,
+    InternalServerError,
+}
+
+impl ErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::NotFound => "NOT_FOUND",
+            Self::Conflict => "CONFLICT",
+            Self::InvalidState => "INVALID_STATE",
+            Self::DoctorUnavailable => "DOCTOR_UNAVAILABLE",
+            Self::UpstreamUnavailable => "UPSTREAM_UNAVAILABLE",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+/// An error that knows how it is shown to a client.
+pub trait ClientFacing: std::error::Error + Send + Sync + 'static {
+    fn code(&self) -> ErrorCode;
+
+    /// The input field at fault, as the caller named it (`input.email`, `first`), if any.
+    fn field(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The message shown for every internal failure.
+pub const INTERNAL_MESSAGE: &str = "internal error; it has been logged, please retry later";
+
+/// Converts a service error into the GraphQL error a client sees.
+pub fn graphql_error<E: ClientFacing>(error: E) -> async_graphql::Error {
+    let code = error.code();
+    let message = if code == ErrorCode::InternalServerError {
+        tracing::error!(error = %error_chain(&error), "request failed");
+        INTERNAL_MESSAGE.to_owned()
+    } else {
+        error.to_string()
+    };
+    let field = error.field().map(str::to_owned);
+    async_graphql::Error::new(message).extend_with(|_, extensions| {
+        extensions.set("code", code.as_str());
+        if let Some(field) = &field {
+            extensions.set("field", field.as_str());
+        }
+    })
+}
+
+/// `outer: inner: innermost`, for logs.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Bad input on one field, for the checks every service shares (ids, pagination).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    pub field: String,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl ClientFacing for InputError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::BadUserInput
+    }
+
+    fn field(&self) -> Option<&str> {
+        Some(&self.field)
+    }
+}
+
+/// Parses a GraphQL `ID` argument as a UUID, naming `field` when it is not one.
+pub fn parse_id(field: &str, id: &str) -> Result<uuid::Uuid, InputError> {
+    uuid::Uuid::try_parse(id.trim())
+        .map_err(|_| InputError::new(field, format!("`{field}` must be a UUID, got {id:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("could not reach mysql://pms:secret@10.0.0.5/patients")]
+    struct Leaky;
+
+    impl ClientFacing for Leaky {
+        fn code(&self) -> ErrorCode {
+            ErrorCode::InternalServerError
+        }
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause_from_the_client() {
+        let error = graphql_error(Leaky);
+        assert_eq!(error.message, INTERNAL_MESSAGE);
+        let extensions = serde_json::to_value(error.extensions).expect("extensions serialize");
+        assert_eq!(extensions["code"], "INTERNAL_SERVER_ERROR");
+    }
+
+    #[test]
+    fn input_errors_carry_their_field() {
+        let error = graphql_error(InputError::new("first", "`first` must be at most 100"));
+        let extensions = serde_json::to_value(error.extensions).expect("extensions serialize");
+        assert_eq!(extensions["code"], "BAD_USER_INPUT");
+        assert_eq!(extensions["field"], "first");
+    }
+
+    #[test]
+    fn a_malformed_id_is_bad_input_on_that_argument() {
+        let error = parse_id("id", "42").expect_err("42 is not a UUID");
+        assert_eq!(error.field, "id");
+    }
+}

@@ -1,0 +1,36 @@
+//! Kafka client construction shared by the relay, the consumer loop and readiness checks.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use rdkafka::{
+    ClientConfig,
+    producer::{FutureProducer, Producer as _},
+};
+
+use crate::settings::KafkaSettings;
+
+/// An idempotent producer (`acks=all`, ordered retries): a retried send never duplicates or
+/// reorders a message within a partition.
+pub fn idempotent_producer(settings: &KafkaSettings) -> anyhow::Result<FutureProducer> {
+    ClientConfig::new()
+        .set("bootstrap.servers", &settings.brokers)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", "1")
+        .set("compression.type", "lz4")
+        // A send that cannot reach a broker fails after this, and the relay retries the row
+        // later; the event stays in the outbox meanwhile.
+        .set("message.timeout.ms", "10000")
+        .set("log_level", "3")
+        .create()
+        .context("cannot create Kafka producer")
+}
+
+/// True when a broker answers a metadata request within `timeout`.
+pub async fn is_reachable(producer: &FutureProducer, timeout: Duration) -> bool {
+    let client = producer.clone();
+    tokio::task::spawn_blocking(move || client.client().fetch_metadata(None, timeout).is_ok())
+        .await
+        .unwrap_or(false)
+}

@@ -1,0 +1,26 @@
+//! Infrastructure shared by every subgraph, and nothing else: no domain types live here.
+//!
+//! - [`settings`]: reading configuration from environment variables with local defaults.
+//! - [`telemetry`]: one-time `tracing` setup (JSON when stdout is not a terminal).
+//! - [`error`]: the contract's error codes and the only way errors reach a GraphQL client.
+//! - [`context`]: the typed caller context every request carries to resolvers and events.
+//! - [`server`]: the axum + async-graphql HTTP bootstrap (`/graphql`, `/ws`, `/health`, `/ready`).
+//! - [`events`]: the CloudEvents 1.0 envelope.
+//! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
+//! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.
+//! - [`shutdown`]: SIGTERM / Ctrl-C turned into a cancellation token.
+//! - `testing` (feature): helpers for integration tests against real servers.
+
+pub mod consumer;
+pub mod context;
+pub mod error;
+pub mod events;
+pub mod kafka;
+pub mod outbox;
+pub mod pagination;
+pub mod server;
+pub mod settings;
+pub mod shutdown;
+pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;

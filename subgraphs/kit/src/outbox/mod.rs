@@ -1,0 +1,102 @@
+//! The transactional outbox: a change and its event are written in one database
+//! transaction, and a relay publishes pending events to Kafka afterwards.
+//!
+//! Kafka being down therefore delays events but never loses them and never fails a
+//! mutation. A row is marked published only after the broker acknowledged it (`acks=all`,
+//! idempotent producer); a crash between the acknowledgement and the mark re-sends the same
+//! bytes, so consumers see the same CloudEvents `id` and deduplicate.
+//!
+//! Relays on several replicas serialise on row locks (`SELECT ... FOR UPDATE`, no
+//! `SKIP LOCKED`): the oldest pending batch is published by one relay at a time, which keeps
+//! per-key order across replicas.
+
+#[cfg(feature = "mysql")]
+pub mod mysql;
+mod relay;
+
+use std::sync::Arc;
+
+use rdkafka::producer::FutureProducer;
+use tokio::sync::Notify;
+
+pub use relay::{Relay, send_batch};
+
+use crate::{context::RequestContext, events::CloudEvent};
+
+/// How many pending rows a relay publishes per transaction.
+pub const BATCH_SIZE: i64 = 500;
+
+/// The handle a service keeps: records events in the caller's transaction and wakes the
+/// relay once that transaction has committed.
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    topic: Arc<str>,
+    wake: Arc<Notify>,
+}
+
+/// One row as the relay reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingMessage {
+    pub seq: i64,
+    pub topic: String,
+    pub message_key: String,
+    pub payload: String,
+    pub traceparent: Option<String>,
+}
+
+/// A database the outbox can live in.
+pub trait OutboxConnection: Send {
+    /// Inserts one pending row; runs inside the caller's transaction.
+    fn insert_pending(
+        &mut self,
+        topic: &str,
+        event: &CloudEvent,
+        payload: &str,
+        traceparent: Option<&str>,
+    ) -> impl Future<Output = sqlx::Result<()>> + Send;
+}
+
+/// Where a relay reads pending rows from and marks them published.
+pub trait OutboxStore: Send + Sync + 'static {
+    /// Publishes up to [`BATCH_SIZE`] of the oldest pending rows with [`send_batch`], marks
+    /// the acknowledged ones, and returns how many rows it read.
+    fn publish_pending(
+        &self,
+        producer: &FutureProducer,
+    ) -> impl Future<Output = anyhow::Result<usize>> + Send;
+}
+
+impl Outbox {
+    pub fn new(topic: impl Into<Arc<str>>) -> Self {
+        Self {
+            topic: topic.into(),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn topic(&self) -> &str {
+        &self.topic
+    }
+
+    /// Writes `event` to the outbox inside the caller's open transaction.
+    pub async fn record<C: OutboxConnection + ?Sized>(
+        &self,
+        conn: &mut C,
+        event: &CloudEvent,
+        context: &RequestContext,
+    ) -> anyhow::Result<()> {
+        let payload = serde_json::to_string(event)?;
+        conn.insert_pending(&self.topic, event, &payload, context.traceparent.as_deref())
+            .await?;
+        Ok(())
+    }
+
+    /// Tells the relay there is something to publish. Call after the commit.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub(crate) fn notified(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
+    }
+}

@@ -1,0 +1,82 @@
+//! The outbox table in MySQL / MariaDB.
+
+use rdkafka::producer::FutureProducer;
+use sqlx::{MySqlConnection, MySqlPool, QueryBuilder};
+
+use super::{BATCH_SIZE, OutboxConnection, OutboxStore, PendingMessage, send_batch};
+use crate::events::CloudEvent;
+
+/// The kit owns this table's shape; services create it at start with [`ensure_schema`].
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
+    seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    event_id CHAR(36) NOT NULL,
+    topic VARCHAR(249) NOT NULL,
+    message_key VARCHAR(255) NOT NULL,
+    payload LONGTEXT NOT NULL,
+    traceparent VARCHAR(55) NULL,
+    created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    published_at TIMESTAMP(6) NULL,
+    UNIQUE KEY outbox_event_id (event_id),
+    KEY outbox_pending (published_at, seq)
+) ENGINE = InnoDB";
+
+pub async fn ensure_schema(pool: &MySqlPool) -> sqlx::Result<()> {
+    sqlx::query(CREATE_TABLE).execute(pool).await.map(drop)
+}
+
+impl OutboxConnection for MySqlConnection {
+    async fn insert_pending(
+        &mut self,
+        topic: &str,
+        event: &CloudEvent,
+        payload: &str,
+        traceparent: Option<&str>,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO outbox (event_id, topic, message_key, payload, traceparent)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(event.id.to_string())
+        .bind(topic)
+        .bind(&event.subject)
+        .bind(payload)
+        .bind(traceparent)
+        .execute(self)
+        .await
+        .map(drop)
+    }
+}
+
+/// Relay side of the MySQL outbox.
+#[derive(Clone, Debug)]
+pub struct MySqlOutbox(pub MySqlPool);
+
+impl OutboxStore for MySqlOutbox {
+    async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<usize> {
+        let mut tx = self.0.begin().await?;
+        let pending: Vec<PendingMessage> = sqlx::query_as(
+            "SELECT seq, topic, message_key, payload, traceparent FROM outbox
+             WHERE published_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE",
+        )
+        .bind(BATCH_SIZE)
+        .fetch_all(&mut *tx)
+        .await?;
+        let read = pending.len();
+        if read == 0 {
+            return Ok(0);
+        }
+        let acknowledged = send_batch(producer, pending).await;
+        if !acknowledged.is_empty() {
+            let mut update =
+                QueryBuilder::new("UPDATE outbox SET published_at = CURRENT_TIMESTAMP(6) WHERE seq IN (");
+            let mut seqs = update.separated(", ");
+            for seq in acknowledged {
+                seqs.push_bind(seq);
+            }
+            update.push(")");
+            update.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(read)
+    }
+}

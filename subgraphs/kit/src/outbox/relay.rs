@@ -1,0 +1,99 @@
+//! The task that moves pending outbox rows to Kafka.
+
+use std::{sync::Arc, time::Duration};
+
+use rdkafka::{
+    message::{Header, OwnedHeaders},
+    producer::{FutureProducer, FutureRecord, Producer as _},
+};
+use tokio_util::sync::CancellationToken;
+
+use super::{BATCH_SIZE, Outbox, OutboxStore, PendingMessage};
+
+/// Publishes an [`OutboxStore`] through an idempotent producer until cancelled.
+pub struct Relay<S> {
+    store: S,
+    producer: FutureProducer,
+    wake: Arc<tokio::sync::Notify>,
+    sweep: Duration,
+}
+
+impl<S: OutboxStore> Relay<S> {
+    pub fn new(store: S, producer: FutureProducer, outbox: &Outbox, sweep: Duration) -> Self {
+        Self {
+            store,
+            producer,
+            wake: outbox.notified(),
+            sweep,
+        }
+    }
+
+    /// Runs until `shutdown`, then drains once more and flushes the producer.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let mut failures: u32 = 0;
+        loop {
+            match self.publish_once().await {
+                Ok(read) if read as i64 >= BATCH_SIZE => continue,
+                Ok(_) => failures = 0,
+                Err(error) => {
+                    failures = failures.saturating_add(1);
+                    tracing::warn!(error = %crate::error::error_chain(error.as_ref()), failures, "outbox relay attempt failed; will retry");
+                }
+            }
+            let pause = if failures == 0 {
+                self.sweep
+            } else {
+                self.sweep.max(Duration::from_millis(250 << failures.min(5)))
+            };
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(pause) => {}
+                () = shutdown.cancelled() => break,
+            }
+        }
+        if let Err(error) = self.publish_once().await {
+            tracing::warn!(error = %error, "final outbox drain failed; events stay pending for the next start");
+        }
+        if let Err(error) = self.producer.flush(Duration::from_secs(5)) {
+            tracing::warn!(error = %error, "producer flush at shutdown failed");
+        }
+    }
+
+    /// Publishes one batch; returns how many pending rows were read.
+    pub async fn publish_once(&self) -> anyhow::Result<usize> {
+        self.store.publish_pending(&self.producer).await
+    }
+}
+
+/// Enqueues every message, then waits for the acknowledgements; returns the acknowledged seqs.
+pub async fn send_batch(producer: &FutureProducer, batch: Vec<PendingMessage>) -> Vec<i64> {
+    {
+        let mut deliveries = Vec::with_capacity(batch.len());
+        for message in &batch {
+            let mut headers = OwnedHeaders::new();
+            if let Some(traceparent) = &message.traceparent {
+                headers = headers.insert(Header { key: "traceparent", value: Some(traceparent) });
+            }
+            let record = FutureRecord::to(&message.topic)
+                .key(&message.message_key)
+                .payload(&message.payload)
+                .headers(headers);
+            match producer.send_result(record) {
+                Ok(delivery) => deliveries.push((message.seq, delivery)),
+                Err((error, _)) => {
+                    tracing::warn!(error = %error, "cannot enqueue outbox message; retrying later");
+                    break;
+                }
+            }
+        }
+        let mut acknowledged = Vec::with_capacity(deliveries.len());
+        for (seq, delivery) in deliveries {
+            match delivery.await {
+                Ok(Ok(_)) => acknowledged.push(seq),
+                Ok(Err((error, _))) => tracing::warn!(error = %error, seq, "Kafka refused outbox message; retrying later"),
+                Err(_) => tracing::warn!(seq, "outbox message delivery cancelled; retrying later"),
+            }
+        }
+        acknowledged
+    }
+}

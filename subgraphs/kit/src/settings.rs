@@ -1,0 +1,98 @@
+//! Configuration from environment variables (12-factor), with defaults that work locally.
+
+use std::{fmt, str::FromStr};
+
+use anyhow::Context as _;
+
+/// Reads `name` from the environment, falling back to `default` when unset or empty.
+pub fn env_or(name: &str, default: &str) -> String {
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => value,
+        _ => default.to_owned(),
+    }
+}
+
+/// Reads and parses `name`, falling back to `default`; a value that does not parse is an error
+/// naming the variable, so a typo in deployment fails at start rather than silently.
+pub fn env_parse<T>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => value
+            .trim()
+            .parse()
+            .with_context(|| format!("environment variable {name}={value:?} is not valid")),
+        _ => Ok(default),
+    }
+}
+
+/// A value that must never be printed: connection strings with passwords, tokens.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the one place that needs it (a driver's connect call).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Where the HTTP server listens.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Interface to bind, `HOST` (default `0.0.0.0`).
+    pub host: String,
+    /// TCP port, `PORT`; 0 picks a free port (tests).
+    pub port: u16,
+}
+
+impl HttpSettings {
+    pub fn from_env(default_port: u16) -> anyhow::Result<Self> {
+        Ok(Self {
+            host: env_or("HOST", "0.0.0.0"),
+            port: env_parse("PORT", default_port)?,
+        })
+    }
+}
+
+/// How to reach Kafka and how the outbox relay behaves.
+#[derive(Debug, Clone)]
+pub struct KafkaSettings {
+    /// Comma-separated `host:port` list, `KAFKA_BROKERS` (default `127.0.0.1:9092`).
+    pub brokers: String,
+    /// How often the relay sweeps the outbox even without a wake-up, `OUTBOX_SWEEP_MS` (ms).
+    pub sweep_interval_ms: u64,
+}
+
+impl KafkaSettings {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            brokers: env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
+            sweep_interval_ms: env_parse("OUTBOX_SWEEP_MS", 1_000)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_prints_its_value() {
+        let secret = Secret::new("mysql://pms:hunter2@db/patients");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+        assert_eq!(secret.expose(), "mysql://pms:hunter2@db/patients");
+    }
+}

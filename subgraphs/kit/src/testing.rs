@@ -1,0 +1,183 @@
+//! Helpers for integration tests against the real servers `scripts/infra.sh` runs.
+//!
+//! Every test gets its own database and its own Kafka topic, so tests run in parallel and in
+//! any order. Server addresses come from `TEST_MYSQL_URL`, `TEST_POSTGRES_URL` and
+//! `KAFKA_BROKERS`, defaulting to the local provisioning.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use rdkafka::{
+    ClientConfig, Message as _,
+    consumer::{Consumer as _, StreamConsumer},
+};
+use tokio::{net::TcpListener, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
+
+use crate::{events::CloudEvent, settings::env_or};
+
+/// Brokers for tests.
+pub fn kafka_brokers() -> String {
+    env_or("KAFKA_BROKERS", "127.0.0.1:9092")
+}
+
+/// A topic name no other test uses.
+pub fn unique_topic(prefix: &str) -> String {
+    format!("{prefix}-test-{}", uuid::Uuid::now_v7().simple())
+}
+
+/// A database created for one test and dropped when the value is dropped.
+pub struct TestDatabase {
+    pub url: String,
+    name: String,
+    server_url: String,
+}
+
+impl TestDatabase {
+    /// A fresh, empty MySQL/MariaDB database.
+    #[cfg(feature = "mysql")]
+    pub async fn mysql() -> Self {
+        use sqlx::Connection as _;
+        let server_url = env_or("TEST_MYSQL_URL", "mysql://pms:pms@127.0.0.1:3306");
+        let name = format!("test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = sqlx::MySqlConnection::connect(&server_url)
+            .await
+            .expect("MariaDB reachable at TEST_MYSQL_URL (run scripts/infra.sh up)");
+        sqlx::query(&format!("CREATE DATABASE `{name}`"))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        Self {
+            url: format!("{}/{name}", server_url.trim_end_matches('/')),
+            name,
+            server_url,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (server_url, name) = (self.server_url.clone(), self.name.clone());
+        // Drop runs outside any async context we can await in: use a private runtime.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async move {
+                #[cfg(feature = "mysql")]
+                if server_url.starts_with("mysql:") {
+                    use sqlx::Connection as _;
+                    let mut admin = sqlx::MySqlConnection::connect(&server_url).await.ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`")).execute(&mut admin).await.ok()?;
+                }
+                Some(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(()))) {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+/// Reads CloudEvents from `topic` from its beginning until `expected` have arrived and then
+/// `settle` more time has passed with nothing new, or until `timeout`. Returns all it saw,
+/// so a test can assert there were no duplicates.
+pub async fn read_events(topic: &str, expected: usize, timeout: Duration, settle: Duration) -> Vec<CloudEvent> {
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", kafka_brokers())
+        .set("group.id", format!("test-reader-{}", uuid::Uuid::now_v7()))
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        .set("topic.metadata.refresh.interval.ms", "200")
+        .set("log_level", "3")
+        .create()
+        .expect("test consumer");
+    consumer.subscribe(&[topic]).expect("subscribe");
+    let deadline = Instant::now() + timeout;
+    let mut events = Vec::new();
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            break;
+        }
+        let wait = if events.len() >= expected { settle } else { deadline - now };
+        match tokio::time::timeout(wait, consumer.recv()).await {
+            Ok(Ok(message)) => {
+                let payload = message.payload().unwrap_or_default();
+                events.push(serde_json::from_slice(payload).expect("a CloudEvent on the topic"));
+            }
+            Ok(Err(_)) => tokio::time::sleep(Duration::from_millis(50)).await,
+            Err(_) => break,
+        }
+    }
+    events
+}
+
+/// Posts a GraphQL operation and returns the JSON response body.
+pub async fn graphql(url: &str, query: &str, variables: serde_json::Value) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(url)
+        .json(&serde_json::json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("GraphQL endpoint reachable")
+        .json()
+        .await
+        .expect("GraphQL response is JSON")
+}
+
+/// `extensions.code` of the first error, if any.
+pub fn error_code(response: &serde_json::Value) -> Option<&str> {
+    response["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// A TCP forwarder that a test can cut and restore, to take a database "down" for one
+/// service without touching the shared server.
+pub struct CuttableProxy {
+    pub port: u16,
+    state: Arc<Mutex<CancellationToken>>,
+    task: JoinHandle<()>,
+}
+
+impl CuttableProxy {
+    pub async fn start(target: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let port = listener.local_addr().expect("proxy address").port();
+        let state = Arc::new(Mutex::new(CancellationToken::new()));
+        let shared = Arc::clone(&state);
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let connection = shared.lock().expect("proxy state").clone();
+                if connection.is_cancelled() {
+                    continue; // cut: dropping the socket closes it
+                }
+                let target = target.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else { return };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        () = connection.cancelled() => {}
+                    }
+                });
+            }
+        });
+        Self { port, state, task }
+    }
+
+    /// Closes every open connection and refuses new ones.
+    pub fn cut(&self) {
+        self.state.lock().expect("proxy state").cancel();
+    }
+
+    /// Accepts connections again.
+    pub fn restore(&self) {
+        *self.state.lock().expect("proxy state") = CancellationToken::new();
+    }
+}
+
+impl Drop for CuttableProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
