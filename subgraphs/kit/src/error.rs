@@ -68,6 +68,20 @@ pub fn graphql_error<E: ClientFacing>(error: E) -> async_graphql::Error {
     })
 }
 
+/// `result.to_graphql()?` in a resolver: the only conversion a resolver should use.
+///
+/// async-graphql converts any `Display` error with `?` on its own, sending its text with no
+/// code; going through this trait instead keeps codes on and internals out.
+pub trait ToGraphql<T> {
+    fn to_graphql(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: ClientFacing> ToGraphql<T> for Result<T, E> {
+    fn to_graphql(self) -> async_graphql::Result<T> {
+        self.map_err(graphql_error)
+    }
+}
+
 /// `outer: inner: innermost`, for logs.
 pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();

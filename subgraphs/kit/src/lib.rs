@@ -5,6 +5,8 @@
 //! - [`error`]: the contract's error codes and the only way errors reach a GraphQL client.
 //! - [`context`]: the typed caller context every request carries to resolvers and events.
 //! - [`server`]: the axum + async-graphql HTTP bootstrap (`/graphql`, `/ws`, `/health`, `/ready`).
+//! - [`scalars`]: the contract scalars async-graphql names differently (`Date`).
+//! - [`pagination`]: Relay `first`/`after` arguments and cursors.
 //! - [`events`]: the CloudEvents 1.0 envelope.
 //! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
 //! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.
@@ -18,6 +20,7 @@ pub mod events;
 pub mod kafka;
 pub mod outbox;
 pub mod pagination;
+pub mod scalars;
 pub mod server;
 pub mod settings;
 pub mod shutdown;

@@ -21,7 +21,7 @@ use futures::future::BoxFuture;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::context::RequestContext;
+use crate::{context::RequestContext, error::ErrorCode};
 
 /// How long in-flight requests may take to finish after shutdown starts.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -72,7 +72,59 @@ where
     S: SubscriptionType + 'static,
 {
     let context = RequestContext::from_headers(&headers);
-    schema.execute(request.into_inner().data(context)).await.into()
+    let mut response = schema.execute(request.into_inner().data(context)).await;
+    label_request_errors(&mut response);
+    response.into()
+}
+
+/// Errors async-graphql raises itself (syntax, validation, unparsable arguments) carry no
+/// code; every error our resolvers raise does. Give the former the contract's
+/// `BAD_USER_INPUT`, and the argument they name as `field` (`input.name`).
+fn label_request_errors(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_some() {
+            continue;
+        }
+        extensions.set("code", ErrorCode::BadUserInput.as_str());
+        if let Some(field) = field_named_in(&error.message) {
+            extensions.set("field", field);
+        }
+    }
+}
+
+/// `input.name` from `Invalid value for argument "input", field "name" ...`,
+/// `input.name` from `Invalid value for argument "input.name", ...`, `id` from
+/// `Field "patient" argument "id" ...`.
+fn field_named_in(message: &str) -> Option<String> {
+    let argument = quoted_after(message, "argument \"")?;
+    Some(match quoted_after(message, "\", field \"") {
+        Some(field) => format!("{argument}.{field}"),
+        None => argument.to_owned(),
+    })
+}
+
+fn quoted_after<'a>(message: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = &message[message.find(marker)? + marker.len()..];
+    rest.find('"').map(|end| &rest[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_named_in;
+
+    #[test]
+    fn names_the_argument_async_graphql_complains_about() {
+        let cases = [
+            (r#"Invalid value for argument "input", field "name" of type "String!" is required but not provided"#, Some("input.name")),
+            (r#"Invalid value for argument "input.specialization", enumeration type "Specialization" does not contain the value "X""#, Some("input.specialization")),
+            (r#"Field "patient" argument "id" of type "Query" is required but not provided"#, Some("id")),
+            (r#"Unknown field "nope" on type "Query"."#, None),
+        ];
+        for (message, field) in cases {
+            assert_eq!(field_named_in(message).as_deref(), field, "{message}");
+        }
+    }
 }
 
 async fn graphiql() -> Html<String> {

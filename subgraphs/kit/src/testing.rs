@@ -68,6 +68,17 @@ impl Drop for TestDatabase {
                 if server_url.starts_with("mysql:") {
                     use sqlx::Connection as _;
                     let mut admin = sqlx::MySqlConnection::connect(&server_url).await.ok()?;
+                    // The app under test may still hold connections (its runtime is the one
+                    // this drop blocks): end them so their locks cannot stall the drop.
+                    let sessions: Vec<u64> =
+                        sqlx::query_scalar("SELECT id FROM information_schema.processlist WHERE db = ?")
+                            .bind(&name)
+                            .fetch_all(&mut admin)
+                            .await
+                            .ok()?;
+                    for session in sessions {
+                        let _ = sqlx::query(&format!("KILL CONNECTION {session}")).execute(&mut admin).await;
+                    }
                     sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`")).execute(&mut admin).await.ok()?;
                 }
                 Some(())

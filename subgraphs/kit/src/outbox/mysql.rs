@@ -63,6 +63,7 @@ impl OutboxStore for MySqlOutbox {
         .await?;
         let read = pending.len();
         if read == 0 {
+            tx.commit().await?;
             return Ok(0);
         }
         let acknowledged = send_batch(producer, pending).await;

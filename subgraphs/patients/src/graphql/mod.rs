@@ -1,0 +1,33 @@
+//! The GraphQL face of the patients subgraph (Federation v2).
+
+mod loader;
+mod mutation;
+mod query;
+mod types;
+
+use async_graphql::{EmptySubscription, Schema, dataloader::DataLoader};
+
+pub use loader::PatientLoader;
+pub use mutation::Mutation;
+pub use query::Query;
+
+use crate::service::PatientService;
+
+pub type PatientsSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema with its resolvers' data. Without a service it can only print its SDL.
+pub fn schema(service: Option<PatientService>) -> PatientsSchema {
+    let builder = Schema::build(Query, Mutation, EmptySubscription).enable_federation();
+    match service {
+        Some(service) => builder
+            .data(DataLoader::new(PatientLoader::new(service.store().clone()), tokio::spawn))
+            .data(service)
+            .finish(),
+        None => builder.finish(),
+    }
+}
+
+/// The federation SDL committed as `schema/patients.graphql`.
+pub fn sdl() -> String {
+    schema(None).sdl_with_options(async_graphql::SDLExportOptions::new().federation().compose_directive())
+}

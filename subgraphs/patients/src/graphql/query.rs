@@ -1,0 +1,76 @@
+//! Reads: single patients, the searchable list, and federation entity resolution.
+
+use async_graphql::{
+    Context, ID, Object, Result,
+    connection::{Connection, Edge, EmptyFields},
+    dataloader::DataLoader,
+};
+use kit::{
+    error::{ToGraphql as _, parse_id},
+    pagination::{Page, encode_cursor},
+};
+
+use super::{PatientLoader, types::Patient};
+use crate::{error::PatientError, service::PatientService};
+
+pub struct Query;
+
+/// Extra fields of `PatientConnection`; computed only when asked for.
+pub struct PatientTotals {
+    search: Option<String>,
+}
+
+#[Object]
+impl PatientTotals {
+    /// How many active patients match the search, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let service = ctx.data_unchecked::<PatientService>();
+        service.store().count(self.search.as_deref()).await.map_err(PatientError::from).to_graphql()
+    }
+}
+
+#[Object]
+impl Query {
+    /// A patient by id, archived ones included; null when there is none.
+    async fn patient(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Patient>> {
+        let id = parse_id("id", &id).to_graphql()?;
+        load(ctx, id).await
+    }
+
+    /// Active patients, oldest registration first; `search` matches name, email or phone.
+    async fn patients(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Patient, PatientTotals, EmptyFields>> {
+        let page = Page::parse(first, after.as_deref()).to_graphql()?;
+        let service = ctx.data_unchecked::<PatientService>();
+        let mut rows = service.store().list(search.as_deref(), page).await.map_err(PatientError::from).to_graphql()?;
+        let has_next = rows.len() > usize::try_from(page.first).unwrap_or(0);
+        rows.truncate(usize::try_from(page.first).unwrap_or(0));
+        let mut connection = Connection::with_additional_fields(page.after.is_some(), has_next, PatientTotals { search });
+        connection
+            .edges
+            .extend(rows.into_iter().map(|patient| Edge::new(encode_cursor(patient.id), Patient(patient))));
+        Ok(connection)
+    }
+
+    /// Federation: resolves `Patient` references from other subgraphs, batched.
+    #[graphql(entity)]
+    async fn find_patient_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Patient>> {
+        let id = parse_id("id", &id).to_graphql()?;
+        load(ctx, id).await
+    }
+}
+
+async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Patient>> {
+    let loader = ctx.data_unchecked::<DataLoader<PatientLoader>>();
+    let patient = loader
+        .load_one(id)
+        .await
+        .map_err(|error| PatientError::Unexpected(anyhow::Error::new(error).context("loading patients")))
+        .to_graphql()?;
+    Ok(patient.map(Patient))
+}

@@ -1,0 +1,58 @@
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+const LIST: &str = "query($search: String, $first: Int, $after: String) {
+    patients(search: $search, first: $first, after: $after) {
+        totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor }
+    }
+}";
+
+fn names(response: &Value) -> Vec<&str> {
+    response["data"]["patients"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a page: {response}"))
+        .iter()
+        .map(|edge| edge["node"]["name"].as_str().expect("name"))
+        .collect()
+}
+
+#[tokio::test]
+async fn search_matches_name_email_or_phone() {
+    let app = spawn_app().await;
+    app.create_patient("Diego Alves", "diego@example.com", "+351 912 345 678").await;
+    app.create_patient("Elisa Gomes", "elisa@clinic.org", "+351 913 000 111").await;
+    app.create_patient("Fabio 100% Real", "fabio@example.com", "+1 202 555 0199").await;
+
+    let by_name = app.query(LIST, json!({ "search": "alves" })).await;
+    assert_eq!(names(&by_name), ["Diego Alves"]);
+    let by_email = app.query(LIST, json!({ "search": "clinic.org" })).await;
+    assert_eq!(names(&by_email), ["Elisa Gomes"]);
+    let by_phone = app.query(LIST, json!({ "search": "+351" })).await;
+    assert_eq!(names(&by_phone), ["Diego Alves", "Elisa Gomes"]);
+    assert_eq!(by_phone["data"]["patients"]["totalCount"], 2);
+    let literal_percent = app.query(LIST, json!({ "search": "0%" })).await;
+    assert_eq!(names(&literal_percent), ["Fabio 100% Real"]);
+}
+
+#[tokio::test]
+async fn pages_follow_cursors_to_the_end() {
+    let app = spawn_app().await;
+    for n in 1..=5 {
+        app.create_patient(&format!("Patient {n}"), &format!("p{n}@example.com"), "1234567").await;
+    }
+
+    let first = app.query(LIST, json!({ "first": 2 })).await;
+    assert_eq!(names(&first), ["Patient 1", "Patient 2"]);
+    assert_eq!(first["data"]["patients"]["pageInfo"]["hasNextPage"], true);
+    assert_eq!(first["data"]["patients"]["totalCount"], 5);
+
+    let cursor = first["data"]["patients"]["pageInfo"]["endCursor"].clone();
+    let second = app.query(LIST, json!({ "first": 2, "after": cursor })).await;
+    assert_eq!(names(&second), ["Patient 3", "Patient 4"]);
+
+    let cursor = second["data"]["patients"]["pageInfo"]["endCursor"].clone();
+    let last = app.query(LIST, json!({ "first": 2, "after": cursor })).await;
+    assert_eq!(names(&last), ["Patient 5"]);
+    assert_eq!(last["data"]["patients"]["pageInfo"]["hasNextPage"], false);
+}
