@@ -22,7 +22,11 @@ use crate::{events::CloudEvent, settings::KafkaSettings};
 
 /// Applies one event. Must be idempotent.
 pub trait EventHandler: Send + Sync {
-    fn handle(&self, topic: &str, event: CloudEvent) -> impl Future<Output = anyhow::Result<()>> + Send;
+    fn handle(
+        &self,
+        topic: &str,
+        event: CloudEvent,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
 /// Where a group starts when it has no committed offset.
@@ -53,10 +57,13 @@ pub async fn run<H: EventHandler>(
         .set("bootstrap.servers", &kafka.brokers)
         .set("group.id", &settings.group_id)
         .set("enable.auto.commit", "false")
-        .set("auto.offset.reset", match settings.start_from {
-            StartFrom::Earliest => "earliest",
-            StartFrom::Latest => "latest",
-        })
+        .set(
+            "auto.offset.reset",
+            match settings.start_from {
+                StartFrom::Earliest => "earliest",
+                StartFrom::Latest => "latest",
+            },
+        )
         .set("log_level", "3")
         .create()
         .context("cannot create Kafka consumer")?;
@@ -135,11 +142,22 @@ async fn dead_letter(
 ) -> bool {
     let topic = format!("{}{DLQ_SUFFIX}", message.topic());
     tracing::warn!(%topic, reason, partition = message.partition(), offset = message.offset(), "dead-lettering unparsable message");
-    let origin = format!("{}/{}/{}", message.topic(), message.partition(), message.offset());
+    let origin = format!(
+        "{}/{}/{}",
+        message.topic(),
+        message.partition(),
+        message.offset()
+    );
     loop {
         let headers = OwnedHeaders::new()
-            .insert(Header { key: "dlq-reason", value: Some(reason) })
-            .insert(Header { key: "dlq-origin", value: Some(&origin) });
+            .insert(Header {
+                key: "dlq-reason",
+                value: Some(reason),
+            })
+            .insert(Header {
+                key: "dlq-origin",
+                value: Some(&origin),
+            });
         let mut record = FutureRecord::to(&topic).headers(headers);
         if let Some(payload) = message.payload() {
             record = record.payload(payload);

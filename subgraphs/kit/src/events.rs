@@ -48,7 +48,12 @@ mod tests {
 
     #[test]
     fn serializes_with_cloudevents_attribute_names() {
-        let event = CloudEvent::new("patients", "pms.patient.created.v1", "p-1", serde_json::json!({"a": 1}));
+        let event = CloudEvent::new(
+            "patients",
+            "pms.patient.created.v1",
+            "p-1",
+            serde_json::json!({"a": 1}),
+        );
         let json = serde_json::to_value(&event).expect("serializes");
         assert_eq!(json["specversion"], "1.0");
         assert_eq!(json["type"], "pms.patient.created.v1");

@@ -71,6 +71,9 @@ mod tests {
         let id = Uuid::now_v7();
         let page = Page::parse(Some(5), Some(&encode_cursor(id))).expect("valid cursor");
         assert_eq!(page.after, Some(id));
-        assert_eq!(Page::parse(None, Some("nope!")).expect_err("garbage").field, "after");
+        assert_eq!(
+            Page::parse(None, Some("nope!")).expect_err("garbage").field,
+            "after"
+        );
     }
 }

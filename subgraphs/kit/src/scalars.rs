@@ -7,13 +7,20 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date(pub NaiveDate);
 
-#[Scalar(name = "Date", specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")]
+#[Scalar(
+    name = "Date",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
+)]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map(Date)
-                .map_err(|_| InputValueError::custom(format!("{text:?} is not a date in the form YYYY-MM-DD"))),
+                .map_err(|_| {
+                    InputValueError::custom(format!(
+                        "{text:?} is not a date in the form YYYY-MM-DD"
+                    ))
+                }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }

@@ -40,7 +40,10 @@ where
     Router::new()
         .route("/graphql", get(graphiql).post(graphql::<Q, M, S>))
         .route_service("/ws", GraphQLSubscription::new(schema.clone()))
-        .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route(
+            "/health",
+            get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
+        )
         .route("/ready", get(move || ready(Arc::clone(&probes))))
         .with_state(schema)
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -48,9 +51,14 @@ where
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then lets in-flight requests
 /// finish for at most [`SHUTDOWN_GRACE`].
-pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
     let stopping = shutdown.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move { stopping.cancelled().await });
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(async move { stopping.cancelled().await });
     let mut server = std::pin::pin!(server.into_future());
     tokio::select! {
         result = &mut server => result,
@@ -109,26 +117,13 @@ fn quoted_after<'a>(message: &'a str, marker: &str) -> Option<&'a str> {
     rest.find('"').map(|end| &rest[..end])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::field_named_in;
-
-    #[test]
-    fn names_the_argument_async_graphql_complains_about() {
-        let cases = [
-            (r#"Invalid value for argument "input", field "name" of type "String!" is required but not provided"#, Some("input.name")),
-            (r#"Invalid value for argument "input.specialization", enumeration type "Specialization" does not contain the value "X""#, Some("input.specialization")),
-            (r#"Field "patient" argument "id" of type "Query" is required but not provided"#, Some("id")),
-            (r#"Unknown field "nope" on type "Query"."#, None),
-        ];
-        for (message, field) in cases {
-            assert_eq!(field_named_in(message).as_deref(), field, "{message}");
-        }
-    }
-}
-
 async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/ws").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/ws")
+            .finish(),
+    )
 }
 
 async fn ready(probes: Arc<Vec<(&'static str, Probe)>>) -> impl IntoResponse {
@@ -142,9 +137,45 @@ async fn ready(probes: Arc<Vec<(&'static str, Probe)>>) -> impl IntoResponse {
     let all_up = results.iter().all(|(_, outcome)| outcome.is_ok());
     let checks: BTreeMap<&str, String> = results
         .into_iter()
-        .map(|(name, outcome)| (name, outcome.map_or_else(|reason| format!("down: {reason}"), |()| "up".to_owned())))
+        .map(|(name, outcome)| {
+            (
+                name,
+                outcome.map_or_else(|reason| format!("down: {reason}"), |()| "up".to_owned()),
+            )
+        })
         .collect();
-    let status = if all_up { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if all_up {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = serde_json::json!({ "status": if all_up { "ready" } else { "not ready" }, "checks": checks });
     (status, Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_named_in;
+
+    #[test]
+    fn names_the_argument_async_graphql_complains_about() {
+        let cases = [
+            (
+                r#"Invalid value for argument "input", field "name" of type "String!" is required but not provided"#,
+                Some("input.name"),
+            ),
+            (
+                r#"Invalid value for argument "input.specialization", enumeration type "Specialization" does not contain the value "X""#,
+                Some("input.specialization"),
+            ),
+            (
+                r#"Field "patient" argument "id" of type "Query" is required but not provided"#,
+                Some("id"),
+            ),
+            (r#"Unknown field "nope" on type "Query"."#, None),
+        ];
+        for (message, field) in cases {
+            assert_eq!(field_named_in(message).as_deref(), field, "{message}");
+        }
+    }
 }

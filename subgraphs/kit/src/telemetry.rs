@@ -14,7 +14,12 @@ pub fn init(service: &str) {
         registry.with(fmt::layer()).try_init()
     } else {
         registry
-            .with(fmt::layer().json().flatten_event(true).with_current_span(false))
+            .with(
+                fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(false),
+            )
             .try_init()
     };
     // Already initialised: keep the first subscriber.

@@ -62,7 +62,10 @@ impl Drop for TestDatabase {
         let (server_url, name) = (self.server_url.clone(), self.name.clone());
         // Drop runs outside any async context we can await in: use a private runtime.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async move {
                 #[cfg(feature = "mysql")]
                 if server_url.starts_with("mysql:") {
@@ -70,16 +73,22 @@ impl Drop for TestDatabase {
                     let mut admin = sqlx::MySqlConnection::connect(&server_url).await.ok()?;
                     // The app under test may still hold connections (its runtime is the one
                     // this drop blocks): end them so their locks cannot stall the drop.
-                    let sessions: Vec<u64> =
-                        sqlx::query_scalar("SELECT id FROM information_schema.processlist WHERE db = ?")
-                            .bind(&name)
-                            .fetch_all(&mut admin)
-                            .await
-                            .ok()?;
+                    let sessions: Vec<u64> = sqlx::query_scalar(
+                        "SELECT id FROM information_schema.processlist WHERE db = ?",
+                    )
+                    .bind(&name)
+                    .fetch_all(&mut admin)
+                    .await
+                    .ok()?;
                     for session in sessions {
-                        let _ = sqlx::query(&format!("KILL CONNECTION {session}")).execute(&mut admin).await;
+                        let _ = sqlx::query(&format!("KILL CONNECTION {session}"))
+                            .execute(&mut admin)
+                            .await;
                     }
-                    sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`")).execute(&mut admin).await.ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                        .execute(&mut admin)
+                        .await
+                        .ok()?;
                 }
                 Some(())
             })
@@ -94,7 +103,12 @@ impl Drop for TestDatabase {
 /// Reads CloudEvents from `topic` from its beginning until `expected` have arrived and then
 /// `settle` more time has passed with nothing new, or until `timeout`. Returns all it saw,
 /// so a test can assert there were no duplicates.
-pub async fn read_events(topic: &str, expected: usize, timeout: Duration, settle: Duration) -> Vec<CloudEvent> {
+pub async fn read_events(
+    topic: &str,
+    expected: usize,
+    timeout: Duration,
+    settle: Duration,
+) -> Vec<CloudEvent> {
     let consumer: StreamConsumer = ClientConfig::new()
         .set("bootstrap.servers", kafka_brokers())
         .set("group.id", format!("test-reader-{}", uuid::Uuid::now_v7()))
@@ -112,7 +126,11 @@ pub async fn read_events(topic: &str, expected: usize, timeout: Duration, settle
         if now >= deadline {
             break;
         }
-        let wait = if events.len() >= expected { settle } else { deadline - now };
+        let wait = if events.len() >= expected {
+            settle
+        } else {
+            deadline - now
+        };
         match tokio::time::timeout(wait, consumer.recv()).await {
             Ok(Ok(message)) => {
                 let payload = message.payload().unwrap_or_default();
@@ -165,7 +183,9 @@ impl CuttableProxy {
                 }
                 let target = target.clone();
                 tokio::spawn(async move {
-                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else { return };
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else {
+                        return;
+                    };
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
                         () = connection.cancelled() => {}

@@ -18,7 +18,10 @@ impl Settings {
     pub fn from_env() -> anyhow::Result<Self> {
         Ok(Self {
             http: HttpSettings::from_env(8080)?,
-            database_url: Secret::new(env_or("PATIENTS_DATABASE_URL", "mysql://pms:pms@127.0.0.1:3306/patients")),
+            database_url: Secret::new(env_or(
+                "PATIENTS_DATABASE_URL",
+                "mysql://pms:pms@127.0.0.1:3306/patients",
+            )),
             db_max_connections: env_parse("PATIENTS_DB_MAX_CONNECTIONS", 10)?,
             kafka: KafkaSettings::from_env()?,
             topic: env_or("PATIENTS_TOPIC", "patient-events"),

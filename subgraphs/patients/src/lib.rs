@@ -51,8 +51,13 @@ impl App {
             .connect_with(options)
             .await
             .context("cannot connect to the patients database")?;
-        MIGRATOR.run(&pool).await.context("cannot migrate the patients database")?;
-        kit::outbox::mysql::ensure_schema(&pool).await.context("cannot create the outbox table")?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .context("cannot migrate the patients database")?;
+        kit::outbox::mysql::ensure_schema(&pool)
+            .await
+            .context("cannot create the outbox table")?;
 
         let producer = kit::kafka::idempotent_producer(&settings.kafka)?;
         let outbox = Outbox::new(settings.topic.clone());
@@ -66,12 +71,22 @@ impl App {
         let router = kit::server::router(graphql::schema(Some(service)), probes(&pool, producer));
 
         let address = format!("{}:{}", settings.http.host, settings.http.port);
-        let listener = TcpListener::bind(&address).await.with_context(|| format!("cannot listen on {address}"))?;
-        Ok(Self { listener, router, relay, pool })
+        let listener = TcpListener::bind(&address)
+            .await
+            .with_context(|| format!("cannot listen on {address}"))?;
+        Ok(Self {
+            listener,
+            router,
+            relay,
+            pool,
+        })
     }
 
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|address| address.port()).unwrap_or(0)
+        self.listener
+            .local_addr()
+            .map(|address| address.port())
+            .unwrap_or(0)
     }
 
     /// The service's pool (tests inspect rows through it).
@@ -91,12 +106,19 @@ impl App {
     }
 }
 
-fn probes(pool: &sqlx::MySqlPool, producer: rdkafka::producer::FutureProducer) -> Vec<(&'static str, Probe)> {
+fn probes(
+    pool: &sqlx::MySqlPool,
+    producer: rdkafka::producer::FutureProducer,
+) -> Vec<(&'static str, Probe)> {
     let pool = pool.clone();
     let database: Probe = Arc::new(move || {
         let pool = pool.clone();
         Box::pin(async move {
-            sqlx::query("SELECT 1").execute(&pool).await.map(drop).map_err(|_| "database unreachable".to_owned())
+            sqlx::query("SELECT 1")
+                .execute(&pool)
+                .await
+                .map(drop)
+                .map_err(|_| "database unreachable".to_owned())
         })
     });
     let kafka: Probe = Arc::new(move || {

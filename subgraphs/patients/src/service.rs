@@ -33,11 +33,20 @@ impl PatientService {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn create(&self, registration: NewPatient, context: &RequestContext) -> Result<Patient, PatientError> {
+    pub async fn create(
+        &self,
+        registration: NewPatient,
+        context: &RequestContext,
+    ) -> Result<Patient, PatientError> {
         let patient = registration.into_patient(Uuid::now_v7(), today());
         let mut tx = self.store.pool().begin().await?;
         PatientStore::insert(&mut tx, &patient).await?;
-        self.record(&mut tx, &patient_event(events::CREATED, &patient, &[]), context).await?;
+        self.record(
+            &mut tx,
+            &patient_event(events::CREATED, &patient, &[]),
+            context,
+        )
+        .await?;
         tx.commit().await?;
         self.outbox.wake();
         tracing::info!(patient_id = %patient.id, "patient registered");
@@ -45,9 +54,16 @@ impl PatientService {
     }
 
     #[tracing::instrument(skip_all, fields(patient_id = %id))]
-    pub async fn update(&self, id: Uuid, changes: PatientChanges, context: &RequestContext) -> Result<Patient, PatientError> {
+    pub async fn update(
+        &self,
+        id: Uuid,
+        changes: PatientChanges,
+        context: &RequestContext,
+    ) -> Result<Patient, PatientError> {
         let mut tx = self.store.pool().begin().await?;
-        let mut patient = PatientStore::lock(&mut tx, id).await?.ok_or(PatientError::NotFound(id))?;
+        let mut patient = PatientStore::lock(&mut tx, id)
+            .await?
+            .ok_or(PatientError::NotFound(id))?;
         if patient.archived_at.is_some() {
             return Err(PatientError::Archived(id));
         }
@@ -57,7 +73,12 @@ impl PatientService {
             return Ok(patient);
         }
         PatientStore::update(&mut tx, &patient).await?;
-        self.record(&mut tx, &patient_event(events::UPDATED, &patient, &changed), context).await?;
+        self.record(
+            &mut tx,
+            &patient_event(events::UPDATED, &patient, &changed),
+            context,
+        )
+        .await?;
         tx.commit().await?;
         self.outbox.wake();
         Ok(patient)
@@ -65,22 +86,41 @@ impl PatientService {
 
     /// Archives the patient; archiving an archived patient changes nothing.
     #[tracing::instrument(skip_all, fields(patient_id = %id))]
-    pub async fn archive(&self, id: Uuid, context: &RequestContext) -> Result<Patient, PatientError> {
+    pub async fn archive(
+        &self,
+        id: Uuid,
+        context: &RequestContext,
+    ) -> Result<Patient, PatientError> {
         let mut tx = self.store.pool().begin().await?;
-        let mut patient = PatientStore::lock(&mut tx, id).await?.ok_or(PatientError::NotFound(id))?;
+        let mut patient = PatientStore::lock(&mut tx, id)
+            .await?
+            .ok_or(PatientError::NotFound(id))?;
         if patient.archived_at.is_some() {
             tx.commit().await?;
             return Ok(patient);
         }
         patient.archived_at = Some(Utc::now());
         PatientStore::update(&mut tx, &patient).await?;
-        self.record(&mut tx, &patient_event(events::ARCHIVED, &patient, &["archived"]), context).await?;
+        self.record(
+            &mut tx,
+            &patient_event(events::ARCHIVED, &patient, &["archived"]),
+            context,
+        )
+        .await?;
         tx.commit().await?;
         self.outbox.wake();
         Ok(patient)
     }
 
-    async fn record(&self, tx: &mut MySqlConnection, event: &CloudEvent, context: &RequestContext) -> Result<(), PatientError> {
-        self.outbox.record(tx, event, context).await.map_err(PatientError::Unexpected)
+    async fn record(
+        &self,
+        tx: &mut MySqlConnection,
+        event: &CloudEvent,
+        context: &RequestContext,
+    ) -> Result<(), PatientError> {
+        self.outbox
+            .record(tx, event, context)
+            .await
+            .map_err(PatientError::Unexpected)
     }
 }

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use crate::{domain::Patient, error::PatientError};
 
-const COLUMNS: &str = "id, name, email, phone, registration_date, date_of_birth, address, archived_at";
+const COLUMNS: &str =
+    "id, name, email, phone, registration_date, date_of_birth, address, archived_at";
 
 #[derive(sqlx::FromRow)]
 struct PatientRow {
@@ -56,7 +57,8 @@ impl PatientStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM patients WHERE id IN ("));
+        let mut query =
+            QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM patients WHERE id IN ("));
         let mut list = query.separated(", ");
         for id in ids {
             list.push_bind(*id);
@@ -74,7 +76,9 @@ impl PatientStore {
         if let Some(after) = page.after {
             query.push(" AND id > ").push_bind(after);
         }
-        query.push(" ORDER BY id LIMIT ").push_bind(page.fetch_limit());
+        query
+            .push(" ORDER BY id LIMIT ")
+            .push_bind(page.fetch_limit());
         let rows: Vec<PatientRow> = query.build_query_as().fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(Patient::from).collect())
     }
@@ -88,10 +92,12 @@ impl PatientStore {
 
     /// The patient, locked for update until the transaction ends.
     pub async fn lock(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<Option<Patient>> {
-        let row: Option<PatientRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM patients WHERE id = ? FOR UPDATE"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
+        let row: Option<PatientRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM patients WHERE id = ? FOR UPDATE"
+        ))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
         Ok(row.map(Patient::from))
     }
 
@@ -149,7 +155,9 @@ fn push_filter(query: &mut QueryBuilder<'_, MySql>, search: Option<&str>) {
 
 /// Escapes `LIKE` wildcards so a search for `50%` matches the text literally.
 fn escape_like(term: &str) -> String {
-    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    term.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn email_conflict(error: sqlx::Error, email: &str) -> PatientError {

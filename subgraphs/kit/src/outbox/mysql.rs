@@ -68,8 +68,9 @@ impl OutboxStore for MySqlOutbox {
         }
         let acknowledged = send_batch(producer, pending).await;
         if !acknowledged.is_empty() {
-            let mut update =
-                QueryBuilder::new("UPDATE outbox SET published_at = CURRENT_TIMESTAMP(6) WHERE seq IN (");
+            let mut update = QueryBuilder::new(
+                "UPDATE outbox SET published_at = CURRENT_TIMESTAMP(6) WHERE seq IN (",
+            );
             let mut seqs = update.separated(", ");
             for seq in acknowledged {
                 seqs.push_bind(seq);

@@ -43,7 +43,8 @@ impl<S: OutboxStore> Relay<S> {
             let pause = if failures == 0 {
                 self.sweep
             } else {
-                self.sweep.max(Duration::from_millis(250 << failures.min(5)))
+                self.sweep
+                    .max(Duration::from_millis(250 << failures.min(5)))
             };
             tokio::select! {
                 () = self.wake.notified() => {}
@@ -72,7 +73,10 @@ pub async fn send_batch(producer: &FutureProducer, batch: Vec<PendingMessage>) -
         for message in &batch {
             let mut headers = OwnedHeaders::new();
             if let Some(traceparent) = &message.traceparent {
-                headers = headers.insert(Header { key: "traceparent", value: Some(traceparent) });
+                headers = headers.insert(Header {
+                    key: "traceparent",
+                    value: Some(traceparent),
+                });
             }
             let record = FutureRecord::to(&message.topic)
                 .key(&message.message_key)
@@ -90,7 +94,9 @@ pub async fn send_batch(producer: &FutureProducer, batch: Vec<PendingMessage>) -
         for (seq, delivery) in deliveries {
             match delivery.await {
                 Ok(Ok(_)) => acknowledged.push(seq),
-                Ok(Err((error, _))) => tracing::warn!(error = %error, seq, "Kafka refused outbox message; retrying later"),
+                Ok(Err((error, _))) => {
+                    tracing::warn!(error = %error, seq, "Kafka refused outbox message; retrying later")
+                }
                 Err(_) => tracing::warn!(seq, "outbox message delivery cancelled; retrying later"),
             }
         }

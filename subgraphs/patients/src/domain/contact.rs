@@ -11,12 +11,16 @@ impl Email {
 
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, ValidationError> {
         let email = raw.trim();
-        let invalid = || ValidationError::new(field, format!("{raw:?} is not a valid email address"));
+        let invalid =
+            || ValidationError::new(field, format!("{raw:?} is not a valid email address"));
         if email.is_empty() {
             return Err(ValidationError::new(field, "email is required"));
         }
         if email.len() > Self::MAX_LEN {
-            return Err(ValidationError::new(field, format!("email must be at most {} characters", Self::MAX_LEN)));
+            return Err(ValidationError::new(
+                field,
+                format!("email must be at most {} characters", Self::MAX_LEN),
+            ));
         }
         let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
         let local_ok = !local.is_empty()
@@ -24,7 +28,9 @@ impl Email {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
         let labels: Vec<&str> = domain.split('.').collect();
         let domain_ok = labels.len() >= 2
             && labels.iter().all(|label| {
@@ -34,8 +40,14 @@ impl Email {
                     && !label.ends_with('-')
                     && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             })
-            && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
-        if local_ok && domain_ok { Ok(Self(email.to_owned())) } else { Err(invalid()) }
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        if local_ok && domain_ok {
+            Ok(Self(email.to_owned()))
+        } else {
+            Err(invalid())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -55,16 +67,23 @@ impl Phone {
             return Err(ValidationError::new(field, "phone number is required"));
         }
         let body = phone.strip_prefix('+').unwrap_or(phone);
-        let allowed = body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
+        let allowed = body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'));
         let digits = body.chars().filter(char::is_ascii_digit).count();
         if !allowed {
             return Err(ValidationError::new(
                 field,
-                format!("{raw:?} is not a phone number: use digits, spaces, '-', parentheses and an optional leading '+'"),
+                format!(
+                    "{raw:?} is not a phone number: use digits, spaces, '-', parentheses and an optional leading '+'"
+                ),
             ));
         }
         if !(7..=20).contains(&digits) {
-            return Err(ValidationError::new(field, format!("a phone number has 7 to 20 digits, {raw:?} has {digits}")));
+            return Err(ValidationError::new(
+                field,
+                format!("a phone number has 7 to 20 digits, {raw:?} has {digits}"),
+            ));
         }
         Ok(Self(phone.to_owned()))
     }
@@ -80,15 +99,32 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses_and_trims_them() {
-        for ok in ["ana@example.com", "o'brien+clinic@mail.example.org", "  x.y@sub.example.co  "] {
+        for ok in [
+            "ana@example.com",
+            "o'brien+clinic@mail.example.org",
+            "  x.y@sub.example.co  ",
+        ] {
             assert!(Email::parse("email", ok).is_ok(), "{ok} should be valid");
         }
-        assert_eq!(Email::parse("email", " a@b.io ").expect("valid").as_str(), "a@b.io");
+        assert_eq!(
+            Email::parse("email", " a@b.io ").expect("valid").as_str(),
+            "a@b.io"
+        );
     }
 
     #[test]
     fn refuses_malformed_addresses_naming_the_field() {
-        for bad in ["", "plain", "@example.com", "a@", "a@example", "a b@example.com", "a@exa_mple.com", "a..b@example.com", "a@example.c0m"] {
+        for bad in [
+            "",
+            "plain",
+            "@example.com",
+            "a@",
+            "a@example",
+            "a b@example.com",
+            "a@exa_mple.com",
+            "a..b@example.com",
+            "a@example.c0m",
+        ] {
             let error = Email::parse("email", bad).expect_err(bad);
             assert_eq!(error.field, "email");
         }
@@ -96,15 +132,30 @@ mod tests {
 
     #[test]
     fn accepts_phone_numbers_as_people_write_them() {
-        for ok in ["+1 (555) 123-4567", "0301234567", "+44 20 7946 0958", "1234567"] {
+        for ok in [
+            "+1 (555) 123-4567",
+            "0301234567",
+            "+44 20 7946 0958",
+            "1234567",
+        ] {
             assert!(Phone::parse("phone", ok).is_ok(), "{ok} should be valid");
         }
     }
 
     #[test]
     fn refuses_letters_misplaced_plus_and_wrong_digit_counts() {
-        for bad in ["", "call me", "555-CALL-NOW", "12+345678", "123456", "123456789012345678901"] {
-            assert!(Phone::parse("phone", bad).is_err(), "{bad} should be refused");
+        for bad in [
+            "",
+            "call me",
+            "555-CALL-NOW",
+            "12+345678",
+            "123456",
+            "123456789012345678901",
+        ] {
+            assert!(
+                Phone::parse("phone", bad).is_err(),
+                "{bad} should be refused"
+            );
         }
     }
 }

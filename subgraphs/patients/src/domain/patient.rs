@@ -32,10 +32,16 @@ impl PatientName {
             return Err(ValidationError::new("name", "name must not be empty"));
         }
         if name.chars().count() > Self::MAX_LEN {
-            return Err(ValidationError::new("name", format!("name must be at most {} characters", Self::MAX_LEN)));
+            return Err(ValidationError::new(
+                "name",
+                format!("name must be at most {} characters", Self::MAX_LEN),
+            ));
         }
         if name.chars().any(char::is_control) {
-            return Err(ValidationError::new("name", "name must not contain control characters"));
+            return Err(ValidationError::new(
+                "name",
+                "name must not contain control characters",
+            ));
         }
         Ok(Self(name.to_owned()))
     }
@@ -46,7 +52,10 @@ const ADDRESS_MAX_LEN: usize = 500;
 fn parse_address(raw: &str) -> Result<Option<String>, ValidationError> {
     let address = raw.trim();
     if address.chars().count() > ADDRESS_MAX_LEN {
-        return Err(ValidationError::new("address", format!("address must be at most {ADDRESS_MAX_LEN} characters")));
+        return Err(ValidationError::new(
+            "address",
+            format!("address must be at most {ADDRESS_MAX_LEN} characters"),
+        ));
     }
     Ok((!address.is_empty()).then(|| address.to_owned()))
 }
@@ -54,10 +63,16 @@ fn parse_address(raw: &str) -> Result<Option<String>, ValidationError> {
 fn check_date_of_birth(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, ValidationError> {
     let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
     if date > today {
-        return Err(ValidationError::new("dateOfBirth", format!("date of birth {date} is in the future")));
+        return Err(ValidationError::new(
+            "dateOfBirth",
+            format!("date of birth {date} is in the future"),
+        ));
     }
     if date < earliest {
-        return Err(ValidationError::new("dateOfBirth", format!("date of birth {date} is before {earliest}")));
+        return Err(ValidationError::new(
+            "dateOfBirth",
+            format!("date of birth {date} is before {earliest}"),
+        ));
     }
     Ok(date)
 }
@@ -85,7 +100,9 @@ impl NewPatient {
             name: PatientName::parse(name)?,
             email: Email::parse("email", email)?,
             phone: Phone::parse("phone", phone)?,
-            date_of_birth: date_of_birth.map(|date| check_date_of_birth(date, today)).transpose()?,
+            date_of_birth: date_of_birth
+                .map(|date| check_date_of_birth(date, today))
+                .transpose()?,
             address: address.map(parse_address).transpose()?.flatten(),
         })
     }
@@ -161,8 +178,16 @@ impl PatientChanges {
             }
         };
         set("name", &mut patient.name, self.name.map(|name| name.0));
-        set("email", &mut patient.email, self.email.map(|email| email.as_str().to_owned()));
-        set("phone", &mut patient.phone, self.phone.map(|phone| phone.as_str().to_owned()));
+        set(
+            "email",
+            &mut patient.email,
+            self.email.map(|email| email.as_str().to_owned()),
+        );
+        set(
+            "phone",
+            &mut patient.phone,
+            self.phone.map(|phone| phone.as_str().to_owned()),
+        );
         if apply_optional(&mut patient.date_of_birth, self.date_of_birth) {
             changed.push("dateOfBirth");
         }
@@ -193,8 +218,15 @@ mod tests {
     }
 
     fn registration() -> NewPatient {
-        NewPatient::parse("  Ana Lima ", "ana@example.com", "+55 11 91234-5678", None, Some("  "), today())
-            .expect("valid registration")
+        NewPatient::parse(
+            "  Ana Lima ",
+            "ana@example.com",
+            "+55 11 91234-5678",
+            None,
+            Some("  "),
+            today(),
+        )
+        .expect("valid registration")
     }
 
     #[test]
@@ -207,14 +239,16 @@ mod tests {
 
     #[test]
     fn an_empty_name_is_refused_on_the_name_field() {
-        let error = NewPatient::parse(" ", "a@b.io", "1234567", None, None, today()).expect_err("empty name");
+        let error = NewPatient::parse(" ", "a@b.io", "1234567", None, None, today())
+            .expect_err("empty name");
         assert_eq!(error.field, "name");
     }
 
     #[test]
     fn a_birth_date_in_the_future_is_refused() {
         let tomorrow = today().succ_opt().expect("tomorrow");
-        let error = NewPatient::parse("A", "a@b.io", "1234567", Some(tomorrow), None, today()).expect_err("future");
+        let error = NewPatient::parse("A", "a@b.io", "1234567", Some(tomorrow), None, today())
+            .expect_err("future");
         assert_eq!(error.field, "dateOfBirth");
     }
 
@@ -233,7 +267,8 @@ mod tests {
         assert_eq!(changes.apply(&mut patient), vec!["email", "address"]);
         assert_eq!(patient.email, "ana.lima@example.com");
         assert_eq!(patient.address.as_deref(), Some("Rua A, 1"));
-        let clear = PatientChanges::parse(None, None, None, Update::Keep, Update::Clear, today()).expect("valid");
+        let clear = PatientChanges::parse(None, None, None, Update::Keep, Update::Clear, today())
+            .expect("valid");
         assert_eq!(clear.apply(&mut patient), vec!["address"]);
         assert_eq!(patient.address, None);
     }

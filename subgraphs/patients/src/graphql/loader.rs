@@ -24,6 +24,9 @@ impl Loader<Uuid> for PatientLoader {
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Patient>, Self::Error> {
         let patients = self.store.find_many(ids).await.map_err(Arc::new)?;
-        Ok(patients.into_iter().map(|patient| (patient.id, patient)).collect())
+        Ok(patients
+            .into_iter()
+            .map(|patient| (patient.id, patient))
+            .collect())
     }
 }

@@ -20,7 +20,10 @@ pub fn schema(service: Option<PatientService>) -> PatientsSchema {
     let builder = Schema::build(Query, Mutation, EmptySubscription).enable_federation();
     match service {
         Some(service) => builder
-            .data(DataLoader::new(PatientLoader::new(service.store().clone()), tokio::spawn))
+            .data(DataLoader::new(
+                PatientLoader::new(service.store().clone()),
+                tokio::spawn,
+            ))
             .data(service)
             .finish(),
         None => builder.finish(),
@@ -29,5 +32,9 @@ pub fn schema(service: Option<PatientService>) -> PatientsSchema {
 
 /// The federation SDL committed as `schema/patients.graphql`.
 pub fn sdl() -> String {
-    schema(None).sdl_with_options(async_graphql::SDLExportOptions::new().federation().compose_directive())
+    schema(None).sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .federation()
+            .compose_directive(),
+    )
 }

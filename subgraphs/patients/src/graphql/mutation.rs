@@ -18,7 +18,11 @@ pub struct Mutation;
 #[Object]
 impl Mutation {
     /// Registers a patient. A duplicate email (case-insensitive) is `CONFLICT`.
-    async fn create_patient(&self, ctx: &Context<'_>, input: CreatePatientInput) -> Result<Patient> {
+    async fn create_patient(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePatientInput,
+    ) -> Result<Patient> {
         let registration = NewPatient::parse(
             &input.name,
             &input.email,
@@ -29,12 +33,20 @@ impl Mutation {
         )
         .map_err(|error| PatientError::invalid_input("input", error))
         .to_graphql()?;
-        let patient = service(ctx).create(registration, request(ctx)).await.to_graphql()?;
+        let patient = service(ctx)
+            .create(registration, request(ctx))
+            .await
+            .to_graphql()?;
         Ok(Patient(patient))
     }
 
     /// Changes the given fields of an active patient.
-    async fn update_patient(&self, ctx: &Context<'_>, id: ID, input: UpdatePatientInput) -> Result<Patient> {
+    async fn update_patient(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdatePatientInput,
+    ) -> Result<Patient> {
         let id = parse_id("id", &id).to_graphql()?;
         let changes = PatientChanges::parse(
             input.name.as_deref(),
@@ -46,7 +58,10 @@ impl Mutation {
         )
         .map_err(|error| PatientError::invalid_input("input", error))
         .to_graphql()?;
-        let patient = service(ctx).update(id, changes, request(ctx)).await.to_graphql()?;
+        let patient = service(ctx)
+            .update(id, changes, request(ctx))
+            .await
+            .to_graphql()?;
         Ok(Patient(patient))
     }
 
@@ -64,7 +79,8 @@ fn service<'a>(ctx: &Context<'a>) -> &'a PatientService {
 }
 
 fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
-    static ANONYMOUS: std::sync::LazyLock<RequestContext> = std::sync::LazyLock::new(RequestContext::default);
+    static ANONYMOUS: std::sync::LazyLock<RequestContext> =
+        std::sync::LazyLock::new(RequestContext::default);
     ctx.data_opt::<RequestContext>().unwrap_or(&ANONYMOUS)
 }
 

@@ -25,7 +25,12 @@ impl PatientTotals {
     /// How many active patients match the search, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let service = ctx.data_unchecked::<PatientService>();
-        service.store().count(self.search.as_deref()).await.map_err(PatientError::from).to_graphql()
+        service
+            .store()
+            .count(self.search.as_deref())
+            .await
+            .map_err(PatientError::from)
+            .to_graphql()
     }
 }
 
@@ -47,13 +52,23 @@ impl Query {
     ) -> Result<Connection<String, Patient, PatientTotals, EmptyFields>> {
         let page = Page::parse(first, after.as_deref()).to_graphql()?;
         let service = ctx.data_unchecked::<PatientService>();
-        let mut rows = service.store().list(search.as_deref(), page).await.map_err(PatientError::from).to_graphql()?;
+        let mut rows = service
+            .store()
+            .list(search.as_deref(), page)
+            .await
+            .map_err(PatientError::from)
+            .to_graphql()?;
         let has_next = rows.len() > usize::try_from(page.first).unwrap_or(0);
         rows.truncate(usize::try_from(page.first).unwrap_or(0));
-        let mut connection = Connection::with_additional_fields(page.after.is_some(), has_next, PatientTotals { search });
-        connection
-            .edges
-            .extend(rows.into_iter().map(|patient| Edge::new(encode_cursor(patient.id), Patient(patient))));
+        let mut connection = Connection::with_additional_fields(
+            page.after.is_some(),
+            has_next,
+            PatientTotals { search },
+        );
+        connection.edges.extend(
+            rows.into_iter()
+                .map(|patient| Edge::new(encode_cursor(patient.id), Patient(patient))),
+        );
         Ok(connection)
     }
 
@@ -70,7 +85,9 @@ async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Patient>> {
     let patient = loader
         .load_one(id)
         .await
-        .map_err(|error| PatientError::Unexpected(anyhow::Error::new(error).context("loading patients")))
+        .map_err(|error| {
+            PatientError::Unexpected(anyhow::Error::new(error).context("loading patients"))
+        })
         .to_graphql()?;
     Ok(patient.map(Patient))
 }

@@ -24,10 +24,16 @@ async fn one_hundred_references_resolve_with_one_sql_query() {
     .await;
     let mut ids = Vec::new();
     for n in 0..100 {
-        ids.push(app.create_patient(&format!("P{n}"), &format!("p{n}@example.com"), "1234567").await);
+        ids.push(
+            app.create_patient(&format!("P{n}"), &format!("p{n}@example.com"), "1234567")
+                .await,
+        );
     }
     let unknown = uuid::Uuid::now_v7().to_string();
-    let mut representations: Vec<_> = ids.iter().map(|id| json!({ "__typename": "Patient", "id": id })).collect();
+    let mut representations: Vec<_> = ids
+        .iter()
+        .map(|id| json!({ "__typename": "Patient", "id": id }))
+        .collect();
     representations.push(json!({ "__typename": "Patient", "id": unknown }));
     // Let the relay publish what the registrations woke it for, so it is idle while we count.
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
@@ -35,29 +41,53 @@ async fn one_hundred_references_resolve_with_one_sql_query() {
     let mut conn = app.pool.acquire().await.expect("the app's only connection");
     let before = selects_executed(&mut conn).await;
     drop(conn);
-    let response = app.query(ENTITIES, json!({ "representations": representations })).await;
+    let response = app
+        .query(ENTITIES, json!({ "representations": representations }))
+        .await;
     let mut conn = app.pool.acquire().await.expect("the app's only connection");
     let after = selects_executed(&mut conn).await;
 
-    let entities = response["data"]["_entities"].as_array().unwrap_or_else(|| panic!("{response}"));
+    let entities = response["data"]["_entities"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{response}"));
     assert_eq!(entities.len(), 101);
     assert_eq!(entities[0]["name"], "P0");
     assert_eq!(entities[99]["name"], "P99");
-    assert!(entities[100].is_null(), "an unknown reference resolves to null: {response}");
+    assert!(
+        entities[100].is_null(),
+        "an unknown reference resolves to null: {response}"
+    );
     // The pool's liveness check is a protocol ping, not a SELECT: what is counted is the
     // batch query alone.
-    assert_eq!(after - before, 1, "100 references cost {} SELECTs", after - before);
+    assert_eq!(
+        after - before,
+        1,
+        "100 references cost {} SELECTs",
+        after - before
+    );
 }
 
 #[tokio::test]
 async fn archived_patients_still_resolve_as_entities() {
     let app = spawn_with(|_| {}).await;
-    let id = app.create_patient("Gil", "gil@example.com", "1234567").await;
-    app.query("mutation($id: ID!) { deletePatient(id: $id) { id } }", json!({ "id": id })).await;
+    let id = app
+        .create_patient("Gil", "gil@example.com", "1234567")
+        .await;
+    app.query(
+        "mutation($id: ID!) { deletePatient(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
 
     let response = app
-        .query(ENTITIES, json!({ "representations": [{ "__typename": "Patient", "id": id }] }))
+        .query(
+            ENTITIES,
+            json!({ "representations": [{ "__typename": "Patient", "id": id }] }),
+        )
         .await;
 
-    assert_eq!(response["data"]["_entities"][0], json!({ "id": id, "name": "Gil", "archived": true }));
+    assert_eq!(
+        response["data"]["_entities"][0],
+        json!({ "id": id, "name": "Gil", "archived": true })
+    );
 }

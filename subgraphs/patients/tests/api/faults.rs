@@ -15,7 +15,9 @@ async fn with_kafka_down_registration_succeeds_and_the_event_follows_once_it_is_
     // The service's relay points at a dead broker address: Kafka is "down" for it.
     let app = spawn_with(|settings| settings.kafka.brokers = "127.0.0.1:1".to_owned()).await;
 
-    let id = app.create_patient("Hana", "hana@example.com", "1234567").await;
+    let id = app
+        .create_patient("Hana", "hana@example.com", "1234567")
+        .await;
     assert_eq!(app.patient_rows().await, 1);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
@@ -25,9 +27,17 @@ async fn with_kafka_down_registration_succeeds_and_the_event_follows_once_it_is_
     assert_eq!(pending, 1, "the event waits in the outbox");
 
     // Kafka "comes back": a relay on the live broker drains the same outbox.
-    let live = KafkaSettings { brokers: kafka_brokers(), sweep_interval_ms: 100 };
+    let live = KafkaSettings {
+        brokers: kafka_brokers(),
+        sweep_interval_ms: 100,
+    };
     let producer = kit::kafka::idempotent_producer(&live).expect("producer");
-    let relay = Relay::new(MySqlOutbox(app.pool.clone()), producer, &Outbox::new(app.topic.clone()), Duration::from_millis(100));
+    let relay = Relay::new(
+        MySqlOutbox(app.pool.clone()),
+        producer,
+        &Outbox::new(app.topic.clone()),
+        Duration::from_millis(100),
+    );
     let stop = tokio_util::sync::CancellationToken::new();
     let running = tokio::spawn(relay.run(stop.clone()));
 
@@ -36,37 +46,61 @@ async fn with_kafka_down_registration_succeeds_and_the_event_follows_once_it_is_
     running.await.expect("relay stops");
     assert_eq!(events.len(), 1, "published exactly once: {events:?}");
     assert_eq!(events[0].subject, id);
-    let published: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NOT NULL")
-        .fetch_one(&app.pool)
-        .await
-        .expect("outbox");
+    let published: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NOT NULL")
+            .fetch_one(&app.pool)
+            .await
+            .expect("outbox");
     assert_eq!(published, 1);
 }
 
 #[tokio::test]
 async fn with_the_database_down_ready_says_so_mutations_fail_safely_and_service_recovers() {
     let db = TestDatabase::mysql().await;
-    let server = db.url.trim_start_matches("mysql://").split_once('@').map(|(_, rest)| rest).unwrap_or_default();
+    let server = db
+        .url
+        .trim_start_matches("mysql://")
+        .split_once('@')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
     let target = server.split('/').next().unwrap_or_default().to_owned();
     let proxy = CuttableProxy::start(target.clone()).await;
-    let proxied_url = db.url.replacen(&target, &format!("127.0.0.1:{}", proxy.port), 1);
+    let proxied_url = db
+        .url
+        .replacen(&target, &format!("127.0.0.1:{}", proxy.port), 1);
     let topic = unique_topic("patient-events");
     let app = start(settings(&proxied_url, &topic), db, topic).await;
-    let ready = || async { reqwest::get(format!("{}/ready", app.base_url)).await.expect("ready answers") };
+    let ready = || async {
+        reqwest::get(format!("{}/ready", app.base_url))
+            .await
+            .expect("ready answers")
+    };
     assert_eq!(ready().await.status(), 200);
 
     proxy.cut();
     let response = app
-        .query(CREATE, json!({ "input": { "name": "Ivo", "email": "ivo@example.com", "phone": "1234567" } }))
+        .query(
+            CREATE,
+            json!({ "input": { "name": "Ivo", "email": "ivo@example.com", "phone": "1234567" } }),
+        )
         .await;
     assert_error(&response, "INTERNAL_SERVER_ERROR", None);
     let text = response.to_string();
     assert_eq!(response["errors"][0]["message"], INTERNAL_MESSAGE);
-    assert!(!text.contains("mysql") && !text.contains(&proxy.port.to_string()), "leaks internals: {text}");
+    assert!(
+        !text.contains("mysql") && !text.contains(&proxy.port.to_string()),
+        "leaks internals: {text}"
+    );
     let not_ready = ready().await;
     assert_eq!(not_ready.status(), 503);
     let body: serde_json::Value = not_ready.json().await.expect("json");
-    assert!(body["checks"]["database"].as_str().unwrap_or_default().starts_with("down"), "{body}");
+    assert!(
+        body["checks"]["database"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("down"),
+        "{body}"
+    );
 
     proxy.restore();
     let mut recovered = false;
@@ -78,6 +112,7 @@ async fn with_the_database_down_ready_says_so_mutations_fail_safely_and_service_
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(recovered, "/ready recovers when the database returns");
-    app.create_patient("Ivo", "ivo@example.com", "1234567").await;
+    app.create_patient("Ivo", "ivo@example.com", "1234567")
+        .await;
     assert_eq!(app.patient_rows().await, 1);
 }

@@ -29,10 +29,16 @@ impl Drop for TestApp {
 
 pub fn settings(database_url: &str, topic: &str) -> Settings {
     Settings {
-        http: HttpSettings { host: "127.0.0.1".to_owned(), port: 0 },
+        http: HttpSettings {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+        },
         database_url: Secret::new(database_url),
         db_max_connections: 5,
-        kafka: KafkaSettings { brokers: kafka_brokers(), sweep_interval_ms: 200 },
+        kafka: KafkaSettings {
+            brokers: kafka_brokers(),
+            sweep_interval_ms: 200,
+        },
         topic: topic.to_owned(),
     }
 }
@@ -56,7 +62,13 @@ pub async fn start(settings: Settings, db: TestDatabase, topic: String) -> TestA
     let pool = app.pool().clone();
     let shutdown = CancellationToken::new();
     tokio::spawn(app.run_until(shutdown.clone()));
-    TestApp { base_url, topic, pool, _db: db, shutdown }
+    TestApp {
+        base_url,
+        topic,
+        pool,
+        _db: db,
+        shutdown,
+    }
 }
 
 impl TestApp {
@@ -67,7 +79,10 @@ impl TestApp {
     /// Registers a patient and returns its id; panics if the API refuses.
     pub async fn create_patient(&self, name: &str, email: &str, phone: &str) -> String {
         let response = self
-            .query(CREATE, json!({ "input": { "name": name, "email": email, "phone": phone } }))
+            .query(
+                CREATE,
+                json!({ "input": { "name": name, "email": email, "phone": phone } }),
+            )
             .await;
         response["data"]["createPatient"]["id"]
             .as_str()
@@ -76,24 +91,42 @@ impl TestApp {
     }
 
     pub async fn patient_rows(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM patients").fetch_one(&self.pool).await.expect("count rows")
+        sqlx::query_scalar("SELECT COUNT(*) FROM patients")
+            .fetch_one(&self.pool)
+            .await
+            .expect("count rows")
     }
 
     pub async fn outbox_rows(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(&self.pool).await.expect("count outbox")
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+            .fetch_one(&self.pool)
+            .await
+            .expect("count outbox")
     }
 
     /// Events on this app's topic: waits for `expected`, then a little longer for extras.
     pub async fn events(&self, expected: usize) -> Vec<CloudEvent> {
-        read_events(&self.topic, expected, Duration::from_secs(30), Duration::from_secs(1)).await
+        read_events(
+            &self.topic,
+            expected,
+            Duration::from_secs(30),
+            Duration::from_secs(1),
+        )
+        .await
     }
 }
 
 /// Asserts `response` failed with `code` on `field`.
 pub fn assert_error(response: &Value, code: &str, field: Option<&str>) {
     let error = &response["errors"][0];
-    assert_eq!(error["extensions"]["code"], code, "unexpected response: {response}");
+    assert_eq!(
+        error["extensions"]["code"], code,
+        "unexpected response: {response}"
+    );
     if let Some(field) = field {
-        assert_eq!(error["extensions"]["field"], field, "unexpected response: {response}");
+        assert_eq!(
+            error["extensions"]["field"], field,
+            "unexpected response: {response}"
+        );
     }
 }

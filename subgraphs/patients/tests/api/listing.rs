@@ -20,9 +20,12 @@ fn names(response: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn search_matches_name_email_or_phone() {
     let app = spawn_app().await;
-    app.create_patient("Diego Alves", "diego@example.com", "+351 912 345 678").await;
-    app.create_patient("Elisa Gomes", "elisa@clinic.org", "+351 913 000 111").await;
-    app.create_patient("Fabio 100% Real", "fabio@example.com", "+1 202 555 0199").await;
+    app.create_patient("Diego Alves", "diego@example.com", "+351 912 345 678")
+        .await;
+    app.create_patient("Elisa Gomes", "elisa@clinic.org", "+351 913 000 111")
+        .await;
+    app.create_patient("Fabio 100% Real", "fabio@example.com", "+1 202 555 0199")
+        .await;
 
     let by_name = app.query(LIST, json!({ "search": "alves" })).await;
     assert_eq!(names(&by_name), ["Diego Alves"]);
@@ -39,7 +42,12 @@ async fn search_matches_name_email_or_phone() {
 async fn pages_follow_cursors_to_the_end() {
     let app = spawn_app().await;
     for n in 1..=5 {
-        app.create_patient(&format!("Patient {n}"), &format!("p{n}@example.com"), "1234567").await;
+        app.create_patient(
+            &format!("Patient {n}"),
+            &format!("p{n}@example.com"),
+            "1234567",
+        )
+        .await;
     }
 
     let first = app.query(LIST, json!({ "first": 2 })).await;
@@ -48,11 +56,15 @@ async fn pages_follow_cursors_to_the_end() {
     assert_eq!(first["data"]["patients"]["totalCount"], 5);
 
     let cursor = first["data"]["patients"]["pageInfo"]["endCursor"].clone();
-    let second = app.query(LIST, json!({ "first": 2, "after": cursor })).await;
+    let second = app
+        .query(LIST, json!({ "first": 2, "after": cursor }))
+        .await;
     assert_eq!(names(&second), ["Patient 3", "Patient 4"]);
 
     let cursor = second["data"]["patients"]["pageInfo"]["endCursor"].clone();
-    let last = app.query(LIST, json!({ "first": 2, "after": cursor })).await;
+    let last = app
+        .query(LIST, json!({ "first": 2, "after": cursor }))
+        .await;
     assert_eq!(names(&last), ["Patient 5"]);
     assert_eq!(last["data"]["patients"]["pageInfo"]["hasNextPage"], false);
 }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets up and runs the system locally: real servers (scripts/infra.sh up), then every
+# subgraph built so far, each on its port. Ctrl-C stops the services (the servers keep
+# running; `scripts/infra.sh down` stops them).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+
+# name:port of each service to run.
+SERVICES=(patients:8080)
+
+scripts/infra.sh up
+cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}")
+
+pids=()
+stop() {
+  trap - INT TERM
+  echo "[dev] stopping services"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  exit 0
+}
+trap stop INT TERM
+
+for service in "${SERVICES[@]}"; do
+  name="${service%%:*}" port="${service##*:}"
+  PORT="$port" "$CARGO_TARGET_DIR/debug/$name" &
+  pids+=($!)
+done
+
+for service in "${SERVICES[@]}"; do
+  name="${service%%:*}" port="${service##*:}"
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  printf '[dev] %-10s http://localhost:%s/graphql (GraphiQL in a browser)\n' "$name" "$port"
+done
+echo "[dev] Ctrl-C to stop"
+wait "${pids[@]}"

@@ -1,0 +1,7 @@
+# Sourced by the scripts: shared defaults for local runs and CI.
+# One cargo target directory outside the checkout, shared by every checkout and CI run on
+# this machine (a cold build of the dependencies is the slowest step by far).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pms/target}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export TEST_MYSQL_URL="${TEST_MYSQL_URL:-mysql://pms:pms@127.0.0.1:3306}"
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://pms:pms@127.0.0.1:5432}"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need and runs them all:
+#   real servers (scripts/infra.sh up), formatting and lint checks, then every test of the
+#   workspace against those servers. Committed schema/*.graphql files are checked by tests.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+
+started=$SECONDS
+scripts/infra.sh up
+echo "[test] servers ready after $((SECONDS - started)) s"
+
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked --no-fail-fast
+echo "[test] done in $((SECONDS - started)) s"
