@@ -12,6 +12,7 @@ use std::{
 use rdkafka::{
     ClientConfig, Message as _,
     consumer::{Consumer as _, StreamConsumer},
+    message::Headers as _,
 };
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
@@ -100,15 +101,32 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Reads CloudEvents from `topic` from its beginning until `expected` have arrived and then
+/// A message as read back from a topic.
+#[derive(Debug, Clone)]
+pub struct ReadMessage {
+    pub key: Option<String>,
+    pub payload: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl ReadMessage {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Reads `topic` from its beginning until `expected` messages have arrived and then
 /// `settle` more time has passed with nothing new, or until `timeout`. Returns all it saw,
 /// so a test can assert there were no duplicates.
-pub async fn read_events(
+pub async fn read_messages(
     topic: &str,
     expected: usize,
     timeout: Duration,
     settle: Duration,
-) -> Vec<CloudEvent> {
+) -> Vec<ReadMessage> {
     let consumer: StreamConsumer = ClientConfig::new()
         .set("bootstrap.servers", kafka_brokers())
         .set("group.id", format!("test-reader-{}", uuid::Uuid::now_v7()))
@@ -120,27 +138,73 @@ pub async fn read_events(
         .expect("test consumer");
     consumer.subscribe(&[topic]).expect("subscribe");
     let deadline = Instant::now() + timeout;
-    let mut events = Vec::new();
+    let mut messages = Vec::new();
     loop {
         let now = Instant::now();
         if now >= deadline {
             break;
         }
-        let wait = if events.len() >= expected {
+        let wait = if messages.len() >= expected {
             settle
         } else {
             deadline - now
         };
         match tokio::time::timeout(wait, consumer.recv()).await {
             Ok(Ok(message)) => {
-                let payload = message.payload().unwrap_or_default();
-                events.push(serde_json::from_slice(payload).expect("a CloudEvent on the topic"));
+                let headers = message
+                    .headers()
+                    .map(|headers| {
+                        (0..headers.count())
+                            .map(|index| {
+                                let header = headers.get(index);
+                                let value = header.value.unwrap_or_default();
+                                (
+                                    header.key.to_owned(),
+                                    String::from_utf8_lossy(value).into_owned(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                messages.push(ReadMessage {
+                    key: message
+                        .key()
+                        .map(|key| String::from_utf8_lossy(key).into_owned()),
+                    payload: message.payload().unwrap_or_default().to_vec(),
+                    headers,
+                });
             }
             Ok(Err(_)) => tokio::time::sleep(Duration::from_millis(50)).await,
             Err(_) => break,
         }
     }
-    events
+    messages
+}
+
+/// [`read_messages`], each parsed as a CloudEvent.
+pub async fn read_events(
+    topic: &str,
+    expected: usize,
+    timeout: Duration,
+    settle: Duration,
+) -> Vec<CloudEvent> {
+    read_messages(topic, expected, timeout, settle)
+        .await
+        .iter()
+        .map(|message| serde_json::from_slice(&message.payload).expect("a CloudEvent on the topic"))
+        .collect()
+}
+
+/// Waits until `condition` holds, checking every 50 ms; false after `timeout`.
+pub async fn eventually(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if condition() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    condition()
 }
 
 /// Posts a GraphQL operation and returns the JSON response body.
