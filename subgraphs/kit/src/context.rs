@@ -24,6 +24,14 @@ pub struct Caller {
 }
 
 impl RequestContext {
+    /// The context of the request being resolved; anonymous when there is none (a schema
+    /// executed directly, as in SDL export).
+    pub fn of<'a>(ctx: &async_graphql::Context<'a>) -> &'a Self {
+        static ANONYMOUS: std::sync::LazyLock<RequestContext> =
+            std::sync::LazyLock::new(RequestContext::default);
+        ctx.data_opt::<Self>().unwrap_or(&ANONYMOUS)
+    }
+
     pub fn from_headers(headers: &HeaderMap) -> Self {
         let header = |name: &str| {
             headers

@@ -34,3 +34,18 @@ pub async fn is_reachable(producer: &FutureProducer, timeout: Duration) -> bool 
         .await
         .unwrap_or(false)
 }
+
+/// `/ready` check: a Kafka broker answers.
+pub fn probe(producer: &FutureProducer) -> crate::server::Probe {
+    let producer = producer.clone();
+    std::sync::Arc::new(move || {
+        let producer = producer.clone();
+        Box::pin(async move {
+            if is_reachable(&producer, Duration::from_secs(1)).await {
+                Ok(())
+            } else {
+                Err("no Kafka broker answers".to_owned())
+            }
+        })
+    })
+}

@@ -10,14 +10,19 @@
 //! - [`events`]: the CloudEvents 1.0 envelope.
 //! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
 //! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.
+//! - [`app`]: a bound service (listener, router, relay) run under one cancellation token.
+//! - `mysql` (feature): pool connection and readiness probe for MySQL/MariaDB.
 //! - [`shutdown`]: SIGTERM / Ctrl-C turned into a cancellation token.
 //! - `testing` (feature): helpers for integration tests against real servers.
 
+pub mod app;
 pub mod consumer;
 pub mod context;
 pub mod error;
 pub mod events;
 pub mod kafka;
+#[cfg(feature = "mysql")]
+pub mod mysql;
 pub mod outbox;
 pub mod pagination;
 pub mod scalars;

@@ -3,6 +3,10 @@
 //! Lists are ordered by id; ids are UUIDv7, so that is creation order and the cursor is the
 //! id of the last row seen.
 
+use async_graphql::{
+    ObjectType, OutputType,
+    connection::{Connection, Edge, EmptyFields},
+};
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
@@ -35,6 +39,30 @@ impl Page {
     pub fn fetch_limit(&self) -> i64 {
         i64::from(self.first) + 1
     }
+}
+
+/// Builds a Relay connection from rows fetched with [`Page::fetch_limit`]: drops the extra
+/// row and turns its presence into `hasNextPage`.
+pub fn connection<Row, Node, Extra>(
+    page: Page,
+    mut rows: Vec<Row>,
+    id_of: impl Fn(&Row) -> Uuid,
+    into_node: impl Fn(Row) -> Node,
+    extra: Extra,
+) -> Connection<String, Node, Extra, EmptyFields>
+where
+    Node: OutputType,
+    Extra: ObjectType,
+{
+    let first = usize::try_from(page.first).unwrap_or(0);
+    let has_next = rows.len() > first;
+    rows.truncate(first);
+    let mut connection = Connection::with_additional_fields(page.after.is_some(), has_next, extra);
+    connection.edges.extend(
+        rows.into_iter()
+            .map(|row| Edge::new(encode_cursor(id_of(&row)), into_node(row))),
+    );
+    connection
 }
 
 pub fn encode_cursor(id: Uuid) -> String {

@@ -17,7 +17,7 @@ use rdkafka::{
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 
-use crate::{events::CloudEvent, settings::env_or};
+use crate::{app::Service, events::CloudEvent, outbox::OutboxStore, settings::env_or};
 
 /// Brokers for tests.
 pub fn kafka_brokers() -> String {
@@ -207,6 +207,77 @@ pub async fn eventually(timeout: Duration, mut condition: impl FnMut() -> bool) 
     condition()
 }
 
+/// A service under test on a free port, with its own database and topic; stopped on drop.
+pub struct RunningService<Pool> {
+    pub base_url: String,
+    pub topic: String,
+    pub pool: Pool,
+    _db: TestDatabase,
+    shutdown: CancellationToken,
+}
+
+impl<Pool> RunningService<Pool> {
+    pub fn start<S: OutboxStore>(
+        service: Service<S>,
+        pool: Pool,
+        db: TestDatabase,
+        topic: String,
+    ) -> Self {
+        let base_url = format!("http://127.0.0.1:{}", service.port());
+        let shutdown = CancellationToken::new();
+        tokio::spawn(service.run_until(shutdown.clone()));
+        Self {
+            base_url,
+            topic,
+            pool,
+            _db: db,
+            shutdown,
+        }
+    }
+
+    pub async fn query(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        graphql(&format!("{}/graphql", self.base_url), query, variables).await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        reqwest::get(format!("{}{path}", self.base_url))
+            .await
+            .expect("service answers")
+    }
+
+    /// Events on this service's topic: waits for `expected`, then a second for extras.
+    pub async fn events(&self, expected: usize) -> Vec<CloudEvent> {
+        read_events(
+            &self.topic,
+            expected,
+            Duration::from_secs(30),
+            Duration::from_secs(1),
+        )
+        .await
+    }
+}
+
+impl<Pool> Drop for RunningService<Pool> {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// Asserts `response` failed with `code`, on `field` when given.
+pub fn assert_error(response: &serde_json::Value, code: &str, field: Option<&str>) {
+    let error = &response["errors"][0];
+    assert_eq!(
+        error["extensions"]["code"], code,
+        "unexpected response: {response}"
+    );
+    if let Some(field) = field {
+        assert_eq!(
+            error["extensions"]["field"], field,
+            "unexpected response: {response}"
+        );
+    }
+}
+
 /// Posts a GraphQL operation and returns the JSON response body.
 pub async fn graphql(url: &str, query: &str, variables: serde_json::Value) -> serde_json::Value {
     reqwest::Client::new()
@@ -218,11 +289,6 @@ pub async fn graphql(url: &str, query: &str, variables: serde_json::Value) -> se
         .json()
         .await
         .expect("GraphQL response is JSON")
-}
-
-/// `extensions.code` of the first error, if any.
-pub fn error_code(response: &serde_json::Value) -> Option<&str> {
-    response["errors"][0]["extensions"]["code"].as_str()
 }
 
 /// A TCP forwarder that a test can cut and restore, to take a database "down" for one

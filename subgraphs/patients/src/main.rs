@@ -8,5 +8,5 @@ async fn main() -> anyhow::Result<()> {
     }
     kit::telemetry::init("patients");
     let app = patients::App::build(patients::Settings::from_env()?).await?;
-    app.run_until(kit::shutdown::on_signal()).await
+    app.service.run_until(kit::shutdown::on_signal()).await
 }

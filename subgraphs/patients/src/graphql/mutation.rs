@@ -34,7 +34,7 @@ impl Mutation {
         .map_err(|error| PatientError::invalid_input("input", error))
         .to_graphql()?;
         let patient = service(ctx)
-            .create(registration, request(ctx))
+            .create(registration, RequestContext::of(ctx))
             .await
             .to_graphql()?;
         Ok(Patient(patient))
@@ -59,7 +59,7 @@ impl Mutation {
         .map_err(|error| PatientError::invalid_input("input", error))
         .to_graphql()?;
         let patient = service(ctx)
-            .update(id, changes, request(ctx))
+            .update(id, changes, RequestContext::of(ctx))
             .await
             .to_graphql()?;
         Ok(Patient(patient))
@@ -69,19 +69,16 @@ impl Mutation {
     /// history keeps its references. Returns the archived patient.
     async fn delete_patient(&self, ctx: &Context<'_>, id: ID) -> Result<Patient> {
         let id = parse_id("id", &id).to_graphql()?;
-        let patient = service(ctx).archive(id, request(ctx)).await.to_graphql()?;
+        let patient = service(ctx)
+            .archive(id, RequestContext::of(ctx))
+            .await
+            .to_graphql()?;
         Ok(Patient(patient))
     }
 }
 
 fn service<'a>(ctx: &Context<'a>) -> &'a PatientService {
     ctx.data_unchecked::<PatientService>()
-}
-
-fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
-    static ANONYMOUS: std::sync::LazyLock<RequestContext> =
-        std::sync::LazyLock::new(RequestContext::default);
-    ctx.data_opt::<RequestContext>().unwrap_or(&ANONYMOUS)
 }
 
 fn update<T>(value: MaybeUndefined<T>) -> Update<T> {

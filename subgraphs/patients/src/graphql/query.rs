@@ -2,12 +2,12 @@
 
 use async_graphql::{
     Context, ID, Object, Result,
-    connection::{Connection, Edge, EmptyFields},
+    connection::{Connection, EmptyFields},
     dataloader::DataLoader,
 };
 use kit::{
     error::{ToGraphql as _, parse_id},
-    pagination::{Page, encode_cursor},
+    pagination::{Page, connection},
 };
 
 use super::{PatientLoader, types::Patient};
@@ -52,24 +52,19 @@ impl Query {
     ) -> Result<Connection<String, Patient, PatientTotals, EmptyFields>> {
         let page = Page::parse(first, after.as_deref()).to_graphql()?;
         let service = ctx.data_unchecked::<PatientService>();
-        let mut rows = service
+        let rows = service
             .store()
             .list(search.as_deref(), page)
             .await
             .map_err(PatientError::from)
             .to_graphql()?;
-        let has_next = rows.len() > usize::try_from(page.first).unwrap_or(0);
-        rows.truncate(usize::try_from(page.first).unwrap_or(0));
-        let mut connection = Connection::with_additional_fields(
-            page.after.is_some(),
-            has_next,
+        Ok(connection(
+            page,
+            rows,
+            |patient| patient.id,
+            Patient,
             PatientTotals { search },
-        );
-        connection.edges.extend(
-            rows.into_iter()
-                .map(|patient| Edge::new(encode_cursor(patient.id), Patient(patient))),
-        );
-        Ok(connection)
+        ))
     }
 
     /// Federation: resolves `Patient` references from other subgraphs, batched.

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::helpers::spawn_with;
+use crate::helpers::{PatientsApi as _, spawn_with};
 
 const ENTITIES: &str = "query($representations: [_Any!]!) {
     _entities(representations: $representations) { ... on Patient { id name archived } }

@@ -1,6 +1,8 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{CREATE, assert_error, spawn_app};
+use kit::testing::assert_error;
+
+use crate::helpers::{CREATE, PatientsApi as _, spawn_app};
 
 fn input(name: &str, email: &str, phone: &str) -> Value {
     json!({ "input": { "name": name, "email": email, "phone": phone } })

@@ -1,6 +1,8 @@
 use serde_json::json;
 
-use crate::helpers::{CREATE, assert_error, spawn_app};
+use kit::testing::assert_error;
+
+use crate::helpers::{CREATE, PatientsApi as _, spawn_app};
 
 #[tokio::test]
 async fn registering_a_patient_stores_it_and_publishes_one_created_event() {

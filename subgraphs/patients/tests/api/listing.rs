@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{PatientsApi as _, spawn_app};
 
 const LIST: &str = "query($search: String, $first: Int, $after: String) {
     patients(search: $search, first: $first, after: $after) {
