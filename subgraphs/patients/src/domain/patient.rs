@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Email, Phone, ValidationError};
+use super::{Email, PersonName, Phone, ValidationError};
 
 /// A stored patient. Archived patients keep resolving (history references them) but leave
 /// listings and cannot be booked.
@@ -17,34 +17,6 @@ pub struct Patient {
     pub date_of_birth: Option<NaiveDate>,
     pub address: Option<String>,
     pub archived_at: Option<DateTime<Utc>>,
-}
-
-/// A person's name: trimmed, 1 to 200 characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PatientName(String);
-
-impl PatientName {
-    pub const MAX_LEN: usize = 200;
-
-    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(ValidationError::new("name", "name must not be empty"));
-        }
-        if name.chars().count() > Self::MAX_LEN {
-            return Err(ValidationError::new(
-                "name",
-                format!("name must be at most {} characters", Self::MAX_LEN),
-            ));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(ValidationError::new(
-                "name",
-                "name must not contain control characters",
-            ));
-        }
-        Ok(Self(name.to_owned()))
-    }
 }
 
 const ADDRESS_MAX_LEN: usize = 500;
@@ -80,7 +52,7 @@ fn check_date_of_birth(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, V
 /// A validated registration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPatient {
-    pub name: PatientName,
+    pub name: PersonName,
     pub email: Email,
     pub phone: Phone,
     pub date_of_birth: Option<NaiveDate>,
@@ -97,7 +69,7 @@ impl NewPatient {
         today: NaiveDate,
     ) -> Result<Self, ValidationError> {
         Ok(Self {
-            name: PatientName::parse(name)?,
+            name: PersonName::parse("name", name)?,
             email: Email::parse("email", email)?,
             phone: Phone::parse("phone", phone)?,
             date_of_birth: date_of_birth
@@ -111,7 +83,7 @@ impl NewPatient {
     pub fn into_patient(self, id: Uuid, today: NaiveDate) -> Patient {
         Patient {
             id,
-            name: self.name.0,
+            name: self.name.into_string(),
             email: self.email.as_str().to_owned(),
             phone: self.phone.as_str().to_owned(),
             registration_date: today,
@@ -134,7 +106,7 @@ pub enum Update<T> {
 /// A validated partial update: `None` / `Keep` leaves a field as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PatientChanges {
-    pub name: Option<PatientName>,
+    pub name: Option<PersonName>,
     pub email: Option<Email>,
     pub phone: Option<Phone>,
     pub date_of_birth: Update<NaiveDate>,
@@ -151,7 +123,7 @@ impl PatientChanges {
         today: NaiveDate,
     ) -> Result<Self, ValidationError> {
         Ok(Self {
-            name: name.map(PatientName::parse).transpose()?,
+            name: name.map(|raw| PersonName::parse("name", raw)).transpose()?,
             email: email.map(|raw| Email::parse("email", raw)).transpose()?,
             phone: phone.map(|raw| Phone::parse("phone", raw)).transpose()?,
             date_of_birth: match date_of_birth {
@@ -177,7 +149,11 @@ impl PatientChanges {
                 changed.push(field);
             }
         };
-        set("name", &mut patient.name, self.name.map(|name| name.0));
+        set(
+            "name",
+            &mut patient.name,
+            self.name.map(PersonName::into_string),
+        );
         set(
             "email",
             &mut patient.email,

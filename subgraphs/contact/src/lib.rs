@@ -1,6 +1,59 @@
-//! Email addresses and phone numbers.
+//! People's contact details as validated values, shared by the services that register
+//! people (patients, doctors). Each value parses once, at the edge, naming the input field
+//! it came from when it is refused, and is trusted afterwards.
 
-use super::ValidationError;
+/// A rule an input broke, naming the input field (`email`, `phoneNumber`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ValidationError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ValidationError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// A person's name: trimmed, 1 to 200 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX_LEN: usize = 200;
+
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, ValidationError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(ValidationError::new(field, "name must not be empty"));
+        }
+        if name.chars().count() > Self::MAX_LEN {
+            return Err(ValidationError::new(
+                field,
+                format!("name must be at most {} characters", Self::MAX_LEN),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(ValidationError::new(
+                field,
+                "name must not contain control characters",
+            ));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
 
 /// A syntactically valid email address, trimmed. Compared case-insensitively by the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +149,22 @@ impl Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_trimmed_and_must_not_be_empty() {
+        assert_eq!(
+            PersonName::parse("name", "  Ana Lima ")
+                .expect("valid")
+                .as_str(),
+            "Ana Lima"
+        );
+        assert_eq!(
+            PersonName::parse("name", "  ").expect_err("blank").field,
+            "name"
+        );
+        assert!(PersonName::parse("name", &"x".repeat(201)).is_err());
+        assert!(PersonName::parse("name", "Ana\u{0}").is_err());
+    }
 
     #[test]
     fn accepts_ordinary_addresses_and_trims_them() {
