@@ -40,3 +40,10 @@ pub fn probe(pool: &MySqlPool) -> Probe {
         })
     })
 }
+
+/// Escapes `LIKE` wildcards so a search for `50%` matches the text literally.
+pub fn escape_like(term: &str) -> String {
+    term.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

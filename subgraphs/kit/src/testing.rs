@@ -29,6 +29,18 @@ pub fn unique_topic(prefix: &str) -> String {
     format!("{prefix}-test-{}", uuid::Uuid::now_v7().simple())
 }
 
+/// `SELECT` statements the server has run on the session of `pool`'s single connection.
+/// With a one-connection pool, every statement the app runs lands on that session, so the
+/// difference across a request counts the request's queries.
+#[cfg(feature = "mysql")]
+pub async fn mysql_selects(pool: &sqlx::MySqlPool) -> i64 {
+    let (_, value): (String, String) = sqlx::query_as("SHOW SESSION STATUS LIKE 'Com_select'")
+        .fetch_one(pool)
+        .await
+        .expect("session status");
+    value.parse().expect("a counter")
+}
+
 /// A database created for one test and dropped when the value is dropped.
 pub struct TestDatabase {
     pub url: String,

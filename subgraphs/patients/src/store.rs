@@ -141,7 +141,7 @@ impl PatientStore {
 fn push_filter(query: &mut QueryBuilder<'_, MySql>, search: Option<&str>) {
     query.push(" WHERE archived_at IS NULL");
     if let Some(term) = search.map(str::trim).filter(|term| !term.is_empty()) {
-        let pattern = format!("%{}%", escape_like(term));
+        let pattern = format!("%{}%", kit::mysql::escape_like(term));
         query
             .push(" AND (name LIKE ")
             .push_bind(pattern.clone())
@@ -151,13 +151,6 @@ fn push_filter(query: &mut QueryBuilder<'_, MySql>, search: Option<&str>) {
             .push_bind(pattern)
             .push(")");
     }
-}
-
-/// Escapes `LIKE` wildcards so a search for `50%` matches the text literally.
-fn escape_like(term: &str) -> String {
-    term.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 fn email_conflict(error: sqlx::Error, email: &str) -> PatientError {

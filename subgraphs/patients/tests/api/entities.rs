@@ -6,14 +6,6 @@ const ENTITIES: &str = "query($representations: [_Any!]!) {
     _entities(representations: $representations) { ... on Patient { id name archived } }
 }";
 
-async fn selects_executed(conn: &mut sqlx::MySqlConnection) -> i64 {
-    let (_, value): (String, String) = sqlx::query_as("SHOW SESSION STATUS LIKE 'Com_select'")
-        .fetch_one(conn)
-        .await
-        .expect("session status");
-    value.parse().expect("a counter")
-}
-
 #[tokio::test]
 async fn one_hundred_references_resolve_with_one_sql_query() {
     // One pooled connection: every statement the app runs lands on the session we measure.
@@ -38,14 +30,11 @@ async fn one_hundred_references_resolve_with_one_sql_query() {
     // Let the relay publish what the registrations woke it for, so it is idle while we count.
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
 
-    let mut conn = app.pool.acquire().await.expect("the app's only connection");
-    let before = selects_executed(&mut conn).await;
-    drop(conn);
+    let before = kit::testing::mysql_selects(&app.pool).await;
     let response = app
         .query(ENTITIES, json!({ "representations": representations }))
         .await;
-    let mut conn = app.pool.acquire().await.expect("the app's only connection");
-    let after = selects_executed(&mut conn).await;
+    let after = kit::testing::mysql_selects(&app.pool).await;
 
     let entities = response["data"]["_entities"]
         .as_array()

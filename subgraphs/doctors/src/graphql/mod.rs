@@ -1,0 +1,40 @@
+//! The GraphQL face of the doctors subgraph (Federation v2).
+
+mod loader;
+mod mutation;
+mod query;
+mod types;
+
+use async_graphql::{EmptySubscription, Schema, dataloader::DataLoader};
+
+pub use loader::DoctorLoader;
+pub use mutation::Mutation;
+pub use query::Query;
+
+use crate::service::DoctorService;
+
+pub type DoctorsSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema with its resolvers' data. Without a service it can only print its SDL.
+pub fn schema(service: Option<DoctorService>) -> DoctorsSchema {
+    let builder = Schema::build(Query, Mutation, EmptySubscription).enable_federation();
+    match service {
+        Some(service) => builder
+            .data(DataLoader::new(
+                DoctorLoader::new(service.store().clone()),
+                tokio::spawn,
+            ))
+            .data(service)
+            .finish(),
+        None => builder.finish(),
+    }
+}
+
+/// The federation SDL committed as `schema/doctors.graphql`.
+pub fn sdl() -> String {
+    schema(None).sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .federation()
+            .compose_directive(),
+    )
+}

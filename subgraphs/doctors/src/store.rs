@@ -1,0 +1,195 @@
+//! Doctor rows in MySQL/MariaDB. The only module that writes SQL.
+
+use chrono::{DateTime, Utc};
+use kit::pagination::Page;
+use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
+use uuid::Uuid;
+
+use crate::{
+    domain::{Doctor, Gender, Specialization},
+    error::DoctorError,
+};
+
+const COLUMNS: &str =
+    "id, name, specialization, phone_number, email, available, gender, archived_at";
+
+#[derive(sqlx::FromRow)]
+struct DoctorRow {
+    id: Uuid,
+    name: String,
+    specialization: String,
+    phone_number: String,
+    email: String,
+    available: bool,
+    gender: String,
+    archived_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<DoctorRow> for Doctor {
+    type Error = sqlx::Error;
+
+    fn try_from(row: DoctorRow) -> Result<Self, Self::Error> {
+        let unknown = |column: &str, value: &str| {
+            sqlx::Error::Decode(format!("unknown {column} {value:?} in doctors table").into())
+        };
+        Ok(Self {
+            specialization: Specialization::from_name(&row.specialization)
+                .ok_or_else(|| unknown("specialization", &row.specialization))?,
+            gender: Gender::from_name(&row.gender).ok_or_else(|| unknown("gender", &row.gender))?,
+            id: row.id,
+            name: row.name,
+            phone_number: row.phone_number,
+            email: row.email,
+            available: row.available,
+            archived_at: row.archived_at,
+        })
+    }
+}
+
+fn into_doctors(rows: Vec<DoctorRow>) -> sqlx::Result<Vec<Doctor>> {
+    rows.into_iter().map(Doctor::try_from).collect()
+}
+
+/// Filters of the doctors listing.
+#[derive(Debug, Clone, Default)]
+pub struct DoctorFilter {
+    pub specialization: Option<Specialization>,
+    pub available: Option<bool>,
+    pub search: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DoctorStore {
+    pool: MySqlPool,
+}
+
+impl DoctorStore {
+    pub fn new(pool: MySqlPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &MySqlPool {
+        &self.pool
+    }
+
+    /// Doctors with these ids, archived ones included, in one query.
+    #[tracing::instrument(skip_all, fields(count = ids.len()))]
+    pub async fn find_many(&self, ids: &[Uuid]) -> sqlx::Result<Vec<Doctor>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query =
+            QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM doctors WHERE id IN ("));
+        let mut list = query.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        into_doctors(query.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    /// Active doctors matching `filter`, by id.
+    #[tracing::instrument(skip_all)]
+    pub async fn list(&self, filter: &DoctorFilter, page: Page) -> sqlx::Result<Vec<Doctor>> {
+        let mut query = QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM doctors"));
+        push_filter(&mut query, filter);
+        if let Some(after) = page.after {
+            query.push(" AND id > ").push_bind(after);
+        }
+        query
+            .push(" ORDER BY id LIMIT ")
+            .push_bind(page.fetch_limit());
+        into_doctors(query.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn count(&self, filter: &DoctorFilter) -> sqlx::Result<i64> {
+        let mut query = QueryBuilder::<MySql>::new("SELECT COUNT(*) FROM doctors");
+        push_filter(&mut query, filter);
+        query.build_query_scalar().fetch_one(&self.pool).await
+    }
+
+    /// The doctor, locked for update until the transaction ends.
+    pub async fn lock(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<Option<Doctor>> {
+        let row: Option<DoctorRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM doctors WHERE id = ? FOR UPDATE"
+        ))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+        row.map(Doctor::try_from).transpose()
+    }
+
+    pub async fn insert(conn: &mut MySqlConnection, doctor: &Doctor) -> Result<(), DoctorError> {
+        sqlx::query(
+            "INSERT INTO doctors (id, name, specialization, phone_number, email, available, gender)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(doctor.id)
+        .bind(&doctor.name)
+        .bind(doctor.specialization.as_str())
+        .bind(&doctor.phone_number)
+        .bind(&doctor.email)
+        .bind(doctor.available)
+        .bind(doctor.gender.as_str())
+        .execute(conn)
+        .await
+        .map_err(|error| email_conflict(error, &doctor.email))?;
+        Ok(())
+    }
+
+    pub async fn update(conn: &mut MySqlConnection, doctor: &Doctor) -> Result<(), DoctorError> {
+        sqlx::query(
+            "UPDATE doctors SET name = ?, specialization = ?, phone_number = ?, email = ?,
+             available = ?, gender = ?, archived_at = ?, updated_at = CURRENT_TIMESTAMP(6)
+             WHERE id = ?",
+        )
+        .bind(&doctor.name)
+        .bind(doctor.specialization.as_str())
+        .bind(&doctor.phone_number)
+        .bind(&doctor.email)
+        .bind(doctor.available)
+        .bind(doctor.gender.as_str())
+        .bind(doctor.archived_at)
+        .bind(doctor.id)
+        .execute(conn)
+        .await
+        .map_err(|error| email_conflict(error, &doctor.email))?;
+        Ok(())
+    }
+}
+
+fn push_filter(query: &mut QueryBuilder<'_, MySql>, filter: &DoctorFilter) {
+    query.push(" WHERE archived_at IS NULL");
+    if let Some(specialization) = filter.specialization {
+        query
+            .push(" AND specialization = ")
+            .push_bind(specialization.as_str());
+    }
+    if let Some(available) = filter.available {
+        query.push(" AND available = ").push_bind(available);
+    }
+    if let Some(term) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|term| !term.is_empty())
+    {
+        let pattern = format!("%{}%", kit::mysql::escape_like(term));
+        query
+            .push(" AND (name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR email LIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR phone_number LIKE ")
+            .push_bind(pattern)
+            .push(")");
+    }
+}
+
+fn email_conflict(error: sqlx::Error, email: &str) -> DoctorError {
+    match error.as_database_error() {
+        Some(db) if db.is_unique_violation() => DoctorError::EmailTaken(email.to_owned()),
+        _ => error.into(),
+    }
+}
