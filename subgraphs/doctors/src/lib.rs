@@ -13,13 +13,7 @@ pub mod graphql;
 pub mod service;
 pub mod store;
 
-use std::time::Duration;
-
-use anyhow::Context as _;
-use kit::{
-    app::Service,
-    outbox::{Outbox, Relay, mysql::MySqlOutbox},
-};
+use kit::{app::Service, mysql::Infra, outbox::mysql::MySqlOutbox};
 
 pub use config::Settings;
 
@@ -36,35 +30,12 @@ pub struct App {
 
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let pool = kit::mysql::connect(
-            &settings.database_url,
-            settings.db_max_connections,
-            "doctors",
-        )
-        .await?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .context("cannot migrate the doctors database")?;
-        kit::outbox::mysql::ensure_schema(&pool)
-            .await
-            .context("cannot create the outbox table")?;
-
-        let producer = kit::kafka::idempotent_producer(&settings.kafka)?;
-        let outbox = Outbox::new(settings.topic.clone());
-        let relay = Relay::new(
-            MySqlOutbox(pool.clone()),
-            producer.clone(),
-            &outbox,
-            Duration::from_millis(settings.kafka.sweep_interval_ms),
-        );
-        let probes = vec![
-            ("database", kit::mysql::probe(&pool)),
-            ("kafka", kit::kafka::probe(&producer)),
-        ];
-        let service = DoctorService::new(DoctorStore::new(pool.clone()), outbox);
-        let router = kit::server::router(graphql::schema(Some(service)), probes);
-        let service = Service::bind("doctors", &settings.http, router, relay).await?;
+        let infra = Infra::connect("doctors", &settings, &MIGRATOR).await?;
+        let pool = infra.pool.clone();
+        let domain = DoctorService::new(DoctorStore::new(pool.clone()), infra.outbox.clone());
+        let service = infra
+            .serve("doctors", &settings.http, graphql::schema(Some(domain)))
+            .await?;
         Ok(Self { service, pool })
     }
 }

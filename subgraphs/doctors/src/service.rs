@@ -17,7 +17,7 @@ pub struct DoctorService {
     outbox: Outbox,
 }
 
-/// What a locked doctor becomes, and which event says so (`None`: nothing changed).
+/// Which event a change to a locked doctor produces (`None`: nothing changed).
 type Change = Option<(&'static str, Vec<&'static str>)>;
 
 impl DoctorService {

@@ -1,30 +1,10 @@
 //! The patients service's settings, read once from the environment.
 
-use kit::settings::{HttpSettings, KafkaSettings, Secret, env_or, env_parse};
+/// `PATIENTS_DATABASE_URL` (default `mysql://pms:pms@127.0.0.1:3306/patients`),
+/// `PATIENTS_DB_MAX_CONNECTIONS` (10), `PATIENTS_TOPIC` (`patient-events`), `PORT` (8080),
+/// and the shared Kafka settings.
+pub type Settings = kit::mysql::ServiceSettings;
 
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub http: HttpSettings,
-    /// `PATIENTS_DATABASE_URL`, e.g. `mysql://pms:pms@127.0.0.1:3306/patients`.
-    pub database_url: Secret,
-    /// `PATIENTS_DB_MAX_CONNECTIONS`: pool size (default 10).
-    pub db_max_connections: u32,
-    pub kafka: KafkaSettings,
-    /// `PATIENTS_TOPIC`: where patient events go (default `patient-events`).
-    pub topic: String,
-}
-
-impl Settings {
-    pub fn from_env() -> anyhow::Result<Self> {
-        Ok(Self {
-            http: HttpSettings::from_env(8080)?,
-            database_url: Secret::new(env_or(
-                "PATIENTS_DATABASE_URL",
-                "mysql://pms:pms@127.0.0.1:3306/patients",
-            )),
-            db_max_connections: env_parse("PATIENTS_DB_MAX_CONNECTIONS", 10)?,
-            kafka: KafkaSettings::from_env()?,
-            topic: env_or("PATIENTS_TOPIC", "patient-events"),
-        })
-    }
+pub fn from_env() -> anyhow::Result<Settings> {
+    Settings::from_env("PATIENTS", 8080, "patients", "patient-events")
 }

@@ -1,8 +1,7 @@
 //! Patient use cases: each change and its event are committed in one transaction.
 
 use chrono::{NaiveDate, Utc};
-use kit::{context::RequestContext, events::CloudEvent, outbox::Outbox};
-use sqlx::MySqlConnection;
+use kit::{context::RequestContext, outbox::Outbox};
 use uuid::Uuid;
 
 use crate::{
@@ -11,6 +10,9 @@ use crate::{
     events::{self, patient_event},
     store::PatientStore,
 };
+
+/// Which event a change to a locked patient produces (`None`: nothing changed).
+type Change = Option<(&'static str, Vec<&'static str>)>;
 
 #[derive(Clone, Debug)]
 pub struct PatientService {
@@ -41,12 +43,8 @@ impl PatientService {
         let patient = registration.into_patient(Uuid::now_v7(), today());
         let mut tx = self.store.pool().begin().await?;
         PatientStore::insert(&mut tx, &patient).await?;
-        self.record(
-            &mut tx,
-            &patient_event(events::CREATED, &patient, &[]),
-            context,
-        )
-        .await?;
+        let event = patient_event(events::CREATED, &patient, &[]);
+        self.outbox.record(&mut *tx, &event, context).await?;
         tx.commit().await?;
         self.outbox.wake();
         tracing::info!(patient_id = %patient.id, "patient registered");
@@ -60,28 +58,11 @@ impl PatientService {
         changes: PatientChanges,
         context: &RequestContext,
     ) -> Result<Patient, PatientError> {
-        let mut tx = self.store.pool().begin().await?;
-        let mut patient = PatientStore::lock(&mut tx, id)
-            .await?
-            .ok_or(PatientError::NotFound(id))?;
-        if patient.archived_at.is_some() {
-            return Err(PatientError::Archived(id));
-        }
-        let changed = changes.apply(&mut patient);
-        if changed.is_empty() {
-            tx.commit().await?;
-            return Ok(patient);
-        }
-        PatientStore::update(&mut tx, &patient).await?;
-        self.record(
-            &mut tx,
-            &patient_event(events::UPDATED, &patient, &changed),
-            context,
-        )
-        .await?;
-        tx.commit().await?;
-        self.outbox.wake();
-        Ok(patient)
+        self.change(id, context, false, |patient| {
+            let changed = changes.apply(patient);
+            (!changed.is_empty()).then_some((events::UPDATED, changed))
+        })
+        .await
     }
 
     /// Archives the patient; archiving an archived patient changes nothing.
@@ -91,36 +72,38 @@ impl PatientService {
         id: Uuid,
         context: &RequestContext,
     ) -> Result<Patient, PatientError> {
+        self.change(id, context, true, |patient| {
+            patient.archived_at.is_none().then(|| {
+                patient.archived_at = Some(Utc::now());
+                (events::ARCHIVED, vec!["archived"])
+            })
+        })
+        .await
+    }
+
+    /// Locks the patient, applies `edit`, and stores the result with its event. Archived
+    /// patients can only be archived again (a no-op).
+    async fn change(
+        &self,
+        id: Uuid,
+        context: &RequestContext,
+        allow_archived: bool,
+        edit: impl FnOnce(&mut Patient) -> Change,
+    ) -> Result<Patient, PatientError> {
         let mut tx = self.store.pool().begin().await?;
         let mut patient = PatientStore::lock(&mut tx, id)
             .await?
             .ok_or(PatientError::NotFound(id))?;
-        if patient.archived_at.is_some() {
-            tx.commit().await?;
-            return Ok(patient);
+        if patient.archived_at.is_some() && !allow_archived {
+            return Err(PatientError::Archived(id));
         }
-        patient.archived_at = Some(Utc::now());
-        PatientStore::update(&mut tx, &patient).await?;
-        self.record(
-            &mut tx,
-            &patient_event(events::ARCHIVED, &patient, &["archived"]),
-            context,
-        )
-        .await?;
+        if let Some((event_type, changed)) = edit(&mut patient) {
+            PatientStore::update(&mut tx, &patient).await?;
+            let event = patient_event(event_type, &patient, &changed);
+            self.outbox.record(&mut *tx, &event, context).await?;
+        }
         tx.commit().await?;
         self.outbox.wake();
         Ok(patient)
-    }
-
-    async fn record(
-        &self,
-        tx: &mut MySqlConnection,
-        event: &CloudEvent,
-        context: &RequestContext,
-    ) -> Result<(), PatientError> {
-        self.outbox
-            .record(tx, event, context)
-            .await
-            .map_err(PatientError::Unexpected)
     }
 }
