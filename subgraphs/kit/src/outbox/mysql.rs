@@ -53,7 +53,14 @@ pub struct MySqlOutbox(pub MySqlPool);
 
 impl OutboxStore for MySqlOutbox {
     async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<usize> {
-        let mut tx = self.0.begin().await?;
+        let mut conn = self.0.acquire().await?;
+        // READ COMMITTED: lock only the rows read. Under the default REPEATABLE READ the
+        // locking read also locks the gap after the last pending row, and every mutation's
+        // outbox INSERT would wait behind a relay stuck on an unreachable broker.
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            .execute(&mut *conn)
+            .await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let pending: Vec<PendingMessage> = sqlx::query_as(
             "SELECT seq, topic, message_key, payload, traceparent FROM outbox
              WHERE published_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE",

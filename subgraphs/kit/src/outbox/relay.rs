@@ -67,39 +67,48 @@ impl<S: OutboxStore> Relay<S> {
 }
 
 /// Enqueues every message, then waits for the acknowledgements; returns the acknowledged seqs.
+/// Failures are logged once per batch: with Kafka down, every message of a batch fails alike.
 pub async fn send_batch(producer: &FutureProducer, batch: Vec<PendingMessage>) -> Vec<i64> {
-    {
-        let mut deliveries = Vec::with_capacity(batch.len());
-        for message in &batch {
-            let mut headers = OwnedHeaders::new();
-            if let Some(traceparent) = &message.traceparent {
-                headers = headers.insert(Header {
-                    key: "traceparent",
-                    value: Some(traceparent),
-                });
-            }
-            let record = FutureRecord::to(&message.topic)
-                .key(&message.message_key)
-                .payload(&message.payload)
-                .headers(headers);
-            match producer.send_result(record) {
-                Ok(delivery) => deliveries.push((message.seq, delivery)),
-                Err((error, _)) => {
-                    tracing::warn!(error = %error, "cannot enqueue outbox message; retrying later");
-                    break;
-                }
+    let mut deliveries = Vec::with_capacity(batch.len());
+    for message in &batch {
+        let mut headers = OwnedHeaders::new();
+        if let Some(traceparent) = &message.traceparent {
+            headers = headers.insert(Header {
+                key: "traceparent",
+                value: Some(traceparent),
+            });
+        }
+        let record = FutureRecord::to(&message.topic)
+            .key(&message.message_key)
+            .payload(&message.payload)
+            .headers(headers);
+        match producer.send_result(record) {
+            Ok(delivery) => deliveries.push((message.seq, delivery)),
+            // The local queue is full: send the rest next round.
+            Err((error, _)) => {
+                tracing::warn!(error = %error, "cannot enqueue outbox message; retrying later");
+                break;
             }
         }
-        let mut acknowledged = Vec::with_capacity(deliveries.len());
-        for (seq, delivery) in deliveries {
-            match delivery.await {
-                Ok(Ok(_)) => acknowledged.push(seq),
-                Ok(Err((error, _))) => {
-                    tracing::warn!(error = %error, seq, "Kafka refused outbox message; retrying later")
-                }
-                Err(_) => tracing::warn!(seq, "outbox message delivery cancelled; retrying later"),
-            }
-        }
-        acknowledged
     }
+    let mut acknowledged = Vec::with_capacity(deliveries.len());
+    let mut failed = 0_usize;
+    let mut last_error = None;
+    for (seq, delivery) in deliveries {
+        match delivery.await {
+            Ok(Ok(_)) => acknowledged.push(seq),
+            Ok(Err((error, _))) => {
+                failed += 1;
+                last_error = Some(error.to_string());
+            }
+            Err(_) => {
+                failed += 1;
+                last_error = Some("delivery cancelled".to_owned());
+            }
+        }
+    }
+    if let Some(error) = last_error {
+        tracing::warn!(failed, acknowledged = acknowledged.len(), %error, "Kafka did not take outbox messages; they stay pending");
+    }
+    acknowledged
 }
