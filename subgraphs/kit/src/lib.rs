@@ -5,6 +5,7 @@
 //! - [`error`]: the contract's error codes and the only way errors reach a GraphQL client.
 //! - [`context`]: the typed caller context every request carries to resolvers and events.
 //! - [`server`]: the axum + async-graphql HTTP bootstrap (`/graphql`, `/ws`, `/health`, `/ready`).
+//! - [`parse_cache`]: an async-graphql extension caching parsed documents by their text.
 //! - [`scalars`]: the contract scalars async-graphql names differently (`Date`).
 //! - [`pagination`]: Relay `first`/`after` arguments and cursors.
 //! - [`events`]: the CloudEvents 1.0 envelope.
@@ -25,6 +26,7 @@ pub mod kafka;
 pub mod mysql;
 pub mod outbox;
 pub mod pagination;
+pub mod parse_cache;
 pub mod scalars;
 pub mod server;
 pub mod settings;

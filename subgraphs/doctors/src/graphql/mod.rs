@@ -17,7 +17,9 @@ pub type DoctorsSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema with its resolvers' data. Without a service it can only print its SDL.
 pub fn schema(service: Option<DoctorService>) -> DoctorsSchema {
-    let builder = Schema::build(Query, Mutation, EmptySubscription).enable_federation();
+    let builder = Schema::build(Query, Mutation, EmptySubscription)
+        .enable_federation()
+        .extension(kit::parse_cache::ParseCache::default());
     match service {
         Some(service) => builder
             .data(DataLoader::new(
