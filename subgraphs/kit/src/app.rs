@@ -1,14 +1,62 @@
-//! A built service: its HTTP listener, its router and its outbox relay, run together under
-//! one cancellation token.
+//! Assembling and running a service: [`Infra`] (outbox, relay, probes) becomes a bound
+//! [`Service`] (listener, router, relay) that runs under one cancellation token.
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use std::time::Duration;
+
+use rdkafka::producer::FutureProducer;
+
 use crate::{
-    outbox::{OutboxStore, Relay},
-    settings::HttpSettings,
+    outbox::{Outbox, OutboxStore, Relay},
+    server::Probe,
+    settings::{HttpSettings, ServiceSettings},
 };
+
+/// What a database-backed service runs on besides its pool: its outbox, the store the relay
+/// reads it from, the producer the relay publishes with, and the database's readiness probe.
+pub struct Infra<S> {
+    pub outbox: Outbox,
+    store: S,
+    db_probe: Probe,
+    producer: FutureProducer,
+    sweep: Duration,
+}
+
+impl<S: OutboxStore> Infra<S> {
+    pub fn new(settings: &ServiceSettings, store: S, db_probe: Probe) -> anyhow::Result<Self> {
+        Ok(Self {
+            outbox: Outbox::new(settings.topic.clone()),
+            store,
+            db_probe,
+            producer: crate::kafka::idempotent_producer(&settings.kafka)?,
+            sweep: Duration::from_millis(settings.kafka.sweep_interval_ms),
+        })
+    }
+
+    /// Binds the HTTP server for `schema`, with readiness probes for the database and Kafka,
+    /// and the outbox relay.
+    pub async fn serve<Q, M, Sub>(
+        self,
+        name: &'static str,
+        http: &HttpSettings,
+        schema: async_graphql::Schema<Q, M, Sub>,
+    ) -> anyhow::Result<Service<S>>
+    where
+        Q: async_graphql::ObjectType + 'static,
+        M: async_graphql::ObjectType + 'static,
+        Sub: async_graphql::SubscriptionType + 'static,
+    {
+        let probes = vec![
+            ("database", self.db_probe),
+            ("kafka", crate::kafka::probe(&self.producer)),
+        ];
+        let relay = Relay::new(self.store, self.producer, &self.outbox, self.sweep);
+        Service::bind(name, http, crate::server::router(schema, probes), relay).await
+    }
+}
 
 pub struct Service<S> {
     name: &'static str,

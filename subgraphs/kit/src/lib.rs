@@ -12,7 +12,7 @@
 //! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
 //! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.
 //! - [`app`]: a bound service (listener, router, relay) run under one cancellation token.
-//! - `mysql` (feature): pool connection and readiness probe for MySQL/MariaDB.
+//! - `mysql`, `postgres` (features): pool, migrations, outbox table and readiness probe.
 //! - [`shutdown`]: SIGTERM / Ctrl-C turned into a cancellation token.
 //! - `testing` (feature): helpers for integration tests against real servers.
 
@@ -27,6 +27,8 @@ pub mod mysql;
 pub mod outbox;
 pub mod pagination;
 pub mod parse_cache;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod scalars;
 pub mod server;
 pub mod settings;

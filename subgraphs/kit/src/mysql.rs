@@ -1,5 +1,5 @@
-//! What every MySQL/MariaDB-backed service shares: settings, pool, migrations, outbox,
-//! readiness probe, and binding it all into a [`Service`].
+//! What every MySQL/MariaDB-backed service shares: pool, migrations, outbox table and
+//! readiness probe, bundled into an [`Infra`].
 
 use std::{sync::Arc, time::Duration};
 
@@ -9,14 +9,13 @@ use sqlx::{
     mysql::{MySqlConnectOptions, MySqlPoolOptions},
 };
 
-use rdkafka::producer::FutureProducer;
 use sqlx::migrate::Migrator;
 
 use crate::{
-    app::Service,
-    outbox::{Outbox, Relay, mysql::MySqlOutbox},
+    app::Infra,
+    outbox::mysql::MySqlOutbox,
     server::Probe,
-    settings::{HttpSettings, KafkaSettings, Secret, env_or, env_parse},
+    settings::{Secret, ServiceSettings},
 };
 
 /// Connects a pool; `what` names the database in error messages (never the URL itself).
@@ -57,92 +56,21 @@ pub fn escape_like(term: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// Settings every MySQL-backed service reads, under its own prefix (`PATIENTS_...`).
-#[derive(Debug, Clone)]
-pub struct ServiceSettings {
-    pub http: HttpSettings,
-    /// `<PREFIX>_DATABASE_URL`.
-    pub database_url: Secret,
-    /// `<PREFIX>_DB_MAX_CONNECTIONS`: pool size (default 10).
-    pub db_max_connections: u32,
-    pub kafka: KafkaSettings,
-    /// `<PREFIX>_TOPIC`: where the service's events go.
-    pub topic: String,
-}
-
-impl ServiceSettings {
-    /// Reads `<prefix>_DATABASE_URL` (default `mysql://pms:pms@127.0.0.1:3306/<database>`),
-    /// `<prefix>_DB_MAX_CONNECTIONS`, `<prefix>_TOPIC` (default `topic`), `PORT` (default
-    /// `port`) and the shared Kafka settings.
-    pub fn from_env(prefix: &str, port: u16, database: &str, topic: &str) -> anyhow::Result<Self> {
-        Ok(Self {
-            http: HttpSettings::from_env(port)?,
-            database_url: Secret::new(env_or(
-                &format!("{prefix}_DATABASE_URL"),
-                &format!("mysql://pms:pms@127.0.0.1:3306/{database}"),
-            )),
-            db_max_connections: env_parse(&format!("{prefix}_DB_MAX_CONNECTIONS"), 10)?,
-            kafka: KafkaSettings::from_env()?,
-            topic: env_or(&format!("{prefix}_TOPIC"), topic),
-        })
-    }
-}
-
-/// What a MySQL-backed service runs on: its migrated pool, its outbox and the producer the
-/// outbox relay publishes with.
-pub struct Infra {
-    pub pool: MySqlPool,
-    pub outbox: Outbox,
-    producer: FutureProducer,
-    sweep: Duration,
-}
-
-impl Infra {
-    /// Connects, applies the service's migrations and creates the outbox table.
-    pub async fn connect(
-        name: &str,
-        settings: &ServiceSettings,
-        migrator: &Migrator,
-    ) -> anyhow::Result<Self> {
-        let pool = connect(&settings.database_url, settings.db_max_connections, name).await?;
-        migrator
-            .run(&pool)
-            .await
-            .with_context(|| format!("cannot migrate the {name} database"))?;
-        crate::outbox::mysql::ensure_schema(&pool)
-            .await
-            .context("cannot create the outbox table")?;
-        Ok(Self {
-            pool,
-            outbox: Outbox::new(settings.topic.clone()),
-            producer: crate::kafka::idempotent_producer(&settings.kafka)?,
-            sweep: Duration::from_millis(settings.kafka.sweep_interval_ms),
-        })
-    }
-
-    /// Binds the HTTP server for `schema`, with readiness probes for the database and Kafka,
-    /// and the outbox relay.
-    pub async fn serve<Q, M, S>(
-        self,
-        name: &'static str,
-        http: &HttpSettings,
-        schema: async_graphql::Schema<Q, M, S>,
-    ) -> anyhow::Result<Service<MySqlOutbox>>
-    where
-        Q: async_graphql::ObjectType + 'static,
-        M: async_graphql::ObjectType + 'static,
-        S: async_graphql::SubscriptionType + 'static,
-    {
-        let probes = vec![
-            ("database", probe(&self.pool)),
-            ("kafka", crate::kafka::probe(&self.producer)),
-        ];
-        let relay = Relay::new(
-            MySqlOutbox(self.pool),
-            self.producer,
-            &self.outbox,
-            self.sweep,
-        );
-        Service::bind(name, http, crate::server::router(schema, probes), relay).await
-    }
+/// Connects, applies the service's migrations and creates the outbox table; returns the
+/// pool and the [`Infra`] to serve with.
+pub async fn connect_infra(
+    name: &str,
+    settings: &ServiceSettings,
+    migrator: &Migrator,
+) -> anyhow::Result<(MySqlPool, Infra<MySqlOutbox>)> {
+    let pool = connect(&settings.database_url, settings.db_max_connections, name).await?;
+    migrator
+        .run(&pool)
+        .await
+        .with_context(|| format!("cannot migrate the {name} database"))?;
+    crate::outbox::mysql::ensure_schema(&pool)
+        .await
+        .context("cannot create the outbox table")?;
+    let infra = Infra::new(settings, MySqlOutbox(pool.clone()), probe(&pool))?;
+    Ok((pool, infra))
 }

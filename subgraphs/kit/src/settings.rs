@@ -85,6 +85,39 @@ impl KafkaSettings {
     }
 }
 
+/// Settings every database-backed service reads, under its own prefix (`PATIENTS_...`).
+#[derive(Debug, Clone)]
+pub struct ServiceSettings {
+    pub http: HttpSettings,
+    /// `<PREFIX>_DATABASE_URL`.
+    pub database_url: Secret,
+    /// `<PREFIX>_DB_MAX_CONNECTIONS`: pool size (default 10).
+    pub db_max_connections: u32,
+    pub kafka: KafkaSettings,
+    /// `<PREFIX>_TOPIC`: where the service's events go.
+    pub topic: String,
+}
+
+impl ServiceSettings {
+    /// Reads `<prefix>_DATABASE_URL` (default `database_url`), `<prefix>_DB_MAX_CONNECTIONS`,
+    /// `<prefix>_TOPIC` (default `topic`), `PORT` (default `port`) and the shared Kafka
+    /// settings.
+    pub fn from_env(
+        prefix: &str,
+        port: u16,
+        database_url: &str,
+        topic: &str,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            http: HttpSettings::from_env(port)?,
+            database_url: Secret::new(env_or(&format!("{prefix}_DATABASE_URL"), database_url)),
+            db_max_connections: env_parse(&format!("{prefix}_DB_MAX_CONNECTIONS"), 10)?,
+            kafka: KafkaSettings::from_env()?,
+            topic: env_or(&format!("{prefix}_TOPIC"), topic),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

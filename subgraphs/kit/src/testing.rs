@@ -70,6 +70,29 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// A fresh, empty PostgreSQL database.
+    #[cfg(feature = "postgres")]
+    pub async fn postgres() -> Self {
+        use sqlx::Connection as _;
+        let server_url = env_or("TEST_POSTGRES_URL", "postgres://pms:pms@127.0.0.1:5432");
+        let name = format!("test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin =
+            sqlx::PgConnection::connect(&format!("{}/postgres", server_url.trim_end_matches('/')))
+                .await
+                .expect("PostgreSQL reachable at TEST_POSTGRES_URL (run scripts/infra.sh up)");
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        Self {
+            url: format!("{}/{name}", server_url.trim_end_matches('/')),
+            name,
+            server_url,
+        }
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let (server_url, name) = (self.server_url.clone(), self.name.clone());
@@ -99,6 +122,17 @@ impl Drop for TestDatabase {
                             .await;
                     }
                     sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                        .execute(&mut admin)
+                        .await
+                        .ok()?;
+                }
+                #[cfg(feature = "postgres")]
+                if server_url.starts_with("postgres:") {
+                    use sqlx::Connection as _;
+                    let admin_url = format!("{}/postgres", server_url.trim_end_matches('/'));
+                    let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                    // FORCE ends the sessions the app under test may still hold.
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                         .execute(&mut admin)
                         .await
                         .ok()?;

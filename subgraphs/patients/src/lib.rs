@@ -13,7 +13,7 @@ pub mod graphql;
 pub mod service;
 pub mod store;
 
-use kit::{app::Service, mysql::Infra, outbox::mysql::MySqlOutbox};
+use kit::{app::Service, outbox::mysql::MySqlOutbox};
 
 pub use config::Settings;
 
@@ -30,8 +30,7 @@ pub struct App {
 
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let infra = Infra::connect("patients", &settings, &MIGRATOR).await?;
-        let pool = infra.pool.clone();
+        let (pool, infra) = kit::mysql::connect_infra("patients", &settings, &MIGRATOR).await?;
         let domain = PatientService::new(PatientStore::new(pool.clone()), infra.outbox.clone());
         let service = infra
             .serve("patients", &settings.http, graphql::schema(Some(domain)))

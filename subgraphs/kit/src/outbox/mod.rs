@@ -12,6 +12,8 @@
 
 #[cfg(feature = "mysql")]
 pub mod mysql;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod relay;
 
 use std::sync::Arc;

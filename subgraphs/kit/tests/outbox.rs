@@ -1,0 +1,143 @@
+//! The outbox on both databases against the real Kafka: committed events are published
+//! once, rolled-back ones never.
+
+use std::time::Duration;
+
+use kit::{
+    context::RequestContext,
+    events::CloudEvent,
+    outbox::{Outbox, OutboxStore, Relay},
+    settings::KafkaSettings,
+    testing::{TestDatabase, kafka_brokers, read_events, unique_topic},
+};
+use tokio_util::sync::CancellationToken;
+
+fn event(subject: &str) -> CloudEvent {
+    CloudEvent::new(
+        "test",
+        "pms.test.recorded.v1",
+        subject,
+        serde_json::json!({ "n": subject }),
+    )
+}
+
+async fn relay_until_published<S: OutboxStore>(
+    store: S,
+    outbox: &Outbox,
+    topic: &str,
+    expected: usize,
+) -> Vec<CloudEvent> {
+    let kafka = KafkaSettings {
+        brokers: kafka_brokers(),
+        sweep_interval_ms: 100,
+    };
+    let producer = kit::kafka::idempotent_producer(&kafka).expect("producer");
+    let relay = Relay::new(store, producer, outbox, Duration::from_millis(100));
+    let stop = CancellationToken::new();
+    let running = tokio::spawn(relay.run(stop.clone()));
+    let events = read_events(
+        topic,
+        expected,
+        Duration::from_secs(30),
+        Duration::from_secs(1),
+    )
+    .await;
+    stop.cancel();
+    running.await.expect("relay stops");
+    events
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_outbox_publishes_committed_events_only() {
+    let db = TestDatabase::mysql().await;
+    let pool = sqlx::MySqlPool::connect(&db.url).await.expect("connect");
+    kit::outbox::mysql::ensure_schema(&pool)
+        .await
+        .expect("outbox table");
+    let topic = unique_topic("outbox");
+    let outbox = Outbox::new(topic.clone());
+    let context = RequestContext::default();
+
+    let mut committed = pool.begin().await.expect("tx");
+    outbox
+        .record(&mut *committed, &event("kept"), &context)
+        .await
+        .expect("record");
+    committed.commit().await.expect("commit");
+    let mut rolled_back = pool.begin().await.expect("tx");
+    outbox
+        .record(&mut *rolled_back, &event("dropped"), &context)
+        .await
+        .expect("record");
+    rolled_back.rollback().await.expect("rollback");
+
+    let events = relay_until_published(
+        kit::outbox::mysql::MySqlOutbox(pool.clone()),
+        &outbox,
+        &topic,
+        1,
+    )
+    .await;
+    let subjects: Vec<&str> = events.iter().map(|event| event.subject.as_str()).collect();
+    assert_eq!(subjects, ["kept"]);
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(pending, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_outbox_publishes_committed_events_only_in_order() {
+    let db = TestDatabase::postgres().await;
+    let pool = sqlx::PgPool::connect(&db.url).await.expect("connect");
+    kit::outbox::postgres::ensure_schema(&pool)
+        .await
+        .expect("outbox table");
+    let topic = unique_topic("outbox");
+    let outbox = Outbox::new(topic.clone());
+    let context = RequestContext {
+        traceparent: Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_owned()),
+        ..RequestContext::default()
+    };
+
+    for n in 0..5 {
+        let mut tx = pool.begin().await.expect("tx");
+        let mut same_key = event("same-aggregate");
+        same_key.data = serde_json::json!({ "n": n });
+        outbox
+            .record(&mut *tx, &same_key, &context)
+            .await
+            .expect("record");
+        tx.commit().await.expect("commit");
+    }
+    let mut rolled_back = pool.begin().await.expect("tx");
+    outbox
+        .record(&mut *rolled_back, &event("dropped"), &context)
+        .await
+        .expect("record");
+    drop(rolled_back);
+
+    let events = relay_until_published(
+        kit::outbox::postgres::PgOutbox(pool.clone()),
+        &outbox,
+        &topic,
+        5,
+    )
+    .await;
+    let order: Vec<i64> = events
+        .iter()
+        .map(|event| event.data["n"].as_i64().unwrap_or(-1))
+        .collect();
+    assert_eq!(
+        order,
+        [0, 1, 2, 3, 4],
+        "same-key events keep their order, and nothing else came"
+    );
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(pending, 0);
+    pool.close().await;
+}
