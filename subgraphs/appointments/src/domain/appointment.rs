@@ -1,0 +1,231 @@
+//! The appointment record, its enumerations and its status workflow.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::Slot;
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The API and storage name.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|value| value.as_str() == name)
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// What the appointment is for; billing prices by it.
+    ServiceType {
+        Consultation = "CONSULTATION",
+        FollowUp = "FOLLOW_UP",
+        Checkup = "CHECKUP",
+        Vaccination = "VACCINATION",
+        LabTest = "LAB_TEST",
+        Imaging = "IMAGING",
+        Procedure = "PROCEDURE",
+        Surgery = "SURGERY",
+        Therapy = "THERAPY",
+    }
+);
+
+named_enum!(
+    /// Where the appointment is in its workflow. SCHEDULED and CHECKED_IN hold the slot.
+    AppointmentStatus {
+        Scheduled = "SCHEDULED",
+        CheckedIn = "CHECKED_IN",
+        Completed = "COMPLETED",
+        Cancelled = "CANCELLED",
+        NoShow = "NO_SHOW",
+    }
+);
+
+/// A move in the workflow, and the event it produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Reschedule,
+    Cancel,
+    CheckIn,
+    Complete,
+    MarkNoShow,
+}
+
+impl Transition {
+    /// The status a move leads to.
+    pub const fn target(self) -> AppointmentStatus {
+        match self {
+            Self::Reschedule => AppointmentStatus::Scheduled,
+            Self::Cancel => AppointmentStatus::Cancelled,
+            Self::CheckIn => AppointmentStatus::CheckedIn,
+            Self::Complete => AppointmentStatus::Completed,
+            Self::MarkNoShow => AppointmentStatus::NoShow,
+        }
+    }
+
+    /// The statuses the move may start from.
+    pub const fn allowed_from(self) -> &'static [AppointmentStatus] {
+        use AppointmentStatus::{CheckedIn, Scheduled};
+        match self {
+            Self::Reschedule | Self::CheckIn | Self::MarkNoShow => &[Scheduled],
+            Self::Cancel | Self::Complete => &[Scheduled, CheckedIn],
+        }
+    }
+
+    /// What the move is called in messages.
+    pub const fn verb(self) -> &'static str {
+        match self {
+            Self::Reschedule => "rescheduled",
+            Self::Cancel => "cancelled",
+            Self::CheckIn => "checked in",
+            Self::Complete => "completed",
+            Self::MarkNoShow => "marked as a no-show",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appointment {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub doctor_id: Uuid,
+    pub doctor_specialization: String,
+    pub service_type: ServiceType,
+    pub slot: Slot,
+    pub status: AppointmentStatus,
+    pub notes: Option<String>,
+    pub cancellation_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Why a move is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("appointment {id} is {current} and cannot be {verb}", current = .current.as_str())]
+    NotFrom {
+        id: Uuid,
+        current: AppointmentStatus,
+        verb: &'static str,
+    },
+    #[error("appointment {id} starts at {starts_at} and cannot be marked as a no-show before then")]
+    NotStartedYet { id: Uuid, starts_at: DateTime<Utc> },
+}
+
+impl Appointment {
+    /// Checks that `transition` may happen now and applies its status change.
+    pub fn apply(
+        &mut self,
+        transition: Transition,
+        now: DateTime<Utc>,
+    ) -> Result<(), TransitionError> {
+        if !transition.allowed_from().contains(&self.status) {
+            return Err(TransitionError::NotFrom {
+                id: self.id,
+                current: self.status,
+                verb: transition.verb(),
+            });
+        }
+        if transition == Transition::MarkNoShow && now < self.slot.starts_at {
+            return Err(TransitionError::NotStartedYet {
+                id: self.id,
+                starts_at: self.slot.starts_at,
+            });
+        }
+        self.status = transition.target();
+        self.updated_at = now;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, NaiveDate, NaiveTime};
+
+    use super::*;
+
+    fn appointment(status: AppointmentStatus, starts_at: DateTime<Utc>) -> Appointment {
+        Appointment {
+            id: Uuid::now_v7(),
+            patient_id: Uuid::now_v7(),
+            doctor_id: Uuid::now_v7(),
+            doctor_specialization: "CARDIOLOGY".to_owned(),
+            service_type: ServiceType::Consultation,
+            slot: Slot {
+                date: NaiveDate::MIN,
+                time: NaiveTime::MIN,
+                duration_minutes: 30,
+                starts_at,
+                ends_at: starts_at + Duration::minutes(30),
+            },
+            status,
+            notes: None,
+            cancellation_reason: None,
+            created_at: starts_at,
+            updated_at: starts_at,
+        }
+    }
+
+    #[test]
+    fn enumerations_round_trip_through_their_names() {
+        for value in ServiceType::ALL {
+            assert_eq!(ServiceType::from_name(value.as_str()), Some(*value));
+        }
+        for value in AppointmentStatus::ALL {
+            assert_eq!(AppointmentStatus::from_name(value.as_str()), Some(*value));
+        }
+    }
+
+    #[test]
+    fn a_scheduled_appointment_is_checked_in_then_completed() {
+        let now = Utc::now();
+        let mut booked = appointment(AppointmentStatus::Scheduled, now);
+        booked.apply(Transition::CheckIn, now).expect("check in");
+        booked.apply(Transition::Complete, now).expect("complete");
+        assert_eq!(booked.status, AppointmentStatus::Completed);
+    }
+
+    #[test]
+    fn illegal_moves_name_the_current_status() {
+        let now = Utc::now();
+        let mut cancelled = appointment(AppointmentStatus::Cancelled, now);
+        let error = cancelled
+            .apply(Transition::Complete, now)
+            .expect_err("cancelled");
+        assert!(
+            error
+                .to_string()
+                .contains("is CANCELLED and cannot be completed"),
+            "{error}"
+        );
+        let mut checked_in = appointment(AppointmentStatus::CheckedIn, now);
+        assert!(checked_in.apply(Transition::Reschedule, now).is_err());
+        assert!(checked_in.apply(Transition::MarkNoShow, now).is_err());
+    }
+
+    #[test]
+    fn a_no_show_needs_the_start_time_to_have_passed() {
+        let now = Utc::now();
+        let mut later = appointment(AppointmentStatus::Scheduled, now + Duration::hours(1));
+        assert!(matches!(
+            later.apply(Transition::MarkNoShow, now),
+            Err(TransitionError::NotStartedYet { .. })
+        ));
+        let mut earlier = appointment(AppointmentStatus::Scheduled, now - Duration::minutes(10));
+        earlier
+            .apply(Transition::MarkNoShow, now)
+            .expect("past start");
+        assert_eq!(earlier.status, AppointmentStatus::NoShow);
+    }
+}

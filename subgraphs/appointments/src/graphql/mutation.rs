@@ -1,0 +1,107 @@
+//! Writes: book, reschedule, and move appointments through their workflow.
+
+use async_graphql::{Context, ID, Object, Result};
+use kit::{
+    context::RequestContext,
+    error::{ToGraphql as _, parse_id},
+    scalars::Date,
+};
+
+use super::types::{Appointment, CreateAppointmentInput, reference_id};
+use crate::{
+    domain::{Transition, parse_time},
+    error::AppointmentError,
+    service::{AppointmentService, Booking},
+};
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Books an appointment. The patient and doctor are checked with their subgraphs; a
+    /// clash with the doctor's or the patient's other active appointments is `CONFLICT`.
+    async fn create_appointment(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAppointmentInput,
+    ) -> Result<Appointment> {
+        let booking = Booking {
+            patient_id: reference_id("input.patientId", &input.patient_id)?,
+            doctor_id: reference_id("input.doctorId", &input.doctor_id)?,
+            service_type: input.service_type.into(),
+            date: input.date.0,
+            time: parse_time("time", &input.time)
+                .map_err(|error| AppointmentError::invalid_input("input", error))
+                .to_graphql()?,
+            duration_minutes: input.duration_minutes,
+            notes: input.notes,
+        };
+        let appointment = service(ctx)
+            .create(booking, RequestContext::of(ctx))
+            .await
+            .to_graphql()?;
+        Ok(Appointment(appointment))
+    }
+
+    /// Moves a scheduled appointment to another date and time, keeping its duration.
+    async fn reschedule_appointment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        date: Date,
+        time: String,
+    ) -> Result<Appointment> {
+        let id = parse_id("id", &id).to_graphql()?;
+        let time = parse_time("time", &time)
+            .map_err(|error| AppointmentError::invalid_input("", error))
+            .to_graphql()?;
+        let appointment = service(ctx)
+            .reschedule(id, date.0, time, RequestContext::of(ctx))
+            .await
+            .to_graphql()?;
+        Ok(Appointment(appointment))
+    }
+
+    /// Cancels a scheduled or checked-in appointment; its slot becomes free.
+    async fn cancel_appointment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: Option<String>,
+    ) -> Result<Appointment> {
+        let id = parse_id("id", &id).to_graphql()?;
+        let appointment = service(ctx)
+            .cancel(id, reason, RequestContext::of(ctx))
+            .await
+            .to_graphql()?;
+        Ok(Appointment(appointment))
+    }
+
+    /// The patient has arrived.
+    async fn check_in_appointment(&self, ctx: &Context<'_>, id: ID) -> Result<Appointment> {
+        advance(ctx, &id, Transition::CheckIn).await
+    }
+
+    /// The appointment took place.
+    async fn complete_appointment(&self, ctx: &Context<'_>, id: ID) -> Result<Appointment> {
+        advance(ctx, &id, Transition::Complete).await
+    }
+
+    /// The patient did not come; only once the start time has passed.
+    async fn mark_no_show(&self, ctx: &Context<'_>, id: ID) -> Result<Appointment> {
+        advance(ctx, &id, Transition::MarkNoShow).await
+    }
+}
+
+async fn advance(ctx: &Context<'_>, id: &ID, transition: Transition) -> Result<Appointment> {
+    let id = parse_id("id", id).to_graphql()?;
+    let appointment = service(ctx)
+        .advance(id, transition, RequestContext::of(ctx))
+        .await
+        .to_graphql()?;
+    Ok(Appointment(appointment))
+}
+
+fn service<'a>(ctx: &Context<'a>) -> &'a AppointmentService {
+    ctx.data_unchecked::<AppointmentService>()
+}

@@ -1,0 +1,145 @@
+//! Reads: single appointments, filtered lists, and federation entity resolution.
+
+use async_graphql::{
+    Context, ID, Object, Result,
+    connection::{Connection, EmptyFields},
+    dataloader::DataLoader,
+};
+use kit::{
+    error::{ToGraphql as _, parse_id},
+    pagination::{Page, connection},
+    scalars::Date,
+};
+
+use super::{
+    AppointmentLoader,
+    types::{Appointment, AppointmentStatus, DoctorRef, PatientRef, reference_id},
+};
+use crate::{error::AppointmentError, service::AppointmentService, store::AppointmentFilter};
+
+pub struct Query;
+
+pub type AppointmentPage = Connection<String, Appointment, AppointmentTotals, EmptyFields>;
+
+/// Extra fields of `AppointmentConnection`; computed only when asked for.
+pub struct AppointmentTotals {
+    filter: AppointmentFilter,
+}
+
+#[Object]
+impl AppointmentTotals {
+    /// How many appointments match the filters, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let service = ctx.data_unchecked::<AppointmentService>();
+        service
+            .store()
+            .count(&self.filter)
+            .await
+            .map_err(AppointmentError::from)
+            .to_graphql()
+    }
+}
+
+/// One page of appointments matching `filter`, by start time.
+pub async fn appointments_page(
+    ctx: &Context<'_>,
+    filter: AppointmentFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<AppointmentPage> {
+    let page = Page::parse(first, after.as_deref()).to_graphql()?;
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && from > to
+    {
+        return Err(kit::error::graphql_error(kit::error::InputError::new(
+            "from",
+            format!("`from` ({from}) is after `to` ({to})"),
+        )));
+    }
+    let service = ctx.data_unchecked::<AppointmentService>();
+    let rows = service
+        .store()
+        .list(&filter, page)
+        .await
+        .map_err(AppointmentError::from)
+        .to_graphql()?;
+    Ok(connection(
+        page,
+        rows,
+        |appointment| appointment.id,
+        Appointment,
+        AppointmentTotals { filter },
+    ))
+}
+
+#[Object]
+impl Query {
+    /// An appointment by id; null when there is none.
+    async fn appointment(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Appointment>> {
+        let id = parse_id("id", &id).to_graphql()?;
+        load(ctx, id).await
+    }
+
+    /// Appointments by start time, filtered by doctor, patient, status and booked dates
+    /// (`from`/`to` inclusive).
+    #[allow(clippy::too_many_arguments)]
+    async fn appointments(
+        &self,
+        ctx: &Context<'_>,
+        doctor_id: Option<ID>,
+        patient_id: Option<ID>,
+        status: Option<AppointmentStatus>,
+        from: Option<Date>,
+        to: Option<Date>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AppointmentPage> {
+        let filter = AppointmentFilter {
+            doctor_id: doctor_id
+                .map(|id| reference_id("doctorId", &id))
+                .transpose()?,
+            patient_id: patient_id
+                .map(|id| reference_id("patientId", &id))
+                .transpose()?,
+            status: status.map(Into::into),
+            from: from.map(|date| date.0),
+            to: to.map(|date| date.0),
+        };
+        appointments_page(ctx, filter, first, after).await
+    }
+
+    /// Federation: resolves `Appointment` references from other subgraphs, batched.
+    #[graphql(entity)]
+    async fn find_appointment_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<Appointment>> {
+        let id = parse_id("id", &id).to_graphql()?;
+        load(ctx, id).await
+    }
+
+    /// Federation: a patient's appointments, for the patients subgraph's `Patient`.
+    #[graphql(entity)]
+    async fn find_patient_by_id(&self, id: ID) -> Result<PatientRef> {
+        Ok(PatientRef(reference_id("id", &id)?))
+    }
+
+    /// Federation: a doctor's appointments, for the doctors subgraph's `Doctor`.
+    #[graphql(entity)]
+    async fn find_doctor_by_id(&self, id: ID) -> Result<DoctorRef> {
+        Ok(DoctorRef(reference_id("id", &id)?))
+    }
+}
+
+async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Appointment>> {
+    let loader = ctx.data_unchecked::<DataLoader<AppointmentLoader>>();
+    let appointment = loader
+        .load_one(id)
+        .await
+        .map_err(|error| {
+            AppointmentError::Unexpected(anyhow::Error::new(error).context("loading appointments"))
+        })
+        .to_graphql()?;
+    Ok(appointment.map(Appointment))
+}

@@ -1,0 +1,194 @@
+//! GraphQL object, enum and input types.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use kit::{
+    error::{ToGraphql as _, parse_id},
+    scalars::Date,
+};
+use uuid::Uuid;
+
+use super::query::{AppointmentPage, appointments_page};
+use crate::{domain, store::AppointmentFilter};
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "ServiceType", remote = "crate::domain::ServiceType")]
+pub enum ServiceType {
+    Consultation,
+    FollowUp,
+    Checkup,
+    Vaccination,
+    LabTest,
+    Imaging,
+    Procedure,
+    Surgery,
+    Therapy,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(
+    name = "AppointmentStatus",
+    remote = "crate::domain::AppointmentStatus"
+)]
+pub enum AppointmentStatus {
+    Scheduled,
+    CheckedIn,
+    Completed,
+    Cancelled,
+    NoShow,
+}
+
+/// A booked appointment.
+pub struct Appointment(pub domain::Appointment);
+
+#[Object]
+impl Appointment {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    async fn patient_id(&self) -> ID {
+        ID(self.0.patient_id.to_string())
+    }
+
+    async fn doctor_id(&self) -> ID {
+        ID(self.0.doctor_id.to_string())
+    }
+
+    /// The patient, resolved by the patients subgraph.
+    async fn patient(&self) -> PatientRef {
+        PatientRef(self.0.patient_id)
+    }
+
+    /// The doctor, resolved by the doctors subgraph.
+    async fn doctor(&self) -> DoctorRef {
+        DoctorRef(self.0.doctor_id)
+    }
+
+    /// The booked day, in the clinic's time zone.
+    async fn date(&self) -> Date {
+        Date(self.0.slot.date)
+    }
+
+    /// The booked wall-clock time, `HH:MM`, in the clinic's time zone.
+    async fn time(&self) -> String {
+        self.0.slot.time.format("%H:%M").to_string()
+    }
+
+    async fn service_type(&self) -> ServiceType {
+        self.0.service_type.into()
+    }
+
+    async fn duration_minutes(&self) -> i32 {
+        self.0.slot.duration_minutes
+    }
+
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.slot.starts_at
+    }
+
+    async fn ends_at(&self) -> DateTime<Utc> {
+        self.0.slot.ends_at
+    }
+
+    async fn status(&self) -> AppointmentStatus {
+        self.0.status.into()
+    }
+
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
+    /// Why it was cancelled, when it was and a reason was given.
+    async fn cancellation_reason(&self) -> Option<&str> {
+        self.0.cancellation_reason.as_deref()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A patient (owned by the patients subgraph), with their appointments.
+pub struct PatientRef(pub Uuid);
+
+#[Object(name = "Patient")]
+impl PatientRef {
+    async fn id(&self) -> ID {
+        ID(self.0.to_string())
+    }
+
+    /// The patient's appointments by start time; `from`/`to` are inclusive booked dates.
+    async fn appointments(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<AppointmentStatus>,
+        from: Option<Date>,
+        to: Option<Date>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AppointmentPage> {
+        let filter = AppointmentFilter {
+            patient_id: Some(self.0),
+            status: status.map(Into::into),
+            from: from.map(|date| date.0),
+            to: to.map(|date| date.0),
+            ..AppointmentFilter::default()
+        };
+        appointments_page(ctx, filter, first, after).await
+    }
+}
+
+/// A doctor (owned by the doctors subgraph), with their appointments.
+pub struct DoctorRef(pub Uuid);
+
+#[Object(name = "Doctor")]
+impl DoctorRef {
+    async fn id(&self) -> ID {
+        ID(self.0.to_string())
+    }
+
+    /// The doctor's appointments by start time; `from`/`to` are inclusive booked dates.
+    async fn appointments(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<AppointmentStatus>,
+        from: Option<Date>,
+        to: Option<Date>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AppointmentPage> {
+        let filter = AppointmentFilter {
+            doctor_id: Some(self.0),
+            status: status.map(Into::into),
+            from: from.map(|date| date.0),
+            to: to.map(|date| date.0),
+            ..AppointmentFilter::default()
+        };
+        appointments_page(ctx, filter, first, after).await
+    }
+}
+
+/// Parses an `ID` argument that names a patient or doctor.
+pub fn reference_id(field: &str, id: &ID) -> Result<Uuid> {
+    parse_id(field, id).to_graphql()
+}
+
+#[derive(InputObject)]
+pub struct CreateAppointmentInput {
+    pub patient_id: ID,
+    pub doctor_id: ID,
+    /// The day, in the clinic's time zone.
+    pub date: Date,
+    /// `HH:MM`, 24-hour clock, in the clinic's time zone.
+    pub time: String,
+    pub service_type: ServiceType,
+    /// 5 to 480 minutes.
+    #[graphql(default = 30)]
+    pub duration_minutes: i32,
+    pub notes: Option<String>,
+}

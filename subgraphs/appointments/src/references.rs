@@ -1,0 +1,161 @@
+//! Asks the patients and doctors subgraphs about the people a booking names, the way a
+//! router would: `_entities` over HTTP, both at once, bounded by a timeout.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::error::AppointmentError;
+
+/// What a booking needs to know about its doctor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookableDoctor {
+    pub specialization: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct References {
+    http: reqwest::Client,
+    patients_url: String,
+    doctors_url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PatientEntity {
+    archived: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DoctorEntity {
+    archived: bool,
+    available: bool,
+    specialization: String,
+}
+
+impl References {
+    pub fn new(
+        patients_url: String,
+        doctors_url: String,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .build()?;
+        Ok(Self {
+            http,
+            patients_url,
+            doctors_url,
+        })
+    }
+
+    /// Checks both references in parallel: the patient exists and is active, the doctor
+    /// exists, is active and takes appointments. Returns what the booking keeps of the doctor.
+    #[tracing::instrument(skip_all, fields(%patient_id, %doctor_id))]
+    pub async fn check(
+        &self,
+        patient_id: Uuid,
+        doctor_id: Uuid,
+    ) -> Result<BookableDoctor, AppointmentError> {
+        let (patient, doctor) = tokio::join!(
+            self.entity::<PatientEntity>(
+                &self.patients_url,
+                "patients",
+                "Patient",
+                patient_id,
+                "archived"
+            ),
+            self.entity::<DoctorEntity>(
+                &self.doctors_url,
+                "doctors",
+                "Doctor",
+                doctor_id,
+                "archived available specialization"
+            ),
+        );
+        match patient? {
+            None => {
+                return Err(missing(
+                    "input.patientId",
+                    format!("no patient with id {patient_id}"),
+                ));
+            }
+            Some(patient) if patient.archived => {
+                return Err(missing(
+                    "input.patientId",
+                    format!("patient {patient_id} is archived"),
+                ));
+            }
+            Some(_) => {}
+        }
+        match doctor? {
+            None => Err(missing(
+                "input.doctorId",
+                format!("no doctor with id {doctor_id}"),
+            )),
+            Some(doctor) if doctor.archived => Err(missing(
+                "input.doctorId",
+                format!("doctor {doctor_id} is archived"),
+            )),
+            Some(doctor) if !doctor.available => {
+                Err(AppointmentError::DoctorUnavailable(doctor_id))
+            }
+            Some(doctor) => Ok(BookableDoctor {
+                specialization: doctor.specialization,
+            }),
+        }
+    }
+
+    async fn entity<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        service: &'static str,
+        typename: &str,
+        id: Uuid,
+        fields: &str,
+    ) -> Result<Option<T>, AppointmentError> {
+        let query = format!(
+            "query($representations: [_Any!]!) {{ _entities(representations: $representations) {{ ... on {typename} {{ {fields} }} }} }}"
+        );
+        let body = json!({
+            "query": query,
+            "variables": { "representations": [{ "__typename": typename, "id": id }] },
+        });
+        let unavailable = |reason: String| {
+            tracing::warn!(service, reason, "reference check failed");
+            AppointmentError::Upstream(service)
+        };
+        let response = self
+            .http
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|error| unavailable(error.to_string()))?;
+        if !response.status().is_success() {
+            return Err(unavailable(format!("HTTP {}", response.status())));
+        }
+        let mut answer: serde_json::Value = response
+            .json()
+            .await
+            .map_err(|error| unavailable(error.to_string()))?;
+        if let Some(errors) = answer.get("errors").filter(|errors| !errors.is_null()) {
+            return Err(unavailable(errors.to_string()));
+        }
+        let entity = answer["data"]["_entities"][0].take();
+        if entity.is_null() {
+            return Ok(None);
+        }
+        serde_json::from_value(entity)
+            .map(Some)
+            .map_err(|error| unavailable(error.to_string()))
+    }
+}
+
+fn missing(field: &'static str, message: String) -> AppointmentError {
+    AppointmentError::NotFound { field, message }
+}

@@ -1,0 +1,172 @@
+//! Appointment use cases: each change and its event are committed in one transaction; the
+//! database's exclusion constraints decide clashes.
+
+use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use kit::{context::RequestContext, outbox::Outbox};
+use uuid::Uuid;
+
+use crate::{
+    domain::{Appointment, AppointmentStatus, ServiceType, Slot, Transition},
+    error::AppointmentError,
+    events::{self, appointment_event, transition_type},
+    references::References,
+    store::AppointmentStore,
+};
+
+/// A booking as asked, before its references are checked.
+#[derive(Debug, Clone)]
+pub struct Booking {
+    pub patient_id: Uuid,
+    pub doctor_id: Uuid,
+    pub service_type: ServiceType,
+    pub date: NaiveDate,
+    pub time: NaiveTime,
+    pub duration_minutes: i32,
+    pub notes: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppointmentService {
+    store: AppointmentStore,
+    outbox: Outbox,
+    references: References,
+    zone: Tz,
+}
+
+impl AppointmentService {
+    pub fn new(store: AppointmentStore, outbox: Outbox, references: References, zone: Tz) -> Self {
+        Self {
+            store,
+            outbox,
+            references,
+            zone,
+        }
+    }
+
+    pub fn store(&self) -> &AppointmentStore {
+        &self.store
+    }
+
+    /// Books after checking the slot, then the patient and doctor with their subgraphs.
+    #[tracing::instrument(skip_all, fields(patient_id = %booking.patient_id, doctor_id = %booking.doctor_id))]
+    pub async fn create(
+        &self,
+        booking: Booking,
+        context: &RequestContext,
+    ) -> Result<Appointment, AppointmentError> {
+        let now = Utc::now();
+        let slot = Slot::new(
+            booking.date,
+            booking.time,
+            booking.duration_minutes,
+            self.zone,
+            now,
+        )
+        .map_err(|error| AppointmentError::invalid_input("input", error))?;
+        let doctor = self
+            .references
+            .check(booking.patient_id, booking.doctor_id)
+            .await?;
+        let appointment = Appointment {
+            id: Uuid::now_v7(),
+            patient_id: booking.patient_id,
+            doctor_id: booking.doctor_id,
+            doctor_specialization: doctor.specialization,
+            service_type: booking.service_type,
+            slot,
+            status: AppointmentStatus::Scheduled,
+            notes: booking.notes.filter(|notes| !notes.trim().is_empty()),
+            cancellation_reason: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.store.pool().begin().await?;
+        AppointmentStore::insert(&mut tx, &appointment).await?;
+        let event = appointment_event(events::CREATED, &appointment, None);
+        self.outbox.record(&mut *tx, &event, context).await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        tracing::info!(appointment_id = %appointment.id, "appointment booked");
+        Ok(appointment)
+    }
+
+    /// Moves the appointment to a new date and time, keeping its duration.
+    pub async fn reschedule(
+        &self,
+        id: Uuid,
+        date: NaiveDate,
+        time: NaiveTime,
+        context: &RequestContext,
+    ) -> Result<Appointment, AppointmentError> {
+        self.transition(
+            id,
+            Transition::Reschedule,
+            context,
+            |appointment, zone, now| {
+                appointment.slot =
+                    Slot::new(date, time, appointment.slot.duration_minutes, zone, now)
+                        .map_err(|error| AppointmentError::invalid_input("", error))?;
+                Ok(())
+            },
+        )
+        .await
+    }
+
+    pub async fn cancel(
+        &self,
+        id: Uuid,
+        reason: Option<String>,
+        context: &RequestContext,
+    ) -> Result<Appointment, AppointmentError> {
+        self.transition(id, Transition::Cancel, context, |appointment, _, _| {
+            appointment.cancellation_reason = reason.filter(|reason| !reason.trim().is_empty());
+            Ok(())
+        })
+        .await
+    }
+
+    /// Check-in, completion and no-show: moves that only change the status.
+    pub async fn advance(
+        &self,
+        id: Uuid,
+        transition: Transition,
+        context: &RequestContext,
+    ) -> Result<Appointment, AppointmentError> {
+        self.transition(id, transition, context, |_, _, _| Ok(()))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(appointment_id = %id, ?transition))]
+    async fn transition(
+        &self,
+        id: Uuid,
+        transition: Transition,
+        context: &RequestContext,
+        edit: impl FnOnce(&mut Appointment, Tz, chrono::DateTime<Utc>) -> Result<(), AppointmentError>,
+    ) -> Result<Appointment, AppointmentError> {
+        let now = Utc::now();
+        let mut tx = self.store.pool().begin().await?;
+        let mut appointment = AppointmentStore::lock(&mut tx, id)
+            .await?
+            .ok_or_else(|| AppointmentError::appointment_not_found(id))?;
+        let previous = appointment.clone();
+        appointment.apply(transition, now)?;
+        edit(&mut appointment, self.zone, now)?;
+        AppointmentStore::update(&mut tx, &appointment)
+            .await
+            .map_err(|error| match error {
+                // On a move, the clash is about the new time, whoever is busy.
+                AppointmentError::Conflict { message, .. } => AppointmentError::Conflict {
+                    field: "time",
+                    message,
+                },
+                other => other,
+            })?;
+        let event = appointment_event(transition_type(transition), &appointment, Some(&previous));
+        self.outbox.record(&mut *tx, &event, context).await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(appointment)
+    }
+}

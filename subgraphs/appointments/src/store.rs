@@ -1,0 +1,236 @@
+//! Appointment rows in PostgreSQL. The only module that writes SQL.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use kit::pagination::Page;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::{
+    domain::{Appointment, AppointmentStatus, ServiceType, Slot},
+    error::AppointmentError,
+};
+
+const COLUMNS: &str = "id, patient_id, doctor_id, doctor_specialization, service_type, local_date, local_time, \
+    duration_minutes, starts_at, ends_at, status, notes, cancellation_reason, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct AppointmentRow {
+    id: Uuid,
+    patient_id: Uuid,
+    doctor_id: Uuid,
+    doctor_specialization: String,
+    service_type: String,
+    local_date: NaiveDate,
+    local_time: NaiveTime,
+    duration_minutes: i32,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    status: String,
+    notes: Option<String>,
+    cancellation_reason: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<AppointmentRow> for Appointment {
+    type Error = sqlx::Error;
+
+    fn try_from(row: AppointmentRow) -> Result<Self, Self::Error> {
+        let unknown = |column: &str, value: &str| {
+            sqlx::Error::Decode(format!("unknown {column} {value:?} in appointments table").into())
+        };
+        Ok(Self {
+            service_type: ServiceType::from_name(&row.service_type)
+                .ok_or_else(|| unknown("service_type", &row.service_type))?,
+            status: AppointmentStatus::from_name(&row.status)
+                .ok_or_else(|| unknown("status", &row.status))?,
+            id: row.id,
+            patient_id: row.patient_id,
+            doctor_id: row.doctor_id,
+            doctor_specialization: row.doctor_specialization,
+            slot: Slot {
+                date: row.local_date,
+                time: row.local_time,
+                duration_minutes: row.duration_minutes,
+                starts_at: row.starts_at,
+                ends_at: row.ends_at,
+            },
+            notes: row.notes,
+            cancellation_reason: row.cancellation_reason,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+fn into_appointments(rows: Vec<AppointmentRow>) -> sqlx::Result<Vec<Appointment>> {
+    rows.into_iter().map(Appointment::try_from).collect()
+}
+
+/// Filters of appointment listings. `from`/`to` are inclusive dates of the booked wall clock.
+#[derive(Debug, Clone, Default)]
+pub struct AppointmentFilter {
+    pub doctor_id: Option<Uuid>,
+    pub patient_id: Option<Uuid>,
+    pub status: Option<AppointmentStatus>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppointmentStore {
+    pool: PgPool,
+}
+
+impl AppointmentStore {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Appointments with these ids, in one query.
+    #[tracing::instrument(skip_all, fields(count = ids.len()))]
+    pub async fn find_many(&self, ids: &[Uuid]) -> sqlx::Result<Vec<Appointment>> {
+        let rows = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM appointments WHERE id = ANY($1)"
+        ))
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await?;
+        into_appointments(rows)
+    }
+
+    /// Appointments matching `filter`, by start time.
+    #[tracing::instrument(skip_all)]
+    pub async fn list(
+        &self,
+        filter: &AppointmentFilter,
+        page: Page,
+    ) -> sqlx::Result<Vec<Appointment>> {
+        let mut query =
+            QueryBuilder::<Postgres>::new(format!("SELECT {COLUMNS} FROM appointments"));
+        push_filter(&mut query, filter);
+        if let Some(after) = page.after {
+            query
+                .push(" AND (starts_at, id) > (SELECT starts_at, id FROM appointments WHERE id = ")
+                .push_bind(after)
+                .push(")");
+        }
+        query
+            .push(" ORDER BY starts_at, id LIMIT ")
+            .push_bind(page.fetch_limit());
+        into_appointments(query.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn count(&self, filter: &AppointmentFilter) -> sqlx::Result<i64> {
+        let mut query = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM appointments");
+        push_filter(&mut query, filter);
+        query.build_query_scalar().fetch_one(&self.pool).await
+    }
+
+    /// The appointment, locked for update until the transaction ends.
+    pub async fn lock(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Appointment>> {
+        let row: Option<AppointmentRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM appointments WHERE id = $1 FOR UPDATE"
+        ))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+        row.map(Appointment::try_from).transpose()
+    }
+
+    pub async fn insert(
+        conn: &mut PgConnection,
+        appointment: &Appointment,
+    ) -> Result<(), AppointmentError> {
+        sqlx::query(
+            "INSERT INTO appointments (id, patient_id, doctor_id, doctor_specialization, service_type,
+                 local_date, local_time, duration_minutes, starts_at, ends_at, status, notes,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(appointment.id)
+        .bind(appointment.patient_id)
+        .bind(appointment.doctor_id)
+        .bind(&appointment.doctor_specialization)
+        .bind(appointment.service_type.as_str())
+        .bind(appointment.slot.date)
+        .bind(appointment.slot.time)
+        .bind(appointment.slot.duration_minutes)
+        .bind(appointment.slot.starts_at)
+        .bind(appointment.slot.ends_at)
+        .bind(appointment.status.as_str())
+        .bind(&appointment.notes)
+        .bind(appointment.created_at)
+        .bind(appointment.updated_at)
+        .execute(conn)
+        .await
+        .map_err(clash)?;
+        Ok(())
+    }
+
+    pub async fn update(
+        conn: &mut PgConnection,
+        appointment: &Appointment,
+    ) -> Result<(), AppointmentError> {
+        sqlx::query(
+            "UPDATE appointments SET local_date = $2, local_time = $3, starts_at = $4, ends_at = $5,
+                 status = $6, cancellation_reason = $7, updated_at = $8
+             WHERE id = $1",
+        )
+        .bind(appointment.id)
+        .bind(appointment.slot.date)
+        .bind(appointment.slot.time)
+        .bind(appointment.slot.starts_at)
+        .bind(appointment.slot.ends_at)
+        .bind(appointment.status.as_str())
+        .bind(&appointment.cancellation_reason)
+        .bind(appointment.updated_at)
+        .execute(conn)
+        .await
+        .map_err(clash)?;
+        Ok(())
+    }
+}
+
+fn push_filter(query: &mut QueryBuilder<'_, Postgres>, filter: &AppointmentFilter) {
+    query.push(" WHERE TRUE");
+    if let Some(doctor_id) = filter.doctor_id {
+        query.push(" AND doctor_id = ").push_bind(doctor_id);
+    }
+    if let Some(patient_id) = filter.patient_id {
+        query.push(" AND patient_id = ").push_bind(patient_id);
+    }
+    if let Some(status) = filter.status {
+        query.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(from) = filter.from {
+        query.push(" AND local_date >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        query.push(" AND local_date <= ").push_bind(to);
+    }
+}
+
+/// The exclusion constraints' violations, in the caller's words.
+fn clash(error: sqlx::Error) -> AppointmentError {
+    let constraint = error
+        .as_database_error()
+        .filter(|db| db.code().as_deref() == Some("23P01"))
+        .and_then(|db| db.constraint().map(str::to_owned));
+    match constraint.as_deref() {
+        Some("appointments_doctor_busy") => AppointmentError::Conflict {
+            field: "input.doctorId",
+            message: "the doctor already has an appointment at that time".to_owned(),
+        },
+        Some("appointments_patient_busy") => AppointmentError::Conflict {
+            field: "input.patientId",
+            message: "the patient already has an appointment at that time".to_owned(),
+        },
+        _ => error.into(),
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: each starts the real patients and doctors subgraphs (on MariaDB) and
+//! the appointments subgraph (on PostgreSQL), all on random ports with fresh databases and
+//! their own Kafka topics (see `helpers`).
+
+mod booking;
+mod helpers;
+mod race;
+mod schema;
+mod time_zones;
+mod workflow;
