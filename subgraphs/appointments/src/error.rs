@@ -20,6 +20,12 @@ pub enum AppointmentError {
         field: &'static str,
         message: String,
     },
+    /// Two concurrent bookings waited on each other (a deadlock PostgreSQL broke); the
+    /// service retries, and reports this only when retries run out.
+    #[error(
+        "a concurrent booking for the same doctor or patient collided with this one; please retry"
+    )]
+    Contended,
     #[error(transparent)]
     InvalidState(#[from] TransitionError),
     #[error("the {0} service did not answer in time; nothing was booked, please retry")]
@@ -70,7 +76,7 @@ impl ClientFacing for AppointmentError {
             Self::Invalid { .. } => ErrorCode::BadUserInput,
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::DoctorUnavailable(_) => ErrorCode::DoctorUnavailable,
-            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::Conflict { .. } | Self::Contended => ErrorCode::Conflict,
             Self::InvalidState(_) => ErrorCode::InvalidState,
             Self::Upstream(_) => ErrorCode::UpstreamUnavailable,
             Self::Unexpected(_) => ErrorCode::InternalServerError,
@@ -83,7 +89,7 @@ impl ClientFacing for AppointmentError {
             Self::NotFound { field, .. } | Self::Conflict { field, .. } => Some(field),
             Self::DoctorUnavailable(_) => Some("input.doctorId"),
             Self::InvalidState(_) => Some("id"),
-            Self::Upstream(_) | Self::Unexpected(_) => None,
+            Self::Contended | Self::Upstream(_) | Self::Unexpected(_) => None,
         }
     }
 }

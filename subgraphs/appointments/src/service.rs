@@ -26,6 +26,10 @@ pub struct Booking {
     pub notes: Option<String>,
 }
 
+/// Tries per write when concurrent bookings deadlock; the retry then meets the committed
+/// rival through the exclusion constraint and reports a proper clash.
+const MAX_ATTEMPTS: u32 = 3;
+
 #[derive(Clone, Debug)]
 pub struct AppointmentService {
     store: AppointmentStore,
@@ -81,14 +85,37 @@ impl AppointmentService {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.store.pool().begin().await?;
-        AppointmentStore::insert(&mut tx, &appointment).await?;
         let event = appointment_event(events::CREATED, &appointment, None);
-        self.outbox.record(&mut *tx, &event, context).await?;
-        tx.commit().await?;
+        let mut attempt = 1;
+        loop {
+            match self.insert(&appointment, &event, context).await {
+                Err(AppointmentError::Contended) if attempt < MAX_ATTEMPTS => attempt += 1,
+                Err(error) => return Err(error),
+                Ok(()) => break,
+            }
+        }
         self.outbox.wake();
         tracing::info!(appointment_id = %appointment.id, "appointment booked");
         Ok(appointment)
+    }
+
+    async fn insert(
+        &self,
+        appointment: &Appointment,
+        event: &kit::events::CloudEvent,
+        context: &RequestContext,
+    ) -> Result<(), AppointmentError> {
+        let mut tx = self.store.pool().begin().await?;
+        AppointmentStore::serialize_bookings_of(
+            &mut tx,
+            appointment.doctor_id,
+            appointment.patient_id,
+        )
+        .await?;
+        AppointmentStore::insert(&mut tx, appointment).await?;
+        self.outbox.record(&mut *tx, event, context).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Moves the appointment to a new date and time, keeping its duration.
@@ -119,8 +146,9 @@ impl AppointmentService {
         reason: Option<String>,
         context: &RequestContext,
     ) -> Result<Appointment, AppointmentError> {
+        let reason = reason.filter(|reason| !reason.trim().is_empty());
         self.transition(id, Transition::Cancel, context, |appointment, _, _| {
-            appointment.cancellation_reason = reason.filter(|reason| !reason.trim().is_empty());
+            appointment.cancellation_reason.clone_from(&reason);
             Ok(())
         })
         .await
@@ -143,13 +171,37 @@ impl AppointmentService {
         id: Uuid,
         transition: Transition,
         context: &RequestContext,
-        edit: impl FnOnce(&mut Appointment, Tz, chrono::DateTime<Utc>) -> Result<(), AppointmentError>,
+        edit: impl Fn(&mut Appointment, Tz, chrono::DateTime<Utc>) -> Result<(), AppointmentError>,
+    ) -> Result<Appointment, AppointmentError> {
+        let mut attempt = 1;
+        loop {
+            match self.transition_once(id, transition, context, &edit).await {
+                Err(AppointmentError::Contended) if attempt < MAX_ATTEMPTS => attempt += 1,
+                result => return result,
+            }
+        }
+    }
+
+    async fn transition_once(
+        &self,
+        id: Uuid,
+        transition: Transition,
+        context: &RequestContext,
+        edit: &impl Fn(&mut Appointment, Tz, chrono::DateTime<Utc>) -> Result<(), AppointmentError>,
     ) -> Result<Appointment, AppointmentError> {
         let now = Utc::now();
         let mut tx = self.store.pool().begin().await?;
         let mut appointment = AppointmentStore::lock(&mut tx, id)
             .await?
             .ok_or_else(|| AppointmentError::appointment_not_found(id))?;
+        if transition == Transition::Reschedule {
+            AppointmentStore::serialize_bookings_of(
+                &mut tx,
+                appointment.doctor_id,
+                appointment.patient_id,
+            )
+            .await?;
+        }
         let previous = appointment.clone();
         appointment.apply(transition, now)?;
         edit(&mut appointment, self.zone, now)?;

@@ -143,6 +143,29 @@ impl AppointmentStore {
         row.map(Appointment::try_from).transpose()
     }
 
+    /// Queues this transaction behind others booking the same doctor or patient (advisory
+    /// locks, taken in one global order, released at commit). The exclusion constraints are
+    /// what guarantee no double booking; this only spares concurrent overlapping inserts from
+    /// waiting on each other until PostgreSQL's deadlock detector breaks the tie (1 s).
+    pub async fn serialize_bookings_of(
+        conn: &mut PgConnection,
+        doctor_id: Uuid,
+        patient_id: Uuid,
+    ) -> sqlx::Result<()> {
+        let mut keys = [
+            lock_key(doctor_id, DOCTOR_LOCKS),
+            lock_key(patient_id, PATIENT_LOCKS),
+        ];
+        keys.sort_unstable();
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(key)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn insert(
         conn: &mut PgConnection,
         appointment: &Appointment,
@@ -197,6 +220,17 @@ impl AppointmentStore {
     }
 }
 
+/// Advisory-lock namespaces, so a doctor and a patient never share a key by construction.
+const DOCTOR_LOCKS: i64 = 0x0D0C_7025_0000_0001;
+const PATIENT_LOCKS: i64 = 0x1A71_E475_0000_0002;
+
+/// A 64-bit lock key for `id` in `namespace`. Two ids sharing a key only serialize more
+/// than needed; correctness never depends on it.
+fn lock_key(id: Uuid, namespace: i64) -> i64 {
+    let (high, low) = id.as_u64_pair();
+    (high ^ low).cast_signed() ^ namespace
+}
+
 fn push_filter(query: &mut QueryBuilder<'_, Postgres>, filter: &AppointmentFilter) {
     query.push(" WHERE TRUE");
     if let Some(doctor_id) = filter.doctor_id {
@@ -218,9 +252,17 @@ fn push_filter(query: &mut QueryBuilder<'_, Postgres>, filter: &AppointmentFilte
 
 /// The exclusion constraints' violations, in the caller's words.
 fn clash(error: sqlx::Error) -> AppointmentError {
+    let code = error
+        .as_database_error()
+        .and_then(|db| db.code())
+        .map(|code| code.into_owned());
+    // Two overlapping inserts checking both constraints can wait on each other.
+    if code.as_deref() == Some("40P01") {
+        return AppointmentError::Contended;
+    }
     let constraint = error
         .as_database_error()
-        .filter(|db| db.code().as_deref() == Some("23P01"))
+        .filter(|_| code.as_deref() == Some("23P01"))
         .and_then(|db| db.constraint().map(str::to_owned));
     match constraint.as_deref() {
         Some("appointments_doctor_busy") => AppointmentError::Conflict {
