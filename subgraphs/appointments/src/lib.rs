@@ -5,22 +5,30 @@
 //! - [`domain`]: slots in the clinic's time zone, the status workflow, enumerations; no I/O.
 //! - [`references`]: `_entities` calls to the patients and doctors subgraphs.
 //! - [`store`]: SQL. [`service`]: use cases, one transaction each with its event.
-//! - [`graphql`]: queries, mutations, entities. [`events`]: event shapes.
+//! - [`graphql`]: queries, mutations, entities, subscriptions. [`events`]: event shapes.
+//! - [`live`]: the per-instance consumer feeding `appointmentUpdated`.
 
 pub mod config;
 pub mod domain;
 pub mod error;
 pub mod events;
 pub mod graphql;
+pub mod live;
 pub mod references;
 pub mod service;
 pub mod store;
 
-use kit::{app::Service, outbox::postgres::PgOutbox};
+use kit::{
+    app::Service,
+    consumer::{self, Assignment, ConsumerSettings, StartFrom},
+    outbox::postgres::PgOutbox,
+};
 
 pub use config::Settings;
 
-use crate::{references::References, service::AppointmentService, store::AppointmentStore};
+use crate::{
+    live::LiveUpdates, references::References, service::AppointmentService, store::AppointmentStore,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -46,13 +54,42 @@ impl App {
             references,
             settings.clinic_timezone,
         );
+        let live = LiveUpdates::default();
+        let assignment = Assignment::default();
+        let schema = graphql::schema(Some((domain, live.clone())));
+        let feed = live_feed(
+            settings.service.kafka.clone(),
+            settings.service.topic.clone(),
+            live,
+            assignment.clone(),
+        );
         let service = infra
-            .serve(
-                "appointments",
-                &settings.service.http,
-                graphql::schema(Some(domain)),
-            )
-            .await?;
+            .with_probe("live-updates", assignment.probe())
+            .serve("appointments", &settings.service.http, schema)
+            .await?
+            .with_task(feed);
         Ok(Self { service, pool })
+    }
+}
+
+/// Consumes `topic` in a group of this instance's own, from the latest offset, into `live`.
+fn live_feed(
+    kafka: kit::settings::KafkaSettings,
+    topic: String,
+    live: LiveUpdates,
+    assignment: Assignment,
+) -> impl FnOnce(tokio_util::sync::CancellationToken) -> futures::future::BoxFuture<'static, ()> {
+    move |shutdown| {
+        Box::pin(async move {
+            let settings = ConsumerSettings {
+                group_id: format!("appointments-live-{}", uuid::Uuid::now_v7()),
+                topics: vec![topic],
+                start_from: StartFrom::Latest,
+            };
+            if let Err(error) = consumer::run(&kafka, &settings, &live, &assignment, shutdown).await
+            {
+                tracing::error!(error = %kit::error::error_chain(error.as_ref()), "live updates stopped");
+            }
+        })
     }
 }

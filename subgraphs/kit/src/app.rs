@@ -21,6 +21,7 @@ pub struct Infra<S> {
     pub outbox: Outbox,
     store: S,
     db_probe: Probe,
+    extra_probes: Vec<(&'static str, Probe)>,
     producer: FutureProducer,
     sweep: Duration,
 }
@@ -31,9 +32,16 @@ impl<S: OutboxStore> Infra<S> {
             outbox: Outbox::new(settings.topic.clone()),
             store,
             db_probe,
+            extra_probes: Vec::new(),
             producer: crate::kafka::idempotent_producer(&settings.kafka)?,
             sweep: Duration::from_millis(settings.kafka.sweep_interval_ms),
         })
+    }
+
+    /// Adds a `/ready` check beyond the database and Kafka.
+    pub fn with_probe(mut self, name: &'static str, probe: Probe) -> Self {
+        self.extra_probes.push((name, probe));
+        self
     }
 
     /// Binds the HTTP server for `schema`, with readiness probes for the database and Kafka,
@@ -49,20 +57,25 @@ impl<S: OutboxStore> Infra<S> {
         M: async_graphql::ObjectType + 'static,
         Sub: async_graphql::SubscriptionType + 'static,
     {
-        let probes = vec![
+        let mut probes = vec![
             ("database", self.db_probe),
             ("kafka", crate::kafka::probe(&self.producer)),
         ];
+        probes.extend(self.extra_probes);
         let relay = Relay::new(self.store, self.producer, &self.outbox, self.sweep);
         Service::bind(name, http, crate::server::router(schema, probes), relay).await
     }
 }
+
+/// A background task started with the service and given its shutdown token.
+type Task = Box<dyn FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send>;
 
 pub struct Service<S> {
     name: &'static str,
     listener: TcpListener,
     router: axum::Router,
     relay: Relay<S>,
+    tasks: Vec<Task>,
 }
 
 impl<S: OutboxStore> Service<S> {
@@ -82,7 +95,21 @@ impl<S: OutboxStore> Service<S> {
             listener,
             router,
             relay,
+            tasks: Vec::new(),
         })
+    }
+
+    /// Runs `task` beside the server (a consumer, say) until shutdown.
+    pub fn with_task<F>(
+        mut self,
+        task: impl FnOnce(CancellationToken) -> F + Send + 'static,
+    ) -> Self
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.tasks
+            .push(Box::new(move |shutdown| Box::pin(task(shutdown))));
+        self
     }
 
     pub fn port(&self) -> u16 {
@@ -97,9 +124,17 @@ impl<S: OutboxStore> Service<S> {
     pub async fn run_until(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         tracing::info!(service = self.name, port = self.port(), "listening");
         let relay = tokio::spawn(self.relay.run(shutdown.clone()));
+        let tasks: Vec<_> = self
+            .tasks
+            .into_iter()
+            .map(|task| tokio::spawn(task(shutdown.clone())))
+            .collect();
         let served = crate::server::serve(self.listener, self.router, shutdown.clone()).await;
         shutdown.cancel();
         relay.await.context("outbox relay panicked")?;
+        for task in tasks {
+            task.await.context("background task panicked")?;
+        }
         tracing::info!(service = self.name, "stopped");
         served.context("HTTP server failed")
     }

@@ -7,12 +7,20 @@
 //! - A handler failure (database down) is retried with backoff on the same message; nothing
 //!   later on that partition is committed past it.
 
-use std::time::Duration;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use rdkafka::{
-    ClientConfig, Message as _,
-    consumer::{CommitMode, Consumer as _, StreamConsumer},
+    ClientConfig, ClientContext, Message as _,
+    consumer::{
+        BaseConsumer, CommitMode, Consumer as _, ConsumerContext, Rebalance, StreamConsumer,
+    },
     message::{BorrowedMessage, Header, OwnedHeaders},
     producer::{FutureProducer, FutureRecord},
 };
@@ -43,17 +51,62 @@ pub struct ConsumerSettings {
     pub start_from: StartFrom,
 }
 
+/// Whether the consumer holds partitions, for `/ready`: a consumer that starts at the
+/// latest offset misses what is produced before it is assigned.
+#[derive(Debug, Clone, Default)]
+pub struct Assignment(Arc<AtomicBool>);
+
+impl Assignment {
+    pub fn is_assigned(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// `/ready` check: the consumer holds its partitions.
+    pub fn probe(&self) -> crate::server::Probe {
+        let assignment = self.clone();
+        Arc::new(move || {
+            let assigned = assignment.is_assigned();
+            Box::pin(async move {
+                if assigned {
+                    Ok(())
+                } else {
+                    Err("consumer has no partitions yet".to_owned())
+                }
+            })
+        })
+    }
+}
+
+/// Records assignments and revocations in an [`Assignment`].
+struct AssignmentContext(Assignment);
+
+impl ClientContext for AssignmentContext {}
+
+impl ConsumerContext for AssignmentContext {
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Assign(partitions) => {
+                (self.0).0.store(partitions.count() > 0, Ordering::Release)
+            }
+            Rebalance::Revoke(_) => (self.0).0.store(false, Ordering::Release),
+            Rebalance::Error(error) => tracing::warn!(%error, "consumer rebalance failed"),
+        }
+    }
+}
+
 /// Suffix of the dead-letter topic for a topic.
 pub const DLQ_SUFFIX: &str = ".dlq";
 
-/// Consumes until `shutdown`; returns an error only when the consumer cannot be created.
+/// Consumes until `shutdown`, recording partition assignment in `assignment`; returns an
+/// error only when the consumer cannot be created.
 pub async fn run<H: EventHandler>(
     kafka: &KafkaSettings,
     settings: &ConsumerSettings,
     handler: &H,
+    assignment: &Assignment,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let consumer: StreamConsumer = ClientConfig::new()
+    let consumer: StreamConsumer<AssignmentContext> = ClientConfig::new()
         .set("bootstrap.servers", &kafka.brokers)
         .set("group.id", &settings.group_id)
         .set("enable.auto.commit", "false")
@@ -65,8 +118,13 @@ pub async fn run<H: EventHandler>(
             },
         )
         .set("log_level", "3")
-        .create()
+        .create_with_context(AssignmentContext(assignment.clone()))
         .context("cannot create Kafka consumer")?;
+    // A consumer may start before anything was produced: create its topics rather than
+    // wait unassigned. Kafka being down is not fatal here; the subscription retries.
+    if let Err(error) = crate::kafka::ensure_topics(kafka, &settings.topics).await {
+        tracing::warn!(error = %error, "could not make sure the topics exist");
+    }
     let topics: Vec<&str> = settings.topics.iter().map(String::as_str).collect();
     consumer.subscribe(&topics).context("cannot subscribe")?;
     let dlq = crate::kafka::idempotent_producer(kafka)?;

@@ -258,7 +258,7 @@ pub struct RunningService<Pool> {
     pub base_url: String,
     pub topic: String,
     pub pool: Pool,
-    _db: TestDatabase,
+    _db: Option<TestDatabase>,
     shutdown: CancellationToken,
 }
 
@@ -269,6 +269,13 @@ impl<Pool> RunningService<Pool> {
         db: TestDatabase,
         topic: String,
     ) -> Self {
+        let mut running = Self::start_replica(service, pool, topic);
+        running._db = Some(db);
+        running
+    }
+
+    /// Another instance on a database and topic some other [`RunningService`] owns.
+    pub fn start_replica<S: OutboxStore>(service: Service<S>, pool: Pool, topic: String) -> Self {
         let base_url = format!("http://127.0.0.1:{}", service.port());
         let shutdown = CancellationToken::new();
         tokio::spawn(service.run_until(shutdown.clone()));
@@ -276,9 +283,21 @@ impl<Pool> RunningService<Pool> {
             base_url,
             topic,
             pool,
-            _db: db,
+            _db: None,
             shutdown,
         }
+    }
+
+    /// Waits until `/ready` answers 200; false after `timeout`.
+    pub async fn wait_ready(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.get("/ready").await.status().is_success() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
     }
 
     pub async fn query(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {

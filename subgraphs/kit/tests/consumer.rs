@@ -88,9 +88,15 @@ fn spawn_consumer(
     let stop = CancellationToken::new();
     let token = stop.clone();
     let task = tokio::spawn(async move {
-        consumer::run(&kafka(), &settings, &handler, token)
-            .await
-            .expect("consumer runs");
+        consumer::run(
+            &kafka(),
+            &settings,
+            &handler,
+            &consumer::Assignment::default(),
+            token,
+        )
+        .await
+        .expect("consumer runs");
     });
     (stop, task)
 }

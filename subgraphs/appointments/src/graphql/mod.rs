@@ -1,32 +1,36 @@
-//! The GraphQL face of the appointments subgraph (Federation v2).
+//! The GraphQL face of the appointments subgraph (Federation v2, with subscriptions).
 
 mod loader;
 mod mutation;
 mod query;
+mod subscription;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema, dataloader::DataLoader};
+use async_graphql::{Schema, dataloader::DataLoader};
 
 pub use loader::AppointmentLoader;
 pub use mutation::Mutation;
 pub use query::Query;
+pub use subscription::Subscription;
 
-use crate::service::AppointmentService;
+use crate::{live::LiveUpdates, service::AppointmentService};
 
-pub type AppointmentsSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppointmentsSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema with its resolvers' data. Without a service it can only print its SDL.
-pub fn schema(service: Option<AppointmentService>) -> AppointmentsSchema {
-    let builder = Schema::build(Query, Mutation, EmptySubscription)
+pub fn schema(service: Option<(AppointmentService, LiveUpdates)>) -> AppointmentsSchema {
+    let builder = Schema::build(Query, Mutation, Subscription)
         .enable_federation()
+        .enable_subscription_in_federation()
         .extension(kit::parse_cache::ParseCache::default());
     match service {
-        Some(service) => builder
+        Some((service, live)) => builder
             .data(DataLoader::new(
                 AppointmentLoader::new(service.store().clone()),
                 tokio::spawn,
             ))
             .data(service)
+            .data(live)
             .finish(),
         None => builder.finish(),
     }

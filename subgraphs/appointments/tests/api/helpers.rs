@@ -19,6 +19,8 @@ pub struct Clinic {
     pub patients: RunningService<sqlx::MySqlPool>,
     pub doctors: RunningService<sqlx::MySqlPool>,
     pub app: RunningService<sqlx::PgPool>,
+    /// The appointments settings, for starting replicas.
+    pub settings: Settings,
 }
 
 fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
@@ -67,12 +69,15 @@ pub async fn clinic_with(adjust: impl FnOnce(&mut Settings)) -> Clinic {
         reference_timeout: Duration::from_secs(2),
     };
     adjust(&mut settings);
-    let built = App::build(settings).await.expect("appointments app");
+    let built = App::build(settings.clone())
+        .await
+        .expect("appointments app");
     let app = RunningService::start(built.service, built.pool, db, topic);
     Clinic {
         patients,
         doctors,
         app,
+        settings,
     }
 }
 
@@ -89,6 +94,14 @@ pub fn booking(patient: &str, doctor: &str, date: &str, time: &str, minutes: i32
 }
 
 impl Clinic {
+    /// Another appointments instance on the same database and topic.
+    pub async fn replica(&self) -> RunningService<sqlx::PgPool> {
+        let built = App::build(self.settings.clone())
+            .await
+            .expect("appointments replica");
+        RunningService::start_replica(built.service, built.pool, self.app.topic.clone())
+    }
+
     /// Registers a patient; returns its id.
     pub async fn patient(&self, email: &str) -> String {
         let response = self

@@ -4,6 +4,7 @@
 
 mod booking;
 mod helpers;
+mod live;
 mod race;
 mod schema;
 mod time_zones;

@@ -1,0 +1,93 @@
+//! `appointmentUpdated`: live updates, filtered by doctor and/or patient on the server.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, Object, Result, Subscription as SubscriptionObject};
+use futures::{Stream, StreamExt as _, future::ready, stream};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::types::{Appointment, reference_id};
+use crate::{
+    domain::Transition,
+    live::{AppointmentUpdate as Update, LiveUpdates},
+};
+
+pub struct Subscription;
+
+/// What happened to the appointment.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateKind {
+    Created,
+    Rescheduled,
+    Cancelled,
+    CheckedIn,
+    Completed,
+    NoShow,
+}
+
+impl From<Option<Transition>> for UpdateKind {
+    fn from(transition: Option<Transition>) -> Self {
+        match transition {
+            None => Self::Created,
+            Some(Transition::Reschedule) => Self::Rescheduled,
+            Some(Transition::Cancel) => Self::Cancelled,
+            Some(Transition::CheckIn) => Self::CheckedIn,
+            Some(Transition::Complete) => Self::Completed,
+            Some(Transition::MarkNoShow) => Self::NoShow,
+        }
+    }
+}
+
+pub struct AppointmentUpdate(Arc<Update>);
+
+#[Object]
+impl AppointmentUpdate {
+    async fn kind(&self) -> UpdateKind {
+        self.0.transition.into()
+    }
+
+    /// The appointment as of this update.
+    async fn appointment(&self) -> Appointment {
+        Appointment(self.0.appointment.clone())
+    }
+}
+
+#[SubscriptionObject]
+impl Subscription {
+    /// Changes to appointments from now on: of this doctor, of this patient, of both when
+    /// both are given, of all when neither is.
+    async fn appointment_updated(
+        &self,
+        ctx: &Context<'_>,
+        doctor_id: Option<ID>,
+        patient_id: Option<ID>,
+    ) -> Result<impl Stream<Item = AppointmentUpdate> + use<>> {
+        let doctor = doctor_id
+            .map(|id| reference_id("doctorId", &id))
+            .transpose()?;
+        let patient = patient_id
+            .map(|id| reference_id("patientId", &id))
+            .transpose()?;
+        let receiver = ctx.data_unchecked::<LiveUpdates>().subscribe();
+        let updates = stream::unfold(receiver, |mut receiver| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(update) => return Some((update, receiver)),
+                    Err(RecvError::Lagged(skipped)) => {
+                        tracing::warn!(skipped, "a subscriber fell behind; oldest updates skipped");
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        });
+        Ok(updates
+            .filter(move |update| {
+                let appointment = &update.appointment;
+                ready(
+                    doctor.is_none_or(|id| id == appointment.doctor_id)
+                        && patient.is_none_or(|id| id == appointment.patient_id),
+                )
+            })
+            .map(AppointmentUpdate))
+    }
+}
