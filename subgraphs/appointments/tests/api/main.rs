@@ -3,6 +3,7 @@
 //! their own Kafka topics (see `helpers`).
 
 mod booking;
+mod faults;
 mod helpers;
 mod live;
 mod race;
