@@ -42,7 +42,7 @@ pub struct App {
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let (pool, infra) =
-            kit::postgres::connect_infra("appointments", &settings.service, &MIGRATOR).await?;
+            kit::db::connect_infra("appointments", &settings.service, &MIGRATOR, PgOutbox).await?;
         let references = References::new(
             settings.patients_url.clone(),
             settings.doctors_url.clone(),

@@ -30,7 +30,8 @@ pub struct App {
 
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let (pool, infra) = kit::mysql::connect_infra("doctors", &settings, &MIGRATOR).await?;
+        let (pool, infra) =
+            kit::db::connect_infra("doctors", &settings, &MIGRATOR, MySqlOutbox).await?;
         let domain = DoctorService::new(DoctorStore::new(pool.clone()), infra.outbox.clone());
         let service = infra
             .serve("doctors", &settings.http, graphql::schema(Some(domain)))

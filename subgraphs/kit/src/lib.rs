@@ -12,13 +12,15 @@
 //! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
 //! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.
 //! - [`app`]: a bound service (listener, router, relay) run under one cancellation token.
-//! - `mysql`, `postgres` (features): pool, migrations, outbox table and readiness probe.
+//! - [`db`]: pool, migrations, outbox table and readiness probe, for either database.
+//! - `mysql` (feature): MySQL specifics (`LIKE` escaping).
 //! - [`shutdown`]: SIGTERM / Ctrl-C turned into a cancellation token.
 //! - `testing` (feature): helpers for integration tests against real servers.
 
 pub mod app;
 pub mod consumer;
 pub mod context;
+pub mod db;
 pub mod error;
 pub mod events;
 pub mod kafka;
@@ -27,8 +29,6 @@ pub mod mysql;
 pub mod outbox;
 pub mod pagination;
 pub mod parse_cache;
-#[cfg(feature = "postgres")]
-pub mod postgres;
 pub mod scalars;
 pub mod server;
 pub mod settings;

@@ -51,7 +51,8 @@ async fn relay_until_published<S: OutboxStore>(
 async fn mysql_outbox_publishes_committed_events_only() {
     let db = TestDatabase::mysql().await;
     let pool = sqlx::MySqlPool::connect(&db.url).await.expect("connect");
-    kit::outbox::mysql::ensure_schema(&pool)
+    kit::outbox::mysql::MySqlOutbox(pool.clone())
+        .ensure_schema()
         .await
         .expect("outbox table");
     let topic = unique_topic("outbox");
@@ -91,7 +92,8 @@ async fn mysql_outbox_publishes_committed_events_only() {
 async fn postgres_outbox_publishes_committed_events_only_in_order() {
     let db = TestDatabase::postgres().await;
     let pool = sqlx::PgPool::connect(&db.url).await.expect("connect");
-    kit::outbox::postgres::ensure_schema(&pool)
+    kit::outbox::postgres::PgOutbox(pool.clone())
+        .ensure_schema()
         .await
         .expect("outbox table");
     let topic = unique_topic("outbox");

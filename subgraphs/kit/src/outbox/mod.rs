@@ -60,6 +60,9 @@ pub trait OutboxConnection: Send {
 
 /// Where a relay reads pending rows from and marks them published.
 pub trait OutboxStore: Send + Sync + 'static {
+    /// Creates the outbox table if it does not exist; the kit owns its shape.
+    fn ensure_schema(&self) -> impl Future<Output = sqlx::Result<()>> + Send;
+
     /// Publishes up to [`BATCH_SIZE`] of the oldest pending rows with [`send_batch`], marks
     /// the acknowledged ones, and returns how many rows it read.
     fn publish_pending(

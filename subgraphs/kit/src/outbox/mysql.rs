@@ -6,7 +6,7 @@ use sqlx::{MySqlConnection, MySqlPool, QueryBuilder};
 use super::{BATCH_SIZE, OutboxConnection, OutboxStore, PendingMessage, send_batch};
 use crate::events::CloudEvent;
 
-/// The kit owns this table's shape; services create it at start with [`ensure_schema`].
+/// The kit owns this table's shape; services create it at start ([`OutboxStore::ensure_schema`]).
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
     seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
     event_id CHAR(36) NOT NULL,
@@ -19,10 +19,6 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
     UNIQUE KEY outbox_event_id (event_id),
     KEY outbox_pending (published_at, seq)
 ) ENGINE = InnoDB";
-
-pub async fn ensure_schema(pool: &MySqlPool) -> sqlx::Result<()> {
-    sqlx::query(CREATE_TABLE).execute(pool).await.map(drop)
-}
 
 impl OutboxConnection for MySqlConnection {
     async fn insert_pending(
@@ -52,6 +48,10 @@ impl OutboxConnection for MySqlConnection {
 pub struct MySqlOutbox(pub MySqlPool);
 
 impl OutboxStore for MySqlOutbox {
+    async fn ensure_schema(&self) -> sqlx::Result<()> {
+        sqlx::query(CREATE_TABLE).execute(&self.0).await.map(drop)
+    }
+
     async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<usize> {
         let mut conn = self.0.acquire().await?;
         // READ COMMITTED: lock only the rows read. Under the default REPEATABLE READ the

@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgPool};
 use super::{BATCH_SIZE, OutboxConnection, OutboxStore, PendingMessage, send_batch};
 use crate::events::CloudEvent;
 
-/// The kit owns this table's shape; services create it at start with [`ensure_schema`].
+/// The kit owns this table's shape; services create it at start ([`OutboxStore::ensure_schema`]).
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
     seq BIGSERIAL PRIMARY KEY,
     event_id UUID NOT NULL UNIQUE,
@@ -19,11 +19,6 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
 )";
 const CREATE_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (seq) WHERE published_at IS NULL";
-
-pub async fn ensure_schema(pool: &PgPool) -> sqlx::Result<()> {
-    sqlx::query(CREATE_TABLE).execute(pool).await?;
-    sqlx::query(CREATE_INDEX).execute(pool).await.map(drop)
-}
 
 impl OutboxConnection for PgConnection {
     async fn insert_pending(
@@ -53,6 +48,11 @@ impl OutboxConnection for PgConnection {
 pub struct PgOutbox(pub PgPool);
 
 impl OutboxStore for PgOutbox {
+    async fn ensure_schema(&self) -> sqlx::Result<()> {
+        sqlx::query(CREATE_TABLE).execute(&self.0).await?;
+        sqlx::query(CREATE_INDEX).execute(&self.0).await.map(drop)
+    }
+
     async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<usize> {
         let mut tx = self.0.begin().await?;
         let pending: Vec<PendingMessage> = sqlx::query_as(
