@@ -134,10 +134,7 @@ impl PatientRef {
     ) -> Result<AppointmentPage> {
         let filter = AppointmentFilter {
             patient_id: Some(self.0),
-            status: status.map(Into::into),
-            from: from.map(|date| date.0),
-            to: to.map(|date| date.0),
-            ..AppointmentFilter::default()
+            ..dated(status, from, to)
         };
         appointments_page(ctx, filter, first, after).await
     }
@@ -164,12 +161,23 @@ impl DoctorRef {
     ) -> Result<AppointmentPage> {
         let filter = AppointmentFilter {
             doctor_id: Some(self.0),
-            status: status.map(Into::into),
-            from: from.map(|date| date.0),
-            to: to.map(|date| date.0),
-            ..AppointmentFilter::default()
+            ..dated(status, from, to)
         };
         appointments_page(ctx, filter, first, after).await
+    }
+}
+
+/// The status and date filters a person's appointments take.
+fn dated(
+    status: Option<AppointmentStatus>,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> AppointmentFilter {
+    AppointmentFilter {
+        status: status.map(Into::into),
+        from: from.map(|date| date.0),
+        to: to.map(|date| date.0),
+        ..AppointmentFilter::default()
     }
 }
 
