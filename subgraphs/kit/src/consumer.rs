@@ -2,8 +2,9 @@
 //!
 //! - Offsets are committed only after the handler stored its effect, so a crash re-delivers;
 //!   handlers must be idempotent (event id recorded with the effect, or a natural unique key).
-//! - A message that is not a CloudEvent goes to `<topic>.dlq` with the reason in a
-//!   `dlq-reason` header, is committed, and the loop keeps going.
+//! - A message that is not a CloudEvent, or that its handler [`Reject`]s, goes to
+//!   `<topic>.dlq` with the reason in a `dlq-reason` header, is committed, and the loop
+//!   keeps going.
 //! - A handler failure (database down) is retried with backoff on the same message; nothing
 //!   later on that partition is committed past it.
 
@@ -27,6 +28,13 @@ use rdkafka::{
 use tokio_util::sync::CancellationToken;
 
 use crate::{events::CloudEvent, settings::KafkaSettings};
+
+/// A handler's verdict that an event can never be applied (its data is not what the event
+/// type promises): the message goes to the dead-letter topic with this reason instead of
+/// being retried. Return it as the error, `Err(Reject(..).into())`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Reject(pub String);
 
 /// Applies one event. Must be idempotent.
 pub trait EventHandler: Send + Sync {
@@ -175,6 +183,9 @@ async fn process<H: EventHandler>(
         let span = tracing::info_span!("consume", topic, event_id = %event.id, event_type = %event.event_type);
         match tracing::Instrument::instrument(handler.handle(topic, event.clone()), span).await {
             Ok(()) => return true,
+            Err(error) if error.is::<Reject>() => {
+                return dead_letter(message, &error.to_string(), dlq, shutdown).await;
+            }
             Err(error) => {
                 tracing::warn!(error = %crate::error::error_chain(error.as_ref()), event_id = %event.id, "handler failed; retrying");
             }

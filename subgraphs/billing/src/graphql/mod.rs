@@ -1,0 +1,42 @@
+//! The GraphQL face of the billing subgraph (Federation v2).
+
+mod loader;
+mod mutation;
+mod query;
+mod types;
+
+use async_graphql::{EmptySubscription, Schema, dataloader::DataLoader};
+
+pub use loader::BillLoader;
+pub use mutation::Mutation;
+pub use query::Query;
+
+use crate::service::BillingService;
+
+pub type BillingSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema with its resolvers' data. Without a service it can only print its SDL.
+pub fn schema(service: Option<BillingService>) -> BillingSchema {
+    let builder = Schema::build(Query, Mutation, EmptySubscription)
+        .enable_federation()
+        .extension(kit::parse_cache::ParseCache::default());
+    match service {
+        Some(service) => builder
+            .data(DataLoader::new(
+                BillLoader::new(service.store().clone()),
+                tokio::spawn,
+            ))
+            .data(service)
+            .finish(),
+        None => builder.finish(),
+    }
+}
+
+/// The federation SDL committed as `schema/billing.graphql`.
+pub fn sdl() -> String {
+    schema(None).sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .federation()
+            .compose_directive(),
+    )
+}

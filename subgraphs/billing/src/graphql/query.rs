@@ -1,0 +1,83 @@
+//! Reads: bills by id and by patient, and federation entity resolution.
+
+use async_graphql::{
+    Context, ID, Object, Result,
+    connection::{Connection, EmptyFields},
+    dataloader::DataLoader,
+};
+use kit::{
+    error::{ToGraphql as _, parse_id},
+    pagination::{Page, connection},
+};
+
+use super::{
+    loader::BillLoader,
+    types::{AppointmentRef, Bill, BillStatus, PatientRef},
+};
+use crate::{error::BillingError, service::BillingService};
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// A bill by id; null when there is none.
+    async fn bill(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Bill>> {
+        let id = parse_id("id", &id).to_graphql()?;
+        load(ctx, id).await
+    }
+
+    /// Bills, oldest first, optionally of one patient and in one status.
+    async fn bills(
+        &self,
+        ctx: &Context<'_>,
+        patient_id: Option<ID>,
+        status: Option<BillStatus>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, Bill, EmptyFields, EmptyFields>> {
+        let page = Page::parse(first, after.as_deref()).to_graphql()?;
+        let patient_id = patient_id
+            .map(|id| parse_id("patientId", &id))
+            .transpose()
+            .to_graphql()?;
+        let rows = ctx
+            .data_unchecked::<BillingService>()
+            .store()
+            .list(patient_id, status.map(Into::into), page)
+            .await
+            .map_err(BillingError::from)
+            .to_graphql()?;
+        Ok(connection(page, rows, |bill| bill.id, Bill, EmptyFields))
+    }
+
+    /// Federation: resolves `Bill` references, batched.
+    #[graphql(entity)]
+    async fn find_bill_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Bill>> {
+        let id = parse_id("id", &id).to_graphql()?;
+        load(ctx, id).await
+    }
+
+    /// Federation: an appointment's bill, for the appointments subgraph's `Appointment`.
+    #[graphql(entity)]
+    async fn find_appointment_by_id(&self, id: ID) -> Result<AppointmentRef> {
+        Ok(AppointmentRef(parse_id("id", &id).to_graphql()?))
+    }
+
+    /// Federation: a patient's bills and balance, for the patients subgraph's `Patient`.
+    #[graphql(entity)]
+    async fn find_patient_by_id(&self, id: ID) -> Result<PatientRef> {
+        Ok(PatientRef(parse_id("id", &id).to_graphql()?))
+    }
+}
+
+async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Bill>> {
+    let bill = ctx
+        .data_unchecked::<DataLoader<BillLoader>>()
+        .load_one(id)
+        .await
+        .map_err(|error| {
+            BillingError::Unexpected(anyhow::Error::new(error).context("loading bills"))
+        })
+        .to_graphql()?;
+    Ok(bill.map(Bill))
+}

@@ -1,0 +1,65 @@
+//! The billing subgraph: turns appointment events into bills (exactly one per appointment,
+//! whatever the redeliveries), takes payments, and publishes `billing-events` through the
+//! outbox. Money is exact (`rust_decimal`, `NUMERIC(12,2)`, strings in GraphQL).
+//!
+//! - [`domain`]: price list, bill states, payment types; no I/O.
+//! - [`store`]: SQL. [`service`]: the event handler and payments.
+//! - [`graphql`]: bills, `Appointment.bill`, `Patient.bills`/`balance`. [`events`]: shapes.
+
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod events;
+pub mod graphql;
+pub mod service;
+pub mod store;
+
+use kit::{
+    app::Service,
+    consumer::{self, Assignment, ConsumerSettings, StartFrom},
+    outbox::postgres::PgOutbox,
+};
+
+pub use config::Settings;
+
+use crate::{service::BillingService, store::BillStore};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// A built service: database migrated, listener bound, ready to run.
+pub struct App {
+    pub service: Service<PgOutbox>,
+    /// The service's pool (tests inspect rows through it).
+    pub pool: sqlx::PgPool,
+}
+
+impl App {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let (pool, infra) =
+            kit::db::connect_infra("billing", &settings.service, &MIGRATOR, PgOutbox).await?;
+        let billing = BillingService::new(
+            BillStore::new(pool.clone()),
+            infra.outbox.clone(),
+            settings.prices.clone(),
+        );
+        let assignment = Assignment::default();
+        let consumer = ConsumerSettings {
+            group_id: settings.consumer_group.clone(),
+            topics: vec![settings.appointments_topic.clone()],
+            start_from: StartFrom::Earliest,
+        };
+        let kafka = settings.service.kafka.clone();
+        let handler = billing.clone();
+        let consumer_assignment = assignment.clone();
+        let service = infra
+            .with_probe("appointment-events", assignment.probe())
+            .serve("billing", &settings.service.http, graphql::schema(Some(billing)))
+            .await?
+            .with_task(move |shutdown| async move {
+                if let Err(error) = consumer::run(&kafka, &consumer, &handler, &consumer_assignment, shutdown).await {
+                    tracing::error!(error = %kit::error::error_chain(error.as_ref()), "billing consumer stopped");
+                }
+            });
+        Ok(Self { service, pool })
+    }
+}

@@ -1,0 +1,163 @@
+//! Billing use cases: appointment events become bills, payments settle them. Each effect,
+//! the consumed event's id and the produced event commit in one transaction.
+
+use chrono::Utc;
+use kit::{
+    consumer::{EventHandler, Reject},
+    context::RequestContext,
+    events::CloudEvent,
+    outbox::Outbox,
+};
+use uuid::Uuid;
+
+use crate::{
+    domain::{Bill, BillStatus, PaymentType, PriceList},
+    error::BillingError,
+    events::{self, AppointmentFacts, bill_event},
+    store::BillStore,
+};
+
+const APPOINTMENT_CREATED: &str = "pms.appointment.created.v1";
+const APPOINTMENT_CANCELLED: &str = "pms.appointment.cancelled.v1";
+
+#[derive(Clone, Debug)]
+pub struct BillingService {
+    store: BillStore,
+    outbox: Outbox,
+    prices: PriceList,
+}
+
+impl BillingService {
+    pub fn new(store: BillStore, outbox: Outbox, prices: PriceList) -> Self {
+        Self {
+            store,
+            outbox,
+            prices,
+        }
+    }
+
+    pub fn store(&self) -> &BillStore {
+        &self.store
+    }
+
+    /// Takes a payment. Only an unpaid bill can be paid; of concurrent payments one wins.
+    #[tracing::instrument(skip_all, fields(bill_id = %id))]
+    pub async fn pay(
+        &self,
+        id: Uuid,
+        payment: PaymentType,
+        context: &RequestContext,
+    ) -> Result<Bill, BillingError> {
+        let mut tx = self.store.pool().begin().await?;
+        let Some(bill) = BillStore::pay(&mut tx, id, payment).await? else {
+            let status = BillStore::status_of(&mut tx, id)
+                .await?
+                .ok_or(BillingError::NotFound(id))?;
+            return Err(BillingError::NotPayable {
+                id,
+                status: status.as_str(),
+            });
+        };
+        self.outbox
+            .record(&mut *tx, &bill_event(events::PAID, &bill), context)
+            .await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(bill)
+    }
+
+    /// Applies one appointment event, once: a redelivered event changes nothing.
+    ///
+    /// Policy: a booking makes one UNPAID bill priced by its service type; a cancellation
+    /// voids an unpaid bill (a paid one stays paid), and a cancellation seen before its
+    /// booking makes the bill VOID from the start; a no-show keeps the bill payable (the
+    /// slot was held); other moves change nothing.
+    #[tracing::instrument(skip_all, fields(event_id = %event.id, event_type = %event.event_type))]
+    pub async fn apply(&self, event: &CloudEvent) -> anyhow::Result<()> {
+        if event.event_type != APPOINTMENT_CREATED && event.event_type != APPOINTMENT_CANCELLED {
+            return Ok(());
+        }
+        let facts: AppointmentFacts = serde_json::from_value(event.data["appointment"].clone())
+            .map_err(|error| {
+                Reject(format!(
+                    "{} without readable appointment data: {error}",
+                    event.event_type
+                ))
+            })?;
+        let context = RequestContext::default();
+        let mut tx = self.store.pool().begin().await?;
+        if !BillStore::claim_event(&mut tx, event.id).await? {
+            tracing::debug!("already applied");
+            return Ok(());
+        }
+        let produced = if event.event_type == APPOINTMENT_CREATED {
+            self.bill_for(&mut tx, &facts).await?
+        } else {
+            self.void_for(&mut tx, &facts).await?
+        };
+        for produced in &produced {
+            self.outbox.record(&mut *tx, produced, &context).await?;
+        }
+        tx.commit().await?;
+        if !produced.is_empty() {
+            self.outbox.wake();
+        }
+        Ok(())
+    }
+
+    async fn bill_for(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        facts: &AppointmentFacts,
+    ) -> anyhow::Result<Vec<CloudEvent>> {
+        let amount = self
+            .prices
+            .price(&facts.service_type)
+            .ok_or_else(|| anyhow::anyhow!("no price for service type {:?}", facts.service_type))?;
+        let voided = BillStore::was_cancelled_early(tx, facts.id).await?;
+        let bill = Bill {
+            id: Uuid::now_v7(),
+            appointment_id: facts.id,
+            patient_id: facts.patient_id,
+            service_type: facts.service_type.clone(),
+            amount,
+            currency: self.prices.currency().to_owned(),
+            status: if voided {
+                BillStatus::Void
+            } else {
+                BillStatus::Unpaid
+            },
+            payment_type: None,
+            created_at: Utc::now(),
+            paid_at: None,
+        };
+        if !BillStore::insert(tx, &bill).await? {
+            return Ok(Vec::new());
+        }
+        let mut produced = vec![bill_event(events::CREATED, &bill)];
+        if voided {
+            produced.push(bill_event(events::VOIDED, &bill));
+        }
+        Ok(produced)
+    }
+
+    async fn void_for(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        facts: &AppointmentFacts,
+    ) -> anyhow::Result<Vec<CloudEvent>> {
+        if let Some(bill) = BillStore::void_unpaid(tx, facts.id).await? {
+            return Ok(vec![bill_event(events::VOIDED, &bill)]);
+        }
+        if !BillStore::has_bill(tx, facts.id).await? {
+            BillStore::remember_cancellation(tx, facts.id).await?;
+        }
+        Ok(Vec::new())
+    }
+}
+
+impl EventHandler for BillingService {
+    async fn handle(&self, _topic: &str, event: CloudEvent) -> anyhow::Result<()> {
+        self.apply(&event).await
+    }
+}

@@ -1,0 +1,146 @@
+use std::time::Duration;
+
+use billing::{App, Settings, domain::PriceList};
+use kit::{
+    events::CloudEvent,
+    settings::{HttpSettings, KafkaSettings, Secret, ServiceSettings},
+    testing::{RunningService, TestDatabase, kafka_brokers, unique_topic},
+};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use serde_json::json;
+use uuid::Uuid;
+
+pub type TestApp = RunningService<sqlx::PgPool>;
+
+pub struct Billing {
+    pub app: TestApp,
+    pub appointments_topic: String,
+    producer: FutureProducer,
+    settings: Settings,
+}
+
+pub async fn billing() -> Billing {
+    let db = TestDatabase::postgres().await;
+    let topic = unique_topic("billing-events");
+    let appointments_topic = unique_topic("appointment-events");
+    let kafka = KafkaSettings {
+        brokers: kafka_brokers(),
+        sweep_interval_ms: 200,
+    };
+    let settings = Settings {
+        service: ServiceSettings {
+            http: HttpSettings {
+                host: "127.0.0.1".to_owned(),
+                port: 0,
+            },
+            database_url: Secret::new(&db.url),
+            db_max_connections: 10,
+            kafka: kafka.clone(),
+            topic: topic.clone(),
+        },
+        appointments_topic: appointments_topic.clone(),
+        consumer_group: unique_topic("billing"),
+        prices: PriceList::parse("EUR", "CONSULTATION=80.00,SURGERY=1200.50").expect("prices"),
+    };
+    let built = App::build(settings.clone()).await.expect("billing app");
+    let app = RunningService::start(built.service, built.pool, db, topic);
+    Billing {
+        app,
+        appointments_topic,
+        producer: kit::kafka::idempotent_producer(&kafka).expect("producer"),
+        settings,
+    }
+}
+
+/// An appointment event as the appointments subgraph publishes it.
+pub fn appointment_event(
+    event_type: &str,
+    appointment: Uuid,
+    patient: Uuid,
+    service_type: &str,
+) -> CloudEvent {
+    CloudEvent::new(
+        "appointments",
+        format!("pms.appointment.{event_type}.v1"),
+        appointment,
+        json!({ "appointment": {
+            "id": appointment, "patientId": patient, "doctorId": Uuid::now_v7(),
+            "doctorSpecialization": "CARDIOLOGY", "serviceType": service_type, "status": "SCHEDULED",
+        }}),
+    )
+}
+
+impl Billing {
+    pub async fn publish(&self, event: &CloudEvent) {
+        self.publish_raw(&event.subject, &serde_json::to_vec(event).expect("json"))
+            .await;
+    }
+
+    pub async fn publish_raw(&self, key: &str, payload: &[u8]) {
+        self.producer
+            .send(
+                FutureRecord::to(&self.appointments_topic)
+                    .key(key)
+                    .payload(payload),
+                Duration::from_secs(10),
+            )
+            .await
+            .expect("event accepted");
+    }
+
+    /// `(status, amount)` of the appointment's bill once `condition` holds, within 30 s.
+    pub async fn bill_when(
+        &self,
+        appointment: Uuid,
+        condition: impl Fn(&str) -> bool,
+    ) -> (String, String) {
+        let mut found = None;
+        for _ in 0..300 {
+            let row: Option<(String, String)> =
+                sqlx::query_as("SELECT status, amount::text FROM bills WHERE appointment_id = $1")
+                    .bind(appointment)
+                    .fetch_optional(&self.app.pool)
+                    .await
+                    .expect("query");
+            if let Some(row) = row.filter(|(status, _)| condition(status)) {
+                found = Some(row);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        found
+            .unwrap_or_else(|| panic!("no matching bill for appointment {appointment} within 30 s"))
+    }
+
+    pub async fn bills(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM bills")
+            .fetch_one(&self.app.pool)
+            .await
+            .expect("count")
+    }
+
+    /// Waits until the consumer has applied `events` events (redeliveries included).
+    pub async fn processed(&self, events: i64) -> bool {
+        let pool = self.app.pool.clone();
+        let mut count = 0;
+        for _ in 0..300 {
+            count = sqlx::query_scalar("SELECT COUNT(*) FROM processed_events")
+                .fetch_one(&pool)
+                .await
+                .expect("count");
+            if count >= events {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        count >= events
+    }
+
+    /// Another billing instance in the same consumer group on the same database.
+    pub async fn restart(&self) -> TestApp {
+        let built = App::build(self.settings.clone())
+            .await
+            .expect("billing app");
+        RunningService::start_replica(built.service, built.pool, self.app.topic.clone())
+    }
+}
