@@ -1,0 +1,131 @@
+//! Feeds appointment-created events to billing for `scripts/bench-billing.sh`.
+//!
+//! - `replay burst <topic> <count>`: produces `count` events as fast as Kafka takes them.
+//! - `replay steady <topic> <per-second> <seconds> <database-url>`: produces at a steady
+//!   rate, then reads each event's bill and prints the lag from event to bill (p50/p99).
+
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
+
+use chrono::{DateTime, Utc};
+use kit::events::CloudEvent;
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
+use uuid::Uuid;
+
+fn created(appointment: Uuid) -> CloudEvent {
+    CloudEvent::new(
+        "appointments",
+        "pms.appointment.created.v1",
+        appointment,
+        serde_json::json!({ "appointment": {
+            "id": appointment, "patientId": Uuid::now_v7(), "doctorId": Uuid::now_v7(),
+            "doctorSpecialization": "CARDIOLOGY", "serviceType": "CONSULTATION", "status": "SCHEDULED",
+        }}),
+    )
+}
+
+fn send(
+    producer: &FutureProducer,
+    topic: &str,
+    event: &CloudEvent,
+) -> anyhow::Result<rdkafka::producer::DeliveryFuture> {
+    let payload = serde_json::to_vec(event)?;
+    let key = event.subject.clone();
+    loop {
+        match producer.send_result(FutureRecord::to(topic).key(&key).payload(&payload)) {
+            Ok(delivery) => return Ok(delivery),
+            Err((
+                rdkafka::error::KafkaError::MessageProduction(
+                    rdkafka::types::RDKafkaErrorCode::QueueFull,
+                ),
+                _,
+            )) => {
+                producer.poll(Duration::from_millis(10));
+            }
+            Err((error, _)) => return Err(error.into()),
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let kafka = kit::settings::KafkaSettings {
+        brokers: kit::settings::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
+        sweep_interval_ms: 0,
+    };
+    let producer = kit::kafka::idempotent_producer(&kafka)?;
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["burst", topic, count] => {
+            kit::kafka::ensure_topics(&kafka, &[topic.to_string()]).await?;
+            let started = Instant::now();
+            let mut deliveries = Vec::new();
+            for _ in 0..count.parse::<usize>()? {
+                deliveries.push(send(&producer, topic, &created(Uuid::now_v7()))?);
+            }
+            for delivery in deliveries {
+                delivery.await?.map_err(|(error, _)| error)?;
+            }
+            println!(
+                "produced {count} events in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        ["steady", topic, rate, seconds, database_url] => {
+            let (rate, seconds): (u64, u64) = (rate.parse()?, seconds.parse()?);
+            let mut sent: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+            let mut ticker = tokio::time::interval(Duration::from_millis(10));
+            let per_tick = rate / 100;
+            let deadline = Instant::now() + Duration::from_secs(seconds);
+            while Instant::now() < deadline {
+                ticker.tick().await;
+                for _ in 0..per_tick {
+                    let event = created(Uuid::now_v7());
+                    let appointment: Uuid = event.subject.parse()?;
+                    sent.insert(appointment, event.time);
+                    drop(send(&producer, topic, &event)?);
+                }
+            }
+            producer.flush(Duration::from_secs(10))?;
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            let pool = sqlx::PgPool::connect(database_url).await?;
+            let bills: Vec<(Uuid, DateTime<Utc>)> =
+                sqlx::query_as("SELECT appointment_id, created_at FROM bills")
+                    .fetch_all(&pool)
+                    .await?;
+            let mut lags: Vec<f64> = bills
+                .iter()
+                .filter_map(|(appointment, billed)| {
+                    sent.get(appointment).map(|time| {
+                        (*billed - *time).num_microseconds().unwrap_or(0) as f64 / 1000.0
+                    })
+                })
+                .collect();
+            lags.sort_by(f64::total_cmp);
+            let at = |q: f64| {
+                lags.get(((lags.len() as f64 - 1.0) * q).round() as usize)
+                    .copied()
+                    .unwrap_or(f64::NAN)
+            };
+            println!(
+                "{} events at {rate}/s: {} billed, lag p50 {:.1} ms p99 {:.1} ms max {:.1} ms",
+                sent.len(),
+                lags.len(),
+                at(0.5),
+                at(0.99),
+                at(1.0)
+            );
+        }
+        _ => anyhow::bail!(
+            "usage: replay burst <topic> <count> | replay steady <topic> <per-second> <seconds> <database-url>"
+        ),
+    }
+    Ok(())
+}
