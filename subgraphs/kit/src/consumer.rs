@@ -1,6 +1,7 @@
 //! The at-least-once consumer loop: parse a CloudEvent, apply it, then commit.
 //!
-//! - Offsets are committed only after the handler stored its effect, so a crash re-delivers;
+//! - Offsets are stored only after the handler stored its effect (and committed every
+//!   second and at shutdown), so a crash re-delivers;
 //!   handlers must be idempotent (event id recorded with the effect, or a natural unique key).
 //! - A message that is not a CloudEvent, or that its handler [`Reject`]s, goes to
 //!   `<topic>.dlq` with the reason in a `dlq-reason` header, is committed, and the loop
@@ -117,7 +118,12 @@ pub async fn run<H: EventHandler>(
     let consumer: StreamConsumer<AssignmentContext> = ClientConfig::new()
         .set("bootstrap.servers", &kafka.brokers)
         .set("group.id", &settings.group_id)
-        .set("enable.auto.commit", "false")
+        // At least once: an offset is stored only after its message's effect is, and stored
+        // offsets are committed in the background every second and at shutdown. A crash
+        // re-delivers at most that second's messages; handlers are idempotent.
+        .set("enable.auto.commit", "true")
+        .set("enable.auto.offset.store", "false")
+        .set("auto.commit.interval.ms", "1000")
         .set(
             "auto.offset.reset",
             match settings.start_from {
@@ -154,11 +160,11 @@ pub async fn run<H: EventHandler>(
         if !process(&message, handler, &dlq, &shutdown).await {
             break;
         }
-        if let Err(error) = consumer.commit_message(&message, CommitMode::Async) {
-            tracing::warn!(error = %error, "offset commit failed; the message may be delivered again");
+        if let Err(error) = consumer.store_offset_from_message(&message) {
+            tracing::warn!(error = %error, "offset store failed; the message may be delivered again");
         }
     }
-    // Offsets of processed messages are committed asynchronously; make the last ones stick.
+    // Stored offsets are committed in the background; make the last ones stick.
     if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {
         tracing::debug!(error = %error, "final commit skipped");
     }
