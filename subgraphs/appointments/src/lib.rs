@@ -57,9 +57,15 @@ impl App {
         let live = LiveUpdates::default();
         let assignment = Assignment::default();
         let schema = graphql::schema(Some((domain, live.clone())));
-        let feed = live_feed(
+        // A group of this instance's own, from the latest offset: every replica sees every
+        // update, and none replays history to its subscribers.
+        let feed = consumer::task(
             settings.service.kafka.clone(),
-            settings.service.topic.clone(),
+            ConsumerSettings {
+                group_id: format!("appointments-live-{}", uuid::Uuid::now_v7()),
+                topics: vec![settings.service.topic.clone()],
+                start_from: StartFrom::Latest,
+            },
             live,
             assignment.clone(),
         );
@@ -69,27 +75,5 @@ impl App {
             .await?
             .with_task(feed);
         Ok(Self { service, pool })
-    }
-}
-
-/// Consumes `topic` in a group of this instance's own, from the latest offset, into `live`.
-fn live_feed(
-    kafka: kit::settings::KafkaSettings,
-    topic: String,
-    live: LiveUpdates,
-    assignment: Assignment,
-) -> impl FnOnce(tokio_util::sync::CancellationToken) -> futures::future::BoxFuture<'static, ()> {
-    move |shutdown| {
-        Box::pin(async move {
-            let settings = ConsumerSettings {
-                group_id: format!("appointments-live-{}", uuid::Uuid::now_v7()),
-                topics: vec![topic],
-                start_from: StartFrom::Latest,
-            };
-            if let Err(error) = consumer::run(&kafka, &settings, &live, &assignment, shutdown).await
-            {
-                tracing::error!(error = %kit::error::error_chain(error.as_ref()), "live updates stopped");
-            }
-        })
     }
 }

@@ -43,23 +43,25 @@ impl App {
             settings.prices.clone(),
         );
         let assignment = Assignment::default();
-        let consumer = ConsumerSettings {
-            group_id: settings.consumer_group.clone(),
-            topics: vec![settings.appointments_topic.clone()],
-            start_from: StartFrom::Earliest,
-        };
-        let kafka = settings.service.kafka.clone();
-        let handler = billing.clone();
-        let consumer_assignment = assignment.clone();
+        let consumer = consumer::task(
+            settings.service.kafka.clone(),
+            ConsumerSettings {
+                group_id: settings.consumer_group.clone(),
+                topics: vec![settings.appointments_topic.clone()],
+                start_from: StartFrom::Earliest,
+            },
+            billing.clone(),
+            assignment.clone(),
+        );
         let service = infra
             .with_probe("appointment-events", assignment.probe())
-            .serve("billing", &settings.service.http, graphql::schema(Some(billing)))
+            .serve(
+                "billing",
+                &settings.service.http,
+                graphql::schema(Some(billing)),
+            )
             .await?
-            .with_task(move |shutdown| async move {
-                if let Err(error) = consumer::run(&kafka, &consumer, &handler, &consumer_assignment, shutdown).await {
-                    tracing::error!(error = %kit::error::error_chain(error.as_ref()), "billing consumer stopped");
-                }
-            });
+            .with_task(consumer);
         Ok(Self { service, pool })
     }
 }

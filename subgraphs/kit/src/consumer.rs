@@ -172,6 +172,23 @@ pub async fn run<H: EventHandler>(
     Ok(())
 }
 
+/// [`run`] as a service's background task (see [`crate::app::Service::with_task`]); logs
+/// why it stopped if it could not start.
+pub fn task<H: EventHandler + 'static>(
+    kafka: KafkaSettings,
+    settings: ConsumerSettings,
+    handler: H,
+    assignment: Assignment,
+) -> impl FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send {
+    move |shutdown| {
+        Box::pin(async move {
+            if let Err(error) = run(&kafka, &settings, &handler, &assignment, shutdown).await {
+                tracing::error!(group = %settings.group_id, error = %crate::error::error_chain(error.as_ref()), "consumer stopped");
+            }
+        })
+    }
+}
+
 /// Handles one message; `false` when shutdown interrupted it (so it must not be committed).
 async fn process<H: EventHandler>(
     message: &BorrowedMessage<'_>,
