@@ -4,7 +4,7 @@
 #   Apache Kafka 4.x in KRaft single-node mode (9092) from Maven Central jars on the JDK,
 #   FerretDB 1.24 (27017, MongoDB wire protocol, SQLite storage) built from the Go module proxy.
 #
-# Usage: scripts/infra.sh up | down | status
+# Usage: scripts/infra.sh up | down | status | clean-test-topics
 #
 # Idempotent: a server already answering at its address is reused, an installed piece is not
 # installed again. State (binaries, data, logs, pids) lives under $PMS_HOME
@@ -219,10 +219,22 @@ case "${1:-up}" in
     fi
     stop_pid mariadb
     ;;
+  clean-test-topics)
+    # Tests make a topic each (`*-test-<uuid>`, their DLQs too); drop them between runs so
+    # the broker's state, and its start-up after an unclean stop, stay small.
+    port_open "$KAFKA_PORT" || die "Kafka is not running"
+    if java -cp "$PMS_HOME/kafka/libs/*" -Dlog4j2.configurationFile="$PMS_HOME/kafka/log4j2.properties" \
+      org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" \
+      --delete --topic '.*-test-.*' --if-exists >/dev/null 2>&1; then
+      log "Kafka: test topics deleted"
+    else
+      log "Kafka: could not delete test topics (left in place)"
+    fi
+    ;;
   status)
     for s in "MariaDB:$MYSQL_PORT" "PostgreSQL:$PG_PORT" "Kafka:$KAFKA_PORT" "FerretDB:$MONGO_PORT"; do
       if port_open "${s#*:}"; then echo "${s%%:*} up (${s#*:})"; else echo "${s%%:*} down (${s#*:})"; fi
     done
     ;;
-  *) die "usage: $0 up | down | status" ;;
+  *) die "usage: $0 up | down | status | clean-test-topics" ;;
 esac

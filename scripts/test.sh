@@ -9,6 +9,7 @@ source scripts/env.sh
 
 started=$SECONDS
 scripts/infra.sh up
+scripts/infra.sh clean-test-topics
 echo "[test] servers ready after $((SECONDS - started)) s"
 
 cargo fmt --all --check
