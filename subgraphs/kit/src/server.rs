@@ -49,6 +49,36 @@ where
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
+/// A Federation v2 schema builder with the kit's extensions (the parsed-document cache).
+pub fn subgraph_schema<Q, M, S>(
+    query: Q,
+    mutation: M,
+    subscription: S,
+) -> async_graphql::SchemaBuilder<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    Schema::build(query, mutation, subscription)
+        .enable_federation()
+        .extension(crate::parse_cache::ParseCache::default())
+}
+
+/// The federation SDL of `schema`, as committed under `schema/<name>.graphql`.
+pub fn federation_sdl<Q, M, S>(schema: &Schema<Q, M, S>) -> String
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    schema.sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .federation()
+            .compose_directive(),
+    )
+}
+
 /// Serves `app` on `listener` until `shutdown` is cancelled, then lets in-flight requests
 /// finish for at most [`SHUTDOWN_GRACE`].
 pub async fn serve(

@@ -19,10 +19,8 @@ pub type AppointmentsSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema with its resolvers' data. Without a service it can only print its SDL.
 pub fn schema(service: Option<(AppointmentService, LiveUpdates)>) -> AppointmentsSchema {
-    let builder = Schema::build(Query, Mutation, Subscription)
-        .enable_federation()
-        .enable_subscription_in_federation()
-        .extension(kit::parse_cache::ParseCache::default());
+    let builder = kit::server::subgraph_schema(Query, Mutation, Subscription)
+        .enable_subscription_in_federation();
     match service {
         Some((service, live)) => builder
             .data(DataLoader::new(
@@ -38,9 +36,5 @@ pub fn schema(service: Option<(AppointmentService, LiveUpdates)>) -> Appointment
 
 /// The federation SDL committed as `schema/appointments.graphql`.
 pub fn sdl() -> String {
-    schema(None).sdl_with_options(
-        async_graphql::SDLExportOptions::new()
-            .federation()
-            .compose_directive(),
-    )
+    kit::server::federation_sdl(&schema(None))
 }

@@ -17,9 +17,7 @@ pub type BillingSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema with its resolvers' data. Without a service it can only print its SDL.
 pub fn schema(service: Option<BillingService>) -> BillingSchema {
-    let builder = Schema::build(Query, Mutation, EmptySubscription)
-        .enable_federation()
-        .extension(kit::parse_cache::ParseCache::default());
+    let builder = kit::server::subgraph_schema(Query, Mutation, EmptySubscription);
     match service {
         Some(service) => builder
             .data(DataLoader::new(
@@ -34,9 +32,5 @@ pub fn schema(service: Option<BillingService>) -> BillingSchema {
 
 /// The federation SDL committed as `schema/billing.graphql`.
 pub fn sdl() -> String {
-    schema(None).sdl_with_options(
-        async_graphql::SDLExportOptions::new()
-            .federation()
-            .compose_directive(),
-    )
+    kit::server::federation_sdl(&schema(None))
 }
