@@ -1,13 +1,12 @@
 //! Assembling and running a service: [`Infra`] (outbox, relay, probes) becomes a bound
 //! [`Service`] (listener, router, relay) that runs under one cancellation token.
 
-use anyhow::Context as _;
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
-
 use std::time::Duration;
 
+use anyhow::Context as _;
 use rdkafka::producer::FutureProducer;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 use crate::{
     outbox::{Outbox, OutboxStore, Relay},
