@@ -1,6 +1,6 @@
 //! The billing service's settings, read once from the environment.
 
-use kit::settings::{ServiceSettings, env_or};
+use kit::settings::{ServiceSettings, env_or, env_parse};
 
 use crate::domain::PriceList;
 
@@ -14,6 +14,9 @@ pub struct Settings {
     pub appointments_topic: String,
     /// `BILLING_CONSUMER_GROUP`: the consumer group (`billing`).
     pub consumer_group: String,
+    /// `BILLING_CONSUMERS`: consumers this instance runs in that group (default 3, one per
+    /// partition of a default topic); partitions are applied in parallel, each in order.
+    pub consumers: usize,
     /// `BILLING_CURRENCY` (default `EUR`) and `BILLING_PRICES` (`SERVICE=amount,...` over
     /// the defaults in `domain::prices`).
     pub prices: PriceList,
@@ -35,6 +38,7 @@ impl Settings {
             )?,
             appointments_topic: env_or("APPOINTMENTS_TOPIC", "appointment-events"),
             consumer_group: env_or("BILLING_CONSUMER_GROUP", "billing"),
+            consumers: env_parse("BILLING_CONSUMERS", 3)?.max(1),
             prices,
         })
     }

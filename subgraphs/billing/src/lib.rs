@@ -42,26 +42,33 @@ impl App {
             infra.outbox.clone(),
             settings.prices.clone(),
         );
+        // Readiness follows the first consumer; with more consumers than partitions the
+        // others may rightly hold none.
         let assignment = Assignment::default();
-        let consumer = consumer::task(
-            settings.service.kafka.clone(),
-            ConsumerSettings {
-                group_id: settings.consumer_group.clone(),
-                topics: vec![settings.appointments_topic.clone()],
-                start_from: StartFrom::Earliest,
-            },
-            billing.clone(),
-            assignment.clone(),
-        );
-        let service = infra
+        let mut service = infra
             .with_probe("appointment-events", assignment.probe())
             .serve(
                 "billing",
                 &settings.service.http,
-                graphql::schema(Some(billing)),
+                graphql::schema(Some(billing.clone())),
             )
-            .await?
-            .with_task(consumer);
+            .await?;
+        for n in 0..settings.consumers {
+            service = service.with_task(consumer::task(
+                settings.service.kafka.clone(),
+                ConsumerSettings {
+                    group_id: settings.consumer_group.clone(),
+                    topics: vec![settings.appointments_topic.clone()],
+                    start_from: StartFrom::Earliest,
+                },
+                billing.clone(),
+                if n == 0 {
+                    assignment.clone()
+                } else {
+                    Assignment::default()
+                },
+            ));
+        }
         Ok(Self { service, pool })
     }
 }

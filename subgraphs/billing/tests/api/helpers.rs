@@ -40,6 +40,7 @@ pub async fn billing() -> Billing {
         },
         appointments_topic: appointments_topic.clone(),
         consumer_group: unique_topic("billing"),
+        consumers: 3,
         prices: PriceList::parse("EUR", "CONSULTATION=80.00,SURGERY=1200.50").expect("prices"),
     };
     let built = App::build(settings.clone()).await.expect("billing app");
