@@ -17,11 +17,34 @@ use rdkafka::{
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 
-use crate::{app::Service, events::CloudEvent, outbox::OutboxStore, settings::env_or};
+use crate::{
+    app::Service,
+    events::CloudEvent,
+    outbox::OutboxStore,
+    settings::{HttpSettings, KafkaSettings, Secret, ServiceSettings, env_or},
+};
 
 /// Brokers for tests.
 pub fn kafka_brokers() -> String {
     env_or("KAFKA_BROKERS", "127.0.0.1:9092")
+}
+
+/// Settings for a service under test: loopback on a free port, `database_url`, the test
+/// Kafka with a quick outbox sweep, and `topic` for its events.
+pub fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
+    ServiceSettings {
+        http: HttpSettings {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+        },
+        database_url: Secret::new(database_url),
+        db_max_connections: 10,
+        kafka: KafkaSettings {
+            brokers: kafka_brokers(),
+            sweep_interval_ms: 200,
+        },
+        topic: topic.to_owned(),
+    }
 }
 
 /// A topic name no other test uses.

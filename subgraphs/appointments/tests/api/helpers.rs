@@ -2,10 +2,7 @@ use std::time::Duration;
 
 use appointments::{App, Settings};
 use chrono::{Days, Utc};
-use kit::{
-    settings::{HttpSettings, KafkaSettings, Secret, ServiceSettings},
-    testing::{RunningService, TestDatabase, kafka_brokers, unique_topic},
-};
+use kit::testing::{RunningService, TestDatabase, service_settings, unique_topic};
 use serde_json::{Value, json};
 
 pub const BOOK: &str = "mutation($input: CreateAppointmentInput!) {
@@ -21,22 +18,6 @@ pub struct Clinic {
     pub app: RunningService<sqlx::PgPool>,
     /// The appointments settings, for starting replicas.
     pub settings: Settings,
-}
-
-fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
-    ServiceSettings {
-        http: HttpSettings {
-            host: "127.0.0.1".to_owned(),
-            port: 0,
-        },
-        database_url: Secret::new(database_url),
-        db_max_connections: 10,
-        kafka: KafkaSettings {
-            brokers: kafka_brokers(),
-            sweep_interval_ms: 200,
-        },
-        topic: topic.to_owned(),
-    }
 }
 
 pub async fn clinic() -> Clinic {

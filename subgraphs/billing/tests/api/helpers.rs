@@ -3,8 +3,8 @@ use std::time::Duration;
 use billing::{App, Settings, domain::PriceList};
 use kit::{
     events::CloudEvent,
-    settings::{HttpSettings, KafkaSettings, Secret, ServiceSettings},
-    testing::{RunningService, TestDatabase, kafka_brokers, unique_topic},
+    settings::KafkaSettings,
+    testing::{RunningService, TestDatabase, kafka_brokers, service_settings, unique_topic},
 };
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use serde_json::json;
@@ -28,16 +28,7 @@ pub async fn billing() -> Billing {
         sweep_interval_ms: 200,
     };
     let settings = Settings {
-        service: ServiceSettings {
-            http: HttpSettings {
-                host: "127.0.0.1".to_owned(),
-                port: 0,
-            },
-            database_url: Secret::new(&db.url),
-            db_max_connections: 10,
-            kafka: kafka.clone(),
-            topic: topic.clone(),
-        },
+        service: service_settings(&db.url, &topic),
         appointments_topic: appointments_topic.clone(),
         consumer_group: unique_topic("billing"),
         consumers: 3,

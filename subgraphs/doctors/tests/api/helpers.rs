@@ -1,8 +1,5 @@
 use doctors::{App, Settings};
-use kit::{
-    settings::{HttpSettings, KafkaSettings, Secret},
-    testing::{RunningService, TestDatabase, kafka_brokers, unique_topic},
-};
+use kit::testing::{RunningService, TestDatabase, service_settings, unique_topic};
 use serde_json::{Value, json};
 
 pub const CREATE: &str = "mutation($input: CreateDoctorInput!) {
@@ -19,19 +16,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db = TestDatabase::mysql().await;
     let topic = unique_topic("doctor-events");
-    let mut settings = Settings {
-        http: HttpSettings {
-            host: "127.0.0.1".to_owned(),
-            port: 0,
-        },
-        database_url: Secret::new(&db.url),
-        db_max_connections: 5,
-        kafka: KafkaSettings {
-            brokers: kafka_brokers(),
-            sweep_interval_ms: 200,
-        },
-        topic: topic.clone(),
-    };
+    let mut settings = service_settings(&db.url, &topic);
     adjust(&mut settings);
     let app = App::build(settings).await.expect("doctors app builds");
     RunningService::start(app.service, app.pool, db, topic)

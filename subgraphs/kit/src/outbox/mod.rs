@@ -79,10 +79,6 @@ impl Outbox {
         }
     }
 
-    pub fn topic(&self) -> &str {
-        &self.topic
-    }
-
     /// Writes `event` to the outbox inside the caller's open transaction.
     pub async fn record<C: OutboxConnection + ?Sized>(
         &self,

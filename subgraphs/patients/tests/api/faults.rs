@@ -4,11 +4,13 @@ use kit::{
     error::INTERNAL_MESSAGE,
     outbox::{Outbox, Relay, mysql::MySqlOutbox},
     settings::KafkaSettings,
-    testing::{CuttableProxy, TestDatabase, assert_error, kafka_brokers, unique_topic},
+    testing::{
+        CuttableProxy, TestDatabase, assert_error, kafka_brokers, service_settings, unique_topic,
+    },
 };
 use serde_json::json;
 
-use crate::helpers::{CREATE, PatientsApi as _, settings, spawn_with, start};
+use crate::helpers::{CREATE, PatientsApi as _, spawn_with, start};
 
 #[tokio::test]
 async fn with_kafka_down_registration_succeeds_and_the_event_follows_once_it_is_back() {
@@ -81,7 +83,7 @@ async fn with_the_database_down_ready_says_so_mutations_fail_safely_and_service_
         .url
         .replacen(&target, &format!("127.0.0.1:{}", proxy.port), 1);
     let topic = unique_topic("patient-events");
-    let app = start(settings(&proxied_url, &topic), db, topic).await;
+    let app = start(service_settings(&proxied_url, &topic), db, topic).await;
     let ready = || app.get("/ready");
     assert_eq!(ready().await.status(), 200);
 

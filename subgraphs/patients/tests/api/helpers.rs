@@ -1,7 +1,4 @@
-use kit::{
-    settings::{HttpSettings, KafkaSettings, Secret},
-    testing::{RunningService, TestDatabase, kafka_brokers, unique_topic},
-};
+use kit::testing::{RunningService, TestDatabase, service_settings, unique_topic};
 use patients::{App, Settings};
 use serde_json::json;
 
@@ -11,22 +8,6 @@ pub const CREATE: &str = "mutation($input: CreatePatientInput!) {
 
 pub type TestApp = RunningService<sqlx::MySqlPool>;
 
-pub fn settings(database_url: &str, topic: &str) -> Settings {
-    Settings {
-        http: HttpSettings {
-            host: "127.0.0.1".to_owned(),
-            port: 0,
-        },
-        database_url: Secret::new(database_url),
-        db_max_connections: 5,
-        kafka: KafkaSettings {
-            brokers: kafka_brokers(),
-            sweep_interval_ms: 200,
-        },
-        topic: topic.to_owned(),
-    }
-}
-
 /// The subgraph on a free port, with a fresh database and topic.
 pub async fn spawn_app() -> TestApp {
     spawn_with(|_| {}).await
@@ -35,7 +16,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db = TestDatabase::mysql().await;
     let topic = unique_topic("patient-events");
-    let mut settings = settings(&db.url, &topic);
+    let mut settings = service_settings(&db.url, &topic);
     adjust(&mut settings);
     start(settings, db, topic).await
 }
