@@ -8,7 +8,7 @@ cd "$ROOT"
 source scripts/env.sh
 
 # name:port of each service to run.
-SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081)
+SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082)
 
 scripts/infra.sh up
 cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}")

@@ -34,7 +34,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
 /// A built service: database migrated, listener bound, ready to run.
 pub struct App {
-    pub service: Service<PgOutbox>,
+    pub service: Service,
     /// The service's pool (tests inspect rows through it).
     pub pool: sqlx::PgPool,
 }

@@ -1,5 +1,6 @@
 //! Assembling and running a service: [`Infra`] (outbox, relay, probes) becomes a bound
-//! [`Service`] (listener, router, relay) that runs under one cancellation token.
+//! [`Service`] (listener, router, background tasks such as the relay or consumers) that
+//! runs under one cancellation token.
 
 use std::time::Duration;
 
@@ -50,7 +51,7 @@ impl<S: OutboxStore> Infra<S> {
         name: &'static str,
         http: &HttpSettings,
         schema: async_graphql::Schema<Q, M, Sub>,
-    ) -> anyhow::Result<Service<S>>
+    ) -> anyhow::Result<Service>
     where
         Q: async_graphql::ObjectType + 'static,
         M: async_graphql::ObjectType + 'static,
@@ -62,28 +63,30 @@ impl<S: OutboxStore> Infra<S> {
         ];
         probes.extend(self.extra_probes);
         let relay = Relay::new(self.store, self.producer, &self.outbox, self.sweep);
-        Service::bind(name, http, crate::server::router(schema, probes), relay).await
+        Ok(
+            Service::bind(name, http, crate::server::router(schema, probes))
+                .await?
+                .with_task(move |shutdown| relay.run(shutdown)),
+        )
     }
 }
 
 /// A background task started with the service and given its shutdown token.
 type Task = Box<dyn FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send>;
 
-pub struct Service<S> {
+pub struct Service {
     name: &'static str,
     listener: TcpListener,
     router: axum::Router,
-    relay: Relay<S>,
     tasks: Vec<Task>,
 }
 
-impl<S: OutboxStore> Service<S> {
+impl Service {
     /// Binds the listener (port 0 picks a free port; read it back with [`Service::port`]).
     pub async fn bind(
         name: &'static str,
         http: &HttpSettings,
         router: axum::Router,
-        relay: Relay<S>,
     ) -> anyhow::Result<Self> {
         let address = format!("{}:{}", http.host, http.port);
         let listener = TcpListener::bind(&address)
@@ -93,7 +96,6 @@ impl<S: OutboxStore> Service<S> {
             name,
             listener,
             router,
-            relay,
             tasks: Vec::new(),
         })
     }
@@ -118,11 +120,11 @@ impl<S: OutboxStore> Service<S> {
             .unwrap_or(0)
     }
 
-    /// Serves HTTP and relays the outbox until `shutdown`; then finishes in-flight requests,
-    /// drains the outbox once more and flushes the producer.
+    /// Serves HTTP and runs the tasks until `shutdown`; then finishes in-flight requests and
+    /// waits for every task to finish (the relay drains the outbox once more and flushes
+    /// its producer, consumers commit their offsets).
     pub async fn run_until(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         tracing::info!(service = self.name, port = self.port(), "listening");
-        let relay = tokio::spawn(self.relay.run(shutdown.clone()));
         let tasks: Vec<_> = self
             .tasks
             .into_iter()
@@ -130,7 +132,6 @@ impl<S: OutboxStore> Service<S> {
             .collect();
         let served = crate::server::serve(self.listener, self.router, shutdown.clone()).await;
         shutdown.cancel();
-        relay.await.context("outbox relay panicked")?;
         for task in tasks {
             task.await.context("background task panicked")?;
         }

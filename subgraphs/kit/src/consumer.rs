@@ -106,15 +106,17 @@ impl ConsumerContext for AssignmentContext {
 /// Suffix of the dead-letter topic for a topic.
 pub const DLQ_SUFFIX: &str = ".dlq";
 
-/// Consumes until `shutdown`, recording partition assignment in `assignment`; returns an
-/// error only when the consumer cannot be created.
-pub async fn run<H: EventHandler>(
+/// A subscribed consumer and the producer that writes its dead letters.
+struct Subscribed {
+    consumer: StreamConsumer<AssignmentContext>,
+    dlq: FutureProducer,
+}
+
+async fn subscribe(
     kafka: &KafkaSettings,
     settings: &ConsumerSettings,
-    handler: &H,
     assignment: &Assignment,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Subscribed> {
     let consumer: StreamConsumer<AssignmentContext> = ClientConfig::new()
         .set("bootstrap.servers", &kafka.brokers)
         .set("group.id", &settings.group_id)
@@ -143,32 +145,134 @@ pub async fn run<H: EventHandler>(
     consumer.subscribe(&topics).context("cannot subscribe")?;
     let dlq = crate::kafka::idempotent_producer(kafka)?;
     tracing::info!(group = %settings.group_id, topics = ?settings.topics, "consumer started");
+    Ok(Subscribed { consumer, dlq })
+}
 
-    loop {
-        let message = tokio::select! {
-            () = shutdown.cancelled() => break,
-            received = consumer.recv() => received,
-        };
-        let message = match message {
-            Ok(message) => message,
-            Err(error) => {
-                tracing::warn!(error = %error, "Kafka receive failed; retrying");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                continue;
+impl Subscribed {
+    /// The next message, `None` at shutdown. Receive errors (a broker away) are logged and
+    /// retried.
+    async fn next(&self, shutdown: &CancellationToken) -> Option<BorrowedMessage<'_>> {
+        loop {
+            let received = tokio::select! {
+                () = shutdown.cancelled() => return None,
+                received = self.consumer.recv() => received,
+            };
+            match received {
+                Ok(message) => return Some(message),
+                Err(error) => {
+                    tracing::warn!(error = %error, "Kafka receive failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
             }
-        };
-        if !process(&message, handler, &dlq, &shutdown).await {
-            break;
         }
-        if let Err(error) = consumer.store_offset_from_message(&message) {
+    }
+
+    fn store_offset(&self, message: &BorrowedMessage<'_>) {
+        if let Err(error) = self.consumer.store_offset_from_message(message) {
             tracing::warn!(error = %error, "offset store failed; the message may be delivered again");
         }
     }
-    // Stored offsets are committed in the background; make the last ones stick.
-    if let Err(error) = consumer.commit_consumer_state(CommitMode::Sync) {
-        tracing::debug!(error = %error, "final commit skipped");
+
+    /// Stored offsets are committed in the background; make the last ones stick.
+    fn finish(&self, settings: &ConsumerSettings) {
+        if let Err(error) = self.consumer.commit_consumer_state(CommitMode::Sync) {
+            tracing::debug!(error = %error, "final commit skipped");
+        }
+        tracing::info!(group = %settings.group_id, "consumer stopped");
     }
-    tracing::info!(group = %settings.group_id, "consumer stopped");
+}
+
+/// Consumes until `shutdown`, recording partition assignment in `assignment`; returns an
+/// error only when the consumer cannot be created.
+pub async fn run<H: EventHandler>(
+    kafka: &KafkaSettings,
+    settings: &ConsumerSettings,
+    handler: &H,
+    assignment: &Assignment,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let subscribed = subscribe(kafka, settings, assignment).await?;
+    while let Some(message) = subscribed.next(&shutdown).await {
+        if !process(&message, handler, &subscribed.dlq, &shutdown).await {
+            break;
+        }
+        subscribed.store_offset(&message);
+    }
+    subscribed.finish(settings);
+    Ok(())
+}
+
+/// Applies events a batch at a time, for stores that favour bulk writes: each event is
+/// checked and translated on its own ([`BatchHandler::prepare`]), then a batch of them is
+/// stored at once ([`BatchHandler::apply`]).
+pub trait BatchHandler: Send + Sync {
+    type Item: Send + Sync;
+
+    /// Checks one event; a [`Reject`] sends it to the dead-letter topic.
+    fn prepare(&self, topic: &str, event: CloudEvent) -> Result<Self::Item, Reject>;
+
+    /// Stores the effect of `batch`. Must be idempotent: after a crash a batch is delivered
+    /// again, whole or in part, perhaps mixed with newer events.
+    fn apply(&self, batch: &[Self::Item]) -> impl Future<Output = anyhow::Result<()>> + Send;
+}
+
+/// Like [`run`], for a [`BatchHandler`]: takes whatever is already received, up to
+/// `max_batch` messages, applies it (retrying with backoff while the store fails), then
+/// stores the offsets of the whole batch.
+pub async fn run_batched<H: BatchHandler>(
+    kafka: &KafkaSettings,
+    settings: &ConsumerSettings,
+    handler: &H,
+    max_batch: usize,
+    assignment: &Assignment,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    use futures::FutureExt as _;
+
+    let subscribed = subscribe(kafka, settings, assignment).await?;
+    'consume: while let Some(first) = subscribed.next(&shutdown).await {
+        let mut messages = vec![first];
+        while messages.len() < max_batch {
+            match subscribed.consumer.recv().now_or_never() {
+                Some(Ok(message)) => messages.push(message),
+                Some(Err(_)) | None => break,
+            }
+        }
+        let mut items = Vec::with_capacity(messages.len());
+        for message in &messages {
+            let prepared = parse(message.payload()).and_then(|event| {
+                handler
+                    .prepare(message.topic(), event)
+                    .map_err(|reject| reject.0)
+            });
+            match prepared {
+                Ok(item) => items.push(item),
+                Err(reason) => {
+                    if !dead_letter(message, &reason, &subscribed.dlq, &shutdown).await {
+                        break 'consume;
+                    }
+                }
+            }
+        }
+        let mut backoff = Duration::from_millis(100);
+        while !items.is_empty() {
+            match handler.apply(&items).await {
+                Ok(()) => break,
+                Err(error) => {
+                    tracing::warn!(error = %crate::error::error_chain(error.as_ref()), events = items.len(), "batch failed; retrying");
+                }
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => break 'consume,
+                () = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(30));
+        }
+        for message in &messages {
+            subscribed.store_offset(message);
+        }
+    }
+    subscribed.finish(settings);
     Ok(())
 }
 

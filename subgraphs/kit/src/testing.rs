@@ -20,7 +20,6 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     app::Service,
     events::CloudEvent,
-    outbox::OutboxStore,
     settings::{HttpSettings, KafkaSettings, Secret, ServiceSettings, env_or},
 };
 
@@ -286,19 +285,14 @@ pub struct RunningService<Pool> {
 }
 
 impl<Pool> RunningService<Pool> {
-    pub fn start<S: OutboxStore>(
-        service: Service<S>,
-        pool: Pool,
-        db: TestDatabase,
-        topic: String,
-    ) -> Self {
+    pub fn start(service: Service, pool: Pool, db: TestDatabase, topic: String) -> Self {
         let mut running = Self::start_replica(service, pool, topic);
         running._db = Some(db);
         running
     }
 
     /// Another instance on a database and topic some other [`RunningService`] owns.
-    pub fn start_replica<S: OutboxStore>(service: Service<S>, pool: Pool, topic: String) -> Self {
+    pub fn start_replica(service: Service, pool: Pool, topic: String) -> Self {
         let base_url = format!("http://127.0.0.1:{}", service.port());
         let shutdown = CancellationToken::new();
         tokio::spawn(service.run_until(shutdown.clone()));

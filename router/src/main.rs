@@ -1,0 +1,25 @@
+//! `router`: Hive Router serving the composed supergraph on port 4004 (config in
+//! `router.config.yaml`, or the file `ROUTER_CONFIG_FILE_PATH` names).
+//!
+//! Unlike stock Hive Router, which starts without a usable supergraph and answers 503, it
+//! refuses to start when the supergraph file is missing or is not a composed supergraph,
+//! saying which file and why.
+
+mod supergraph;
+
+use hive_router::{
+    PluginRegistry, RouterGlobalAllocator, configure_global_allocator, error::RouterInitError,
+    init_rustls_crypto_provider, ntex, router_entrypoint,
+};
+
+configure_global_allocator!();
+
+#[hive_router::main]
+async fn main() -> Result<(), RouterInitError> {
+    if let Err(problem) = supergraph::check_configured() {
+        eprintln!("router: {problem}");
+        std::process::exit(2);
+    }
+    init_rustls_crypto_provider();
+    router_entrypoint(PluginRegistry::new()).await
+}

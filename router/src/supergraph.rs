@@ -1,0 +1,80 @@
+//! The start-up check of the supergraph file the configuration points at.
+
+use hive_router::{
+    config::{load_config, supergraph::SupergraphSource},
+    graphql_tools::parser::{parse_schema, schema::Definition, schema::TypeDefinition},
+};
+
+/// Loads the router's configuration as Hive Router will, and checks the supergraph file it
+/// names: it must exist, parse, and be a composed supergraph (with its `join__Graph` enum
+/// naming at least one subgraph). Other supergraph sources are left to Hive Router.
+pub fn check_configured() -> Result<(), String> {
+    let config_path = std::env::var("ROUTER_CONFIG_FILE_PATH").ok();
+    let config = load_config(config_path.clone()).map_err(|error| {
+        format!(
+            "cannot load the configuration ({}): {error}",
+            config_path.as_deref().unwrap_or("router.config.yaml")
+        )
+    })?;
+    match &config.supergraph {
+        SupergraphSource::File {
+            path: Some(path), ..
+        } => check_file(&path.absolute),
+        SupergraphSource::File { path: None, .. } => {
+            Err("the configuration has `supergraph.source: file` but no `path`".to_owned())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks one supergraph file.
+pub fn check_file(path: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        format!("cannot read the supergraph {path}: {error}; compose it with `scripts/compose.sh`")
+    })?;
+    check(&text).map_err(|problem| format!("the supergraph {path} is not valid: {problem}"))
+}
+
+/// Checks supergraph SDL: it parses and names its subgraphs.
+pub fn check(sdl: &str) -> Result<(), String> {
+    let document = parse_schema::<String>(sdl).map_err(|error| error.to_string())?;
+    let subgraphs = document
+        .definitions
+        .iter()
+        .find_map(|definition| match definition {
+            Definition::TypeDefinition(TypeDefinition::Enum(graphs))
+                if graphs.name == "join__Graph" =>
+            {
+                Some(graphs.values.len())
+            }
+            _ => None,
+        })
+        .ok_or("it has no `join__Graph` enum: it is not a composed supergraph")?;
+    if subgraphs == 0 {
+        return Err("its `join__Graph` enum names no subgraph".to_owned());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_composed_supergraph_passes() {
+        let sdl = "enum join__Graph { PATIENTS @join__graph(name: \"patients\", url: \"http://localhost:8080/graphql\") }\ntype Query { a: Int }";
+        assert_eq!(check(sdl), Ok(()));
+    }
+
+    #[test]
+    fn a_plain_schema_or_garbage_is_refused_with_the_reason() {
+        let plain = check("type Query { a: Int }").expect_err("not a supergraph");
+        assert!(plain.contains("join__Graph"), "{plain}");
+        assert!(check("type Query {").is_err());
+        let missing = check_file("/nonexistent/supergraph.graphql").expect_err("missing");
+        assert!(
+            missing.contains("/nonexistent/supergraph.graphql"),
+            "{missing}"
+        );
+    }
+}

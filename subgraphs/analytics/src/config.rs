@@ -1,0 +1,62 @@
+//! The analytics service's settings, read once from the environment.
+
+use anyhow::Context as _;
+use kit::settings::{HttpSettings, KafkaSettings, Secret, env_or, env_parse};
+
+use crate::domain::Reading;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `PORT` (default 8082), `HOST`.
+    pub http: HttpSettings,
+    pub kafka: KafkaSettings,
+    /// `ANALYTICS_MONGO_URL` (default `mongodb://127.0.0.1:27017`).
+    pub mongo_url: Secret,
+    /// `ANALYTICS_DATABASE` (default `analytics`).
+    pub database: String,
+    /// `PATIENTS_TOPIC`, `DOCTORS_TOPIC`, `APPOINTMENTS_TOPIC`, `BILLING_TOPIC`: the four
+    /// topics consumed (defaults `patient-events`, ...).
+    pub topics: Vec<String>,
+    /// `ANALYTICS_CONSUMER_GROUP` (default `analytics`).
+    pub consumer_group: String,
+    /// `ANALYTICS_CONSUMERS`: consumers this instance runs in the group (default 1).
+    pub consumers: usize,
+    /// `ANALYTICS_BATCH_SIZE`: most events applied in one batch (default 1000).
+    pub batch_size: usize,
+    /// `CLINIC_TIMEZONE` (IANA, default `UTC`): the zone of dates, and of the instants
+    /// (bill creation and payment) counted on dates. `BILLING_CURRENCY` (default `EUR`):
+    /// the currency of the figures; a bill in another one is dead-lettered.
+    pub reading: Reading,
+    /// `ANALYTICS_WORKDAY_MINUTES` (default 480): a doctor's bookable minutes per working
+    /// day (Monday to Friday), the measure of utilisation.
+    pub workday_minutes: i64,
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let zone = env_or("CLINIC_TIMEZONE", "UTC");
+        Ok(Self {
+            http: HttpSettings::from_env(8082)?,
+            kafka: KafkaSettings::from_env()?,
+            mongo_url: Secret::new(env_or("ANALYTICS_MONGO_URL", "mongodb://127.0.0.1:27017")),
+            database: env_or("ANALYTICS_DATABASE", "analytics"),
+            topics: vec![
+                env_or("PATIENTS_TOPIC", "patient-events"),
+                env_or("DOCTORS_TOPIC", "doctor-events"),
+                env_or("APPOINTMENTS_TOPIC", "appointment-events"),
+                env_or("BILLING_TOPIC", "billing-events"),
+            ],
+            consumer_group: env_or("ANALYTICS_CONSUMER_GROUP", "analytics"),
+            consumers: env_parse("ANALYTICS_CONSUMERS", 1)?.max(1),
+            batch_size: env_parse("ANALYTICS_BATCH_SIZE", 1000)?.max(1),
+            reading: Reading {
+                zone: zone
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("{zone:?} is not an IANA time zone"))
+                    .context("CLINIC_TIMEZONE is not valid")?,
+                currency: env_or("BILLING_CURRENCY", "EUR"),
+            },
+            workday_minutes: env_parse("ANALYTICS_WORKDAY_MINUTES", 480)?.max(1),
+        })
+    }
+}

@@ -1,0 +1,10 @@
+//! Statistics without I/O: what each event contributes, date ranges, and the figures
+//! derived from per-day documents.
+
+pub mod contribution;
+pub mod range;
+pub mod stats;
+
+pub use contribution::{Contribution, Reading, contribution};
+pub use range::DateRange;
+pub use stats::{AppointmentGrouping, Counts, Dashboard, Day, DoctorStats, Money, RevenueGrouping};

@@ -1,0 +1,88 @@
+//! Reads: the dashboard, grouped statistics, and the `Doctor` entity.
+
+use async_graphql::{Context, ID, Object, Result};
+use kit::{
+    error::{ToGraphql as _, parse_id},
+    scalars::Date,
+};
+
+use super::types::{
+    AppointmentGroup, AppointmentStat, DashboardView, DoctorRef, RevenueGroup, RevenueStat, range,
+};
+use crate::service::Statistics;
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// The clinic at a glance over `from..=to` (dates in the clinic's time zone, at most 366
+    /// days): registrations, appointments by outcome, the no-show rate and money.
+    async fn dashboard(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<DashboardView> {
+        let range = range(from, to)?;
+        let statistics = ctx.data_unchecked::<Statistics>();
+        let dashboard = statistics.dashboard(range).await.to_graphql()?;
+        Ok(DashboardView {
+            from,
+            to,
+            dashboard,
+            currency: statistics.currency().to_owned(),
+        })
+    }
+
+    /// Appointments over `from..=to`, grouped. Days and hours come in order (every day of
+    /// the range, zeros included); other groups by bookings, most first.
+    async fn appointment_stats(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+        group_by: AppointmentGroup,
+    ) -> Result<Vec<AppointmentStat>> {
+        let range = range(from, to)?;
+        let statistics = ctx.data_unchecked::<Statistics>();
+        let groups = statistics
+            .appointments(range, group_by.into())
+            .await
+            .to_graphql()?;
+        Ok(groups
+            .into_iter()
+            .map(|(key, counts)| AppointmentStat {
+                key,
+                counts,
+                group_by,
+            })
+            .collect())
+    }
+
+    /// Money over `from..=to`, grouped: bills by the day they were created, payments by the
+    /// day they were made. Days come in order; other groups by amount paid, most first.
+    async fn revenue_stats(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+        group_by: RevenueGroup,
+    ) -> Result<Vec<RevenueStat>> {
+        let range = range(from, to)?;
+        let statistics = ctx.data_unchecked::<Statistics>();
+        let groups = statistics
+            .revenue(range, group_by.into())
+            .await
+            .to_graphql()?;
+        Ok(groups
+            .into_iter()
+            .map(|(key, money)| RevenueStat {
+                key,
+                money,
+                group_by,
+                currency: statistics.currency().to_owned(),
+            })
+            .collect())
+    }
+
+    /// Federation: a doctor known to the router, to resolve `Doctor.stats`.
+    #[graphql(entity)]
+    async fn find_doctor_by_id(&self, id: ID) -> Result<DoctorRef> {
+        Ok(DoctorRef(parse_id("id", &id).to_graphql()?))
+    }
+}

@@ -1,0 +1,116 @@
+//! The analytics subgraph: stores every event of the four topics once, keeps per-day
+//! statistics on MongoDB, and answers the dashboard and grouped statistics.
+//!
+//! - [`domain`]: what each event contributes, date ranges, derived figures; no I/O.
+//! - [`store`]: the event store and day documents, exact without transactions.
+//! - [`ingest`]: the batch consumer's handler. [`service`]: reading statistics.
+//! - [`graphql`]: `dashboard`, `appointmentStats`, `revenueStats`, `Doctor.stats`.
+
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod ingest;
+pub mod service;
+pub mod store;
+
+use std::time::Duration;
+
+use kit::{
+    app::Service,
+    consumer::{self, Assignment, ConsumerSettings, StartFrom},
+};
+use tokio_util::sync::CancellationToken;
+
+pub use config::Settings;
+
+use crate::{ingest::Ingest, service::Statistics, store::StatsStore};
+
+/// A built service: database reachable, interrupted batches finished, listener bound.
+pub struct App {
+    pub service: Service,
+    pub store: StatsStore,
+    /// The service's database (tests inspect documents through it).
+    pub db: mongodb::Database,
+}
+
+impl App {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = store::connect(&settings.mongo_url, &settings.database).await?;
+        let store = StatsStore::new(db.clone(), settings.reading.clone());
+        let resumed = store.resume_unfinished().await?;
+        if resumed > 0 {
+            tracing::info!(
+                batches = resumed,
+                "finished batches interrupted by the last stop"
+            );
+        }
+        let producer = kit::kafka::idempotent_producer(&settings.kafka)?;
+        // Readiness follows the first consumer; with more consumers than partitions the
+        // others may rightly hold none.
+        let assignment = Assignment::default();
+        let probes = vec![
+            ("database", store.probe()),
+            ("kafka", kit::kafka::probe(&producer)),
+            ("events", assignment.probe()),
+        ];
+        let statistics = Statistics::new(store.clone(), settings.workday_minutes);
+        let router = kit::server::router(graphql::schema(Some(statistics)), probes);
+        let mut service = Service::bind("analytics", &settings.http, router).await?;
+        for n in 0..settings.consumers {
+            let assignment = if n == 0 {
+                assignment.clone()
+            } else {
+                Assignment::default()
+            };
+            service = service.with_task(consume(&settings, store.clone(), assignment));
+        }
+        let pruning = store.clone();
+        service = service.with_task(move |shutdown| prune(pruning, shutdown));
+        Ok(Self { service, store, db })
+    }
+}
+
+/// One consumer of the four topics in the analytics group, from the earliest offset.
+fn consume(
+    settings: &Settings,
+    store: StatsStore,
+    assignment: Assignment,
+) -> impl FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send + use<> {
+    let kafka = settings.kafka.clone();
+    let consumer = ConsumerSettings {
+        group_id: settings.consumer_group.clone(),
+        topics: settings.topics.clone(),
+        start_from: StartFrom::Earliest,
+    };
+    let batch_size = settings.batch_size;
+    move |shutdown| {
+        Box::pin(async move {
+            let ingest = Ingest { store };
+            let run = consumer::run_batched(
+                &kafka,
+                &consumer,
+                &ingest,
+                batch_size,
+                &assignment,
+                shutdown,
+            );
+            if let Err(error) = run.await {
+                tracing::error!(error = %kit::error::error_chain(error.as_ref()), "consumer stopped");
+            }
+        })
+    }
+}
+
+/// Removes finished batches' marks from the days, every few seconds.
+async fn prune(store: StatsStore, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(10)) => {}
+        }
+        if let Err(error) = store.prune_marks().await {
+            tracing::warn!(error = %kit::error::error_chain(error.as_ref()), "pruning batch marks failed");
+        }
+    }
+}

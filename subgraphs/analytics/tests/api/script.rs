@@ -1,0 +1,210 @@
+//! A scripted week at the clinic, built with the producers' own event functions, and the
+//! figures it must give (computed by hand in the comments).
+//!
+//! The week is 2025-03-03 (Monday) to 2025-03-09, clinic zone Europe/Berlin (UTC+1).
+//! - Patients p1 (registered 03-03), p2 (03-04), p3 (02-28, before the week).
+//! - Doctors d1 (CARDIOLOGY), d2 (PEDIATRICS).
+//! - a1: d1/p1, 03-03 09:00, 30 min, CONSULTATION -> completed.
+//! - a2: d1/p2, 03-03 10:00, 60 min, CHECKUP -> cancelled.
+//! - a3: d2/p1, 03-04 09:30, 30 min, CONSULTATION -> no-show.
+//! - a4: d2/p2, 03-05 14:00, 45 min, VACCINATION -> rescheduled to 03-06 11:00 -> checked
+//!   in -> completed.
+//! - a5: d1/p3, 03-10 09:00 (after the week), CONSULTATION.
+//! - Bills: b1 (a1) 80.00 created 03-03 08:00Z, paid CASH 03-05 10:00Z; b2 (a2) 45.50
+//!   created 03-03 09:00Z, voided; b3 (a3) 80.00 created 03-03 23:30Z (03-04 00:30 in
+//!   Berlin), unpaid; b4 (a4) 25.00 created 03-05 12:00Z, paid INSURANCE 03-06 12:00Z.
+
+use appointments::{
+    domain::{Appointment, AppointmentStatus},
+    events::{AppointmentData, CREATED, appointment_event, transition_type},
+};
+use billing::domain::{Bill, BillStatus, PaymentType};
+use chrono::{DateTime, NaiveDate, Utc};
+use kit::events::CloudEvent;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+pub const FROM: &str = "2025-03-03";
+pub const TO: &str = "2025-03-09";
+
+pub struct Script {
+    pub d1: Uuid,
+    pub d2: Uuid,
+    /// `(topic kind, event)` in publication order.
+    pub events: Vec<(Topic, CloudEvent)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Topic {
+    Patients,
+    Appointments,
+    Billing,
+}
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().expect("date")
+}
+
+fn instant(text: &str) -> DateTime<Utc> {
+    text.parse().expect("instant")
+}
+
+fn patient(registered: &str) -> CloudEvent {
+    let patient = patients::domain::Patient {
+        id: Uuid::now_v7(),
+        name: "Ada Lovelace".to_owned(),
+        email: format!("{}@example.org", Uuid::now_v7().simple()),
+        phone: "+44 20 7946 0000".to_owned(),
+        registration_date: date(registered),
+        date_of_birth: None,
+        address: None,
+        archived_at: None,
+    };
+    patients::events::patient_event(patients::events::CREATED, &patient, &[])
+}
+
+struct Booking {
+    appointment: Appointment,
+}
+
+impl Booking {
+    fn new(
+        doctor: Uuid,
+        specialization: &str,
+        day: &str,
+        time: &str,
+        minutes: i32,
+        service: &str,
+    ) -> Self {
+        let starts_at = instant(&format!("{day}T{time}:00Z"));
+        let data = AppointmentData {
+            id: Uuid::now_v7(),
+            patient_id: Uuid::now_v7(),
+            doctor_id: doctor,
+            doctor_specialization: specialization.to_owned(),
+            service_type: service.to_owned(),
+            date: date(day),
+            time: time.to_owned(),
+            duration_minutes: minutes,
+            starts_at,
+            ends_at: starts_at + chrono::Duration::minutes(i64::from(minutes)),
+            status: "SCHEDULED".to_owned(),
+            notes: None,
+            cancellation_reason: None,
+            created_at: starts_at,
+            updated_at: starts_at,
+        };
+        Self {
+            appointment: Appointment::try_from(data).expect("appointment"),
+        }
+    }
+
+    fn created(&self) -> CloudEvent {
+        appointment_event(CREATED, &self.appointment, None)
+    }
+
+    fn moved(
+        &mut self,
+        transition: appointments::domain::Transition,
+        status: AppointmentStatus,
+    ) -> CloudEvent {
+        self.appointment.status = status;
+        appointment_event(transition_type(transition), &self.appointment, None)
+    }
+
+    fn rescheduled(&mut self, day: &str, time: &str) -> CloudEvent {
+        let previous = self.appointment.clone();
+        self.appointment.slot.date = date(day);
+        self.appointment.slot.time = time.parse().expect("time");
+        appointment_event(
+            transition_type(appointments::domain::Transition::Reschedule),
+            &self.appointment,
+            Some(&previous),
+        )
+    }
+}
+
+struct Billed {
+    bill: Bill,
+}
+
+impl Billed {
+    fn new(booking: &Booking, amount: &str, created: &str) -> Self {
+        Self {
+            bill: Bill {
+                id: Uuid::now_v7(),
+                appointment_id: booking.appointment.id,
+                patient_id: booking.appointment.patient_id,
+                service_type: booking.appointment.service_type.as_str().to_owned(),
+                amount: amount.parse::<Decimal>().expect("amount"),
+                currency: "EUR".to_owned(),
+                status: BillStatus::Unpaid,
+                payment_type: None,
+                created_at: instant(created),
+                paid_at: None,
+            },
+        }
+    }
+
+    fn created(&self) -> CloudEvent {
+        billing::events::bill_event(billing::events::CREATED, &self.bill)
+    }
+
+    fn paid(&mut self, payment: PaymentType, at: &str) -> CloudEvent {
+        self.bill.status = BillStatus::Paid;
+        self.bill.payment_type = Some(payment);
+        self.bill.paid_at = Some(instant(at));
+        billing::events::bill_event(billing::events::PAID, &self.bill)
+    }
+
+    fn voided(&mut self) -> CloudEvent {
+        self.bill.status = BillStatus::Void;
+        billing::events::bill_event(billing::events::VOIDED, &self.bill)
+    }
+}
+
+pub fn week() -> Script {
+    use AppointmentStatus as S;
+    use Topic::*;
+    use appointments::domain::Transition as T;
+
+    let (d1, d2) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut a1 = Booking::new(d1, "CARDIOLOGY", "2025-03-03", "09:00", 30, "CONSULTATION");
+    let mut a2 = Booking::new(d1, "CARDIOLOGY", "2025-03-03", "10:00", 60, "CHECKUP");
+    let mut a3 = Booking::new(d2, "PEDIATRICS", "2025-03-04", "09:30", 30, "CONSULTATION");
+    let mut a4 = Booking::new(d2, "PEDIATRICS", "2025-03-05", "14:00", 45, "VACCINATION");
+    let a5 = Booking::new(d1, "CARDIOLOGY", "2025-03-10", "09:00", 30, "CONSULTATION");
+    let mut b1 = Billed::new(&a1, "80.00", "2025-03-03T08:00:00Z");
+    let mut b2 = Billed::new(&a2, "45.50", "2025-03-03T09:00:00Z");
+    let b3 = Billed::new(&a3, "80.00", "2025-03-03T23:30:00Z");
+    let mut b4 = Billed::new(&a4, "25.00", "2025-03-05T12:00:00Z");
+
+    let events = vec![
+        (Patients, patient("2025-03-03")),
+        (Patients, patient("2025-03-04")),
+        (Patients, patient("2025-02-28")),
+        (Appointments, a1.created()),
+        (Appointments, a2.created()),
+        (Appointments, a3.created()),
+        (Appointments, a4.created()),
+        (Appointments, a5.created()),
+        (Billing, b1.created()),
+        (Billing, b2.created()),
+        (Billing, b3.created()),
+        (Billing, b4.created()),
+        (Appointments, a1.moved(T::CheckIn, S::CheckedIn)),
+        (Appointments, a1.moved(T::Complete, S::Completed)),
+        (Appointments, a2.moved(T::Cancel, S::Cancelled)),
+        (Billing, b2.voided()),
+        (Appointments, a3.moved(T::MarkNoShow, S::NoShow)),
+        (Appointments, a4.rescheduled("2025-03-06", "11:00")),
+        (Appointments, a4.moved(T::CheckIn, S::CheckedIn)),
+        (Appointments, a4.moved(T::Complete, S::Completed)),
+        (Billing, b1.paid(PaymentType::Cash, "2025-03-05T10:00:00Z")),
+        (
+            Billing,
+            b4.paid(PaymentType::Insurance, "2025-03-06T12:00:00Z"),
+        ),
+    ];
+    Script { d1, d2, events }
+}
