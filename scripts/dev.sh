@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up and runs the system locally: real servers (scripts/infra.sh up), then every
-# subgraph built so far, each on its port. Ctrl-C stops the services (the servers keep
-# running; `scripts/infra.sh down` stops them).
+# Sets up and runs the system locally: real servers (scripts/infra.sh up), the five
+# subgraphs on their ports, the composed supergraph (scripts/compose.sh) and the router on
+# http://localhost:4004/graphql. Ctrl-C stops the services (the servers keep running;
+# `scripts/infra.sh down` stops them).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -11,7 +12,8 @@ source scripts/env.sh
 SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082)
 
 scripts/infra.sh up
-cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}")
+cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}" router)
+scripts/compose.sh
 
 pids=()
 stop() {
@@ -35,7 +37,16 @@ for service in "${SERVICES[@]}"; do
     curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
     sleep 0.2
   done
-  printf '[dev] %-10s http://localhost:%s/graphql (GraphiQL in a browser)\n' "$name" "$port"
+  printf '[dev] %-12s http://localhost:%s/graphql\n' "$name" "$port"
 done
+
+ROUTER_CONFIG_FILE_PATH="$ROOT/router/router.config.yaml" PORT=4004 "$CARGO_TARGET_DIR/debug/router" &
+pids+=($!)
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:4004/readiness" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+echo "[dev] router       http://localhost:4004/graphql   <- the API, GraphiQL in a browser"
+echo "[dev] metrics      http://localhost:9090/metrics"
 echo "[dev] Ctrl-C to stop"
 wait "${pids[@]}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need and runs them all:
-#   real servers (scripts/infra.sh up), formatting and lint checks, then every test of the
-#   workspace against those servers. Committed schema/*.graphql files are checked by tests.
+#   real servers (scripts/infra.sh up), formatting and lint checks, the committed schemas
+#   (every schema/<name>.graphql and the composed supergraph, scripts/compose.sh --check),
+#   then every test of the workspace against those servers.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -14,5 +15,6 @@ echo "[test] servers ready after $((SECONDS - started)) s"
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+scripts/compose.sh --check
 cargo test --workspace --locked --no-fail-fast
 echo "[test] done in $((SECONDS - started)) s"

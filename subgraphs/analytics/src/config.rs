@@ -21,8 +21,14 @@ pub struct Settings {
     pub consumer_group: String,
     /// `ANALYTICS_CONSUMERS`: consumers this instance runs in the group (default 1).
     pub consumers: usize,
-    /// `ANALYTICS_BATCH_SIZE`: most events applied in one batch (default 1000).
+    /// `ANALYTICS_BATCH_SIZE`: most events applied in one batch (default 20000): the
+    /// events already received are taken together, so a backlog is applied with one update
+    /// per day per batch.
     pub batch_size: usize,
+    /// `ANALYTICS_BATCH_LINGER_MS`: how long a batch waits for more events after its first
+    /// (default 200): statistics lag events by about this much, and a backlog forms full
+    /// batches.
+    pub batch_linger_ms: u64,
     /// `CLINIC_TIMEZONE` (IANA, default `UTC`): the zone of dates, and of the instants
     /// (bill creation and payment) counted on dates. `BILLING_CURRENCY` (default `EUR`):
     /// the currency of the figures; a bill in another one is dead-lettered.
@@ -48,7 +54,8 @@ impl Settings {
             ],
             consumer_group: env_or("ANALYTICS_CONSUMER_GROUP", "analytics"),
             consumers: env_parse("ANALYTICS_CONSUMERS", 1)?.max(1),
-            batch_size: env_parse("ANALYTICS_BATCH_SIZE", 1000)?.max(1),
+            batch_size: env_parse("ANALYTICS_BATCH_SIZE", 20_000)?.max(1),
+            batch_linger_ms: env_parse("ANALYTICS_BATCH_LINGER_MS", 200)?,
             reading: Reading {
                 zone: zone
                     .parse()

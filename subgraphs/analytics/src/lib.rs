@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use kit::{
     app::Service,
-    consumer::{self, Assignment, ConsumerSettings, StartFrom},
+    consumer::{self, Assignment, Batching, ConsumerSettings, StartFrom},
 };
 use tokio_util::sync::CancellationToken;
 
@@ -38,6 +38,8 @@ impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = store::connect(&settings.mongo_url, &settings.database).await?;
         let store = StatsStore::new(db.clone(), settings.reading.clone());
+        let days = store.reload().await?;
+        tracing::info!(days, "statistics loaded");
         let resumed = store.resume_unfinished().await?;
         if resumed > 0 {
             tracing::info!(
@@ -65,8 +67,6 @@ impl App {
             };
             service = service.with_task(consume(&settings, store.clone(), assignment));
         }
-        let pruning = store.clone();
-        service = service.with_task(move |shutdown| prune(pruning, shutdown));
         Ok(Self { service, store, db })
     }
 }
@@ -83,34 +83,18 @@ fn consume(
         topics: settings.topics.clone(),
         start_from: StartFrom::Earliest,
     };
-    let batch_size = settings.batch_size;
+    let batching = Batching {
+        max_messages: settings.batch_size,
+        linger: Duration::from_millis(settings.batch_linger_ms),
+    };
     move |shutdown| {
         Box::pin(async move {
             let ingest = Ingest { store };
-            let run = consumer::run_batched(
-                &kafka,
-                &consumer,
-                &ingest,
-                batch_size,
-                &assignment,
-                shutdown,
-            );
+            let run =
+                consumer::run_batched(&kafka, &consumer, &ingest, batching, &assignment, shutdown);
             if let Err(error) = run.await {
                 tracing::error!(error = %kit::error::error_chain(error.as_ref()), "consumer stopped");
             }
         })
-    }
-}
-
-/// Removes finished batches' marks from the days, every few seconds.
-async fn prune(store: StatsStore, shutdown: CancellationToken) {
-    loop {
-        tokio::select! {
-            () = shutdown.cancelled() => return,
-            () = tokio::time::sleep(Duration::from_secs(10)) => {}
-        }
-        if let Err(error) = store.prune_marks().await {
-            tracing::warn!(error = %kit::error::error_chain(error.as_ref()), "pruning batch marks failed");
-        }
     }
 }

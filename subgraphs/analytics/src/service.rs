@@ -1,4 +1,4 @@
-//! Reading statistics: ranges checked, days fetched, figures derived.
+//! Reading statistics: figures derived from the read model's days (see `store`).
 
 use chrono::Utc;
 use uuid::Uuid;
@@ -8,7 +8,6 @@ use crate::{
         AppointmentGrouping, Counts, Dashboard, DateRange, DoctorStats, Money, RevenueGrouping,
         stats,
     },
-    error::AnalyticsError,
     store::StatsStore,
 };
 
@@ -30,44 +29,33 @@ impl Statistics {
         &self.store.reading().currency
     }
 
-    pub async fn dashboard(&self, range: DateRange) -> Result<Dashboard, AnalyticsError> {
-        let days = self.store.days(range, None).await?;
+    pub fn dashboard(&self, range: DateRange) -> Dashboard {
         let now = Utc::now()
             .with_timezone(&self.store.reading().zone)
             .naive_local();
-        Ok(Dashboard::compute(&days, now))
+        self.store
+            .with_days(range, |days| Dashboard::compute(days, now))
     }
 
-    pub async fn appointments(
+    pub fn appointments(
         &self,
         range: DateRange,
         grouping: AppointmentGrouping,
-    ) -> Result<Vec<(String, Counts)>, AnalyticsError> {
-        let days = self.store.days(range, None).await?;
-        Ok(stats::appointment_stats(range, &days, grouping))
+    ) -> Vec<(String, Counts)> {
+        self.store.with_days(range, |days| {
+            stats::appointment_stats(range, days, grouping)
+        })
     }
 
-    pub async fn revenue(
-        &self,
-        range: DateRange,
-        grouping: RevenueGrouping,
-    ) -> Result<Vec<(String, Money)>, AnalyticsError> {
-        let days = self.store.days(range, None).await?;
-        Ok(stats::revenue_stats(range, &days, grouping))
+    pub fn revenue(&self, range: DateRange, grouping: RevenueGrouping) -> Vec<(String, Money)> {
+        self.store
+            .with_days(range, |days| stats::revenue_stats(range, days, grouping))
     }
 
-    pub async fn doctor(
-        &self,
-        range: DateRange,
-        doctor: Uuid,
-    ) -> Result<DoctorStats, AnalyticsError> {
+    pub fn doctor(&self, range: DateRange, doctor: Uuid) -> DoctorStats {
         let doctor = doctor.to_string();
-        let days = self.store.days(range, Some(&doctor)).await?;
-        Ok(DoctorStats::compute(
-            range,
-            &days,
-            &doctor,
-            self.workday_minutes,
-        ))
+        self.store.with_days(range, |days| {
+            DoctorStats::compute(range, days, &doctor, self.workday_minutes)
+        })
     }
 }

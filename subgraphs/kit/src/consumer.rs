@@ -216,26 +216,34 @@ pub trait BatchHandler: Send + Sync {
     fn apply(&self, batch: &[Self::Item]) -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
-/// Like [`run`], for a [`BatchHandler`]: takes whatever is already received, up to
-/// `max_batch` messages, applies it (retrying with backoff while the store fails), then
-/// stores the offsets of the whole batch.
+/// How [`run_batched`] forms batches.
+#[derive(Debug, Clone, Copy)]
+pub struct Batching {
+    /// The most messages in one batch.
+    pub max_messages: usize,
+    /// How long a batch may wait for more messages after its first one.
+    pub linger: Duration,
+}
+
+/// Like [`run`], for a [`BatchHandler`]: after a first message, takes what arrives within
+/// the linger time, up to the batch size, applies it (retrying with backoff while the
+/// store fails), then stores the offsets of the whole batch.
 pub async fn run_batched<H: BatchHandler>(
     kafka: &KafkaSettings,
     settings: &ConsumerSettings,
     handler: &H,
-    max_batch: usize,
+    batching: Batching,
     assignment: &Assignment,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    use futures::FutureExt as _;
-
     let subscribed = subscribe(kafka, settings, assignment).await?;
     'consume: while let Some(first) = subscribed.next(&shutdown).await {
+        let deadline = tokio::time::Instant::now() + batching.linger;
         let mut messages = vec![first];
-        while messages.len() < max_batch {
-            match subscribed.consumer.recv().now_or_never() {
-                Some(Ok(message)) => messages.push(message),
-                Some(Err(_)) | None => break,
+        while messages.len() < batching.max_messages {
+            match tokio::time::timeout_at(deadline, subscribed.consumer.recv()).await {
+                Ok(Ok(message)) => messages.push(message),
+                Ok(Err(_)) | Err(_) => break,
             }
         }
         let mut items = Vec::with_capacity(messages.len());

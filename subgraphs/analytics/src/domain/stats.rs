@@ -3,13 +3,13 @@
 use std::{collections::BTreeMap, ops::AddAssign};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::DateRange;
 
 /// Appointment counters of one group on one day. `minutes` counts booked minutes that were
 /// not cancelled.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Counts {
     pub booked: i64,
@@ -18,6 +18,22 @@ pub struct Counts {
     pub completed: i64,
     pub no_shows: i64,
     pub minutes: i64,
+}
+
+impl Counts {
+    /// Adds `amount` to the counter named as in a contribution path.
+    pub fn add(&mut self, counter: &str, amount: i64) {
+        let field = match counter {
+            "booked" => &mut self.booked,
+            "cancelled" => &mut self.cancelled,
+            "checkedIn" => &mut self.checked_in,
+            "completed" => &mut self.completed,
+            "noShows" => &mut self.no_shows,
+            "minutes" => &mut self.minutes,
+            _ => return,
+        };
+        *field += amount;
+    }
 }
 
 impl AddAssign<&Counts> for Counts {
@@ -34,7 +50,7 @@ impl AddAssign<&Counts> for Counts {
 /// Money counters in cents: `billed`/`bills`/`settled`/`voided` on the bills' creation day,
 /// `paid` on the payment day. `settled` is what was later paid of the bills created that
 /// day, so `billed - settled - voided` is what is still owed of them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Money {
     pub billed: i64,
@@ -42,6 +58,21 @@ pub struct Money {
     pub paid: i64,
     pub settled: i64,
     pub voided: i64,
+}
+
+impl Money {
+    /// Adds `amount` to the counter named as in a contribution path.
+    pub fn add(&mut self, counter: &str, amount: i64) {
+        let field = match counter {
+            "billed" => &mut self.billed,
+            "bills" => &mut self.bills,
+            "paid" => &mut self.paid,
+            "settled" => &mut self.settled,
+            "voided" => &mut self.voided,
+            _ => return,
+        };
+        *field += amount;
+    }
 }
 
 impl AddAssign<&Money> for Money {
@@ -54,20 +85,21 @@ impl AddAssign<&Money> for Money {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Patients {
     pub registered: i64,
 }
 
-/// One day's document (see `contribution` for how each part is fed). Groups' keys are
-/// stored with a letter prefix where they would otherwise start with a digit (`h09`,
-/// `t14:30`).
-#[derive(Debug, Clone, Default, Deserialize)]
+/// One day's statistics (see `contribution` for how each part is fed). Groups' keys keep
+/// the letter prefix of their paths (`h09`, `t14:30`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Day {
     #[serde(rename = "_id")]
     pub date: String,
+    /// The batches whose counts the day holds and that are not finished yet (see `store`).
+    pub batches: Vec<String>,
     pub all: Counts,
     pub active: BTreeMap<String, i64>,
     pub doctor: BTreeMap<String, Counts>,
@@ -78,6 +110,45 @@ pub struct Day {
     pub revenue: Money,
     pub revenue_by_service_type: BTreeMap<String, Money>,
     pub revenue_by_payment_type: BTreeMap<String, Money>,
+}
+
+impl Day {
+    pub fn new(date: NaiveDate) -> Self {
+        Self {
+            date: date.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds `amount` at a contribution path, as the stored document's `$inc` does.
+    pub fn add(&mut self, path: &str, amount: i64) {
+        let segments: Vec<&str> = path.split('.').collect();
+        match segments.as_slice() {
+            ["all", counter] => self.all.add(counter, amount),
+            ["active", time] => *self.active.entry((*time).to_owned()).or_default() += amount,
+            ["doctor", key, counter] => entry(&mut self.doctor, key).add(counter, amount),
+            ["specialization", key, counter] => {
+                entry(&mut self.specialization, key).add(counter, amount);
+            }
+            ["serviceType", key, counter] => {
+                entry(&mut self.service_type, key).add(counter, amount)
+            }
+            ["hour", key, counter] => entry(&mut self.hour, key).add(counter, amount),
+            ["patients", "registered"] => self.patients.registered += amount,
+            ["revenue", counter] => self.revenue.add(counter, amount),
+            ["revenueByServiceType", key, counter] => {
+                entry(&mut self.revenue_by_service_type, key).add(counter, amount);
+            }
+            ["revenueByPaymentType", key, counter] => {
+                entry(&mut self.revenue_by_payment_type, key).add(counter, amount);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn entry<'a, T: Default>(map: &'a mut BTreeMap<String, T>, key: &str) -> &'a mut T {
+    map.entry(key.to_owned()).or_default()
 }
 
 /// The dashboard's figures over a range.
@@ -93,7 +164,7 @@ pub struct Dashboard {
 
 impl Dashboard {
     /// `now` is the clinic's local time: it decides which appointments have started.
-    pub fn compute(days: &[Day], now: NaiveDateTime) -> Self {
+    pub fn compute(days: &[&Day], now: NaiveDateTime) -> Self {
         let mut dashboard = Self {
             patients_registered: 0,
             appointments: Counts::default(),
@@ -144,7 +215,7 @@ pub enum AppointmentGrouping {
 /// hours in order, other groups by bookings, most first.
 pub fn appointment_stats(
     range: DateRange,
-    days: &[Day],
+    days: &[&Day],
     grouping: AppointmentGrouping,
 ) -> Vec<(String, Counts)> {
     let pick: fn(&Day) -> &BTreeMap<String, Counts> = match grouping {
@@ -180,7 +251,7 @@ pub enum RevenueGrouping {
 /// Money grouped: days in order (zeros included), other groups by amount paid, most first.
 pub fn revenue_stats(
     range: DateRange,
-    days: &[Day],
+    days: &[&Day],
     grouping: RevenueGrouping,
 ) -> Vec<(String, Money)> {
     let pick: fn(&Day) -> &BTreeMap<String, Money> = match grouping {
@@ -209,7 +280,7 @@ pub struct DoctorStats {
 }
 
 impl DoctorStats {
-    pub fn compute(range: DateRange, days: &[Day], doctor: &str, workday_minutes: i64) -> Self {
+    pub fn compute(range: DateRange, days: &[&Day], doctor: &str, workday_minutes: i64) -> Self {
         let mut counts = Counts::default();
         for day in days {
             if let Some(day_counts) = day.doctor.get(doctor) {
@@ -231,10 +302,10 @@ impl DoctorStats {
 
 fn per_day<T: Default + Copy>(
     range: DateRange,
-    days: &[Day],
+    days: &[&Day],
     pick: fn(&Day) -> T,
 ) -> Vec<(String, T)> {
-    let by_date: BTreeMap<&str, &Day> = days.iter().map(|day| (day.date.as_str(), day)).collect();
+    let by_date: BTreeMap<&str, &Day> = days.iter().map(|day| (day.date.as_str(), *day)).collect();
     range
         .days()
         .map(|date| {
@@ -249,7 +320,7 @@ fn per_day<T: Default + Copy>(
 }
 
 fn merged<T: Default + Clone + for<'a> AddAssign<&'a T>>(
-    days: &[Day],
+    days: &[&Day],
     pick: fn(&Day) -> &BTreeMap<String, T>,
 ) -> BTreeMap<String, T> {
     let mut groups: BTreeMap<String, T> = BTreeMap::new();
@@ -292,6 +363,7 @@ mod tests {
             day("2026-03-11", 5, 0, &[("09:00", 5)]),
         ];
         let now = NaiveDateTime::parse_from_str("2026-03-10 12:00", "%Y-%m-%d %H:%M").expect("now");
+        let days: Vec<&Day> = days.iter().collect();
         let dashboard = Dashboard::compute(&days, now);
         assert_eq!(dashboard.appointments.booked, 11);
         assert_eq!(dashboard.no_show_rate, Some(1.0 / 4.0));

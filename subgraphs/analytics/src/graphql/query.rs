@@ -20,7 +20,7 @@ impl Query {
     async fn dashboard(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<DashboardView> {
         let range = range(from, to)?;
         let statistics = ctx.data_unchecked::<Statistics>();
-        let dashboard = statistics.dashboard(range).await.to_graphql()?;
+        let dashboard = statistics.dashboard(range);
         Ok(DashboardView {
             from,
             to,
@@ -40,10 +40,7 @@ impl Query {
     ) -> Result<Vec<AppointmentStat>> {
         let range = range(from, to)?;
         let statistics = ctx.data_unchecked::<Statistics>();
-        let groups = statistics
-            .appointments(range, group_by.into())
-            .await
-            .to_graphql()?;
+        let groups = statistics.appointments(range, group_by.into());
         Ok(groups
             .into_iter()
             .map(|(key, counts)| AppointmentStat {
@@ -65,10 +62,7 @@ impl Query {
     ) -> Result<Vec<RevenueStat>> {
         let range = range(from, to)?;
         let statistics = ctx.data_unchecked::<Statistics>();
-        let groups = statistics
-            .revenue(range, group_by.into())
-            .await
-            .to_graphql()?;
+        let groups = statistics.revenue(range, group_by.into());
         Ok(groups
             .into_iter()
             .map(|(key, money)| RevenueStat {

@@ -230,8 +230,7 @@ impl DoctorRef {
     async fn stats(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<DoctorStatsView> {
         let range = range(from, to)?;
         let statistics = ctx.data_unchecked::<Statistics>();
-        let stats = statistics.doctor(range, self.0).await.to_graphql()?;
-        Ok(DoctorStatsView(stats))
+        Ok(DoctorStatsView(statistics.doctor(range, self.0)))
     }
 }
 

@@ -203,7 +203,7 @@ async fn redelivered_events_count_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rebuild_gives_the_same_figures_as_live_consumption() {
-    let analytics = analytics().await;
+    let mut analytics = analytics().await;
     let script = week();
     publish(&analytics, &script).await;
     analytics.settled().await;
@@ -213,9 +213,50 @@ async fn a_rebuild_gives_the_same_figures_as_live_consumption() {
         .await
         .expect("connect");
     let store = analytics::store::StatsStore::new(db, analytics.settings.reading.clone());
+    // The documented procedure: stop the service, rebuild, start it.
+    analytics.stop().await;
     let report = store.rebuild().await.expect("rebuild");
+    analytics.start().await;
 
     assert_eq!(report.events, script.events.len() as u64);
     assert_eq!(report.skipped, 0);
     assert_eq!(figures(&analytics, &script).await, live);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_spanning_many_days_is_counted() {
+    // FerretDB 1.x deadlocks on an `update` command of about 100 statements; one batch of
+    // events on 60 different days needs 120.
+    let analytics = analytics().await;
+    let doctor = uuid::Uuid::now_v7();
+    let first = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
+    for offset in 0..60 {
+        let day = first + chrono::Duration::days(offset);
+        let appointment = uuid::Uuid::now_v7();
+        let event = kit::events::CloudEvent::new(
+            "appointments",
+            "pms.appointment.created.v1",
+            appointment,
+            json!({ "appointment": {
+                "id": appointment, "patientId": uuid::Uuid::now_v7(), "doctorId": doctor,
+                "doctorSpecialization": "NEUROLOGY", "serviceType": "THERAPY",
+                "date": day, "time": "08:00", "durationMinutes": 50,
+            }}),
+        );
+        analytics
+            .publish(&analytics.topics.appointments, &event)
+            .await;
+    }
+    analytics.settled().await;
+    let response = analytics
+        .app()
+        .query(
+            "{ dashboard(from: \"2024-01-01\", to: \"2024-12-31\") { appointmentsBooked } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        response["data"]["dashboard"]["appointmentsBooked"], 60,
+        "{response}"
+    );
 }

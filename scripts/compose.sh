@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Regenerates every schema/<name>.graphql from the code (each subgraph's `--print-schema`)
+# and composes schema/supergraph.graphql from supergraph.yaml with
+# @theguild/federation-composition (scripts/compose, pinned in its package-lock.json).
+#   scripts/compose.sh           write them
+#   scripts/compose.sh --check   fail when a committed file is stale or composition fails
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+
+check=""
+[[ "${1:-}" == "--check" ]] && check=1
+SUBGRAPHS=(patients doctors appointments billing analytics)
+
+cargo build --locked -q $(printf -- '--bin %s ' "${SUBGRAPHS[@]}")
+stale=0
+for name in "${SUBGRAPHS[@]}"; do
+  if [[ -n "$check" ]]; then
+    if ! cmp -s <("$CARGO_TARGET_DIR/debug/$name" --print-schema) "schema/$name.graphql"; then
+      echo "compose: schema/$name.graphql is stale: run scripts/compose.sh and commit it" >&2
+      stale=1
+    fi
+  else
+    "$CARGO_TARGET_DIR/debug/$name" --print-schema > "schema/$name.graphql"
+  fi
+done
+
+if [[ ! -d scripts/compose/node_modules ]] || [[ scripts/compose/package-lock.json -nt scripts/compose/node_modules/.package-lock.json ]]; then
+  (cd scripts/compose && npm ci --no-audit --no-fund --silent)
+fi
+node scripts/compose/compose.mjs ${check:+--check} || stale=1
+exit "$stale"

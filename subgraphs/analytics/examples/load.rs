@@ -1,0 +1,207 @@
+//! Feeds analytics for `scripts/bench-analytics.sh`.
+//!
+//! - `load burst <topic-prefix> <count>`: produces about `count` events of a clinic's year
+//!   (2025) to `<prefix>-patients`, `<prefix>-appointments`, `<prefix>-billing`: every
+//!   appointment is booked and billed; most are completed and paid, some cancelled (bill
+//!   voided) or no-shows. Prints how many it produced.
+//! - `load wait <group> <topic-prefix>`: returns once consumer group `group` has
+//!   committed every event of the three topics (offsets are committed once counted). It
+//!   asks Kafka, not the database: counting documents is a full scan on FerretDB.
+
+use std::time::Duration;
+
+use chrono::{Duration as Days, NaiveDate, TimeZone as _, Utc};
+use kit::events::CloudEvent;
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
+use serde_json::json;
+use uuid::Uuid;
+
+const SERVICES: [(&str, &str); 4] = [
+    ("CONSULTATION", "80.00"),
+    ("CHECKUP", "60.00"),
+    ("VACCINATION", "30.00"),
+    ("IMAGING", "150.00"),
+];
+const SPECIALIZATIONS: [&str; 4] = ["CARDIOLOGY", "PEDIATRICS", "NEUROLOGY", "GENERAL_PRACTICE"];
+const PAYMENTS: [&str; 3] = ["CASH", "CREDIT_CARD", "INSURANCE"];
+
+fn send(producer: &FutureProducer, topic: &str, event: &CloudEvent) -> anyhow::Result<()> {
+    let payload = serde_json::to_vec(event)?;
+    loop {
+        match producer.send_result(
+            FutureRecord::to(topic)
+                .key(&event.subject)
+                .payload(&payload),
+        ) {
+            Ok(_) => return Ok(()),
+            Err((
+                rdkafka::error::KafkaError::MessageProduction(
+                    rdkafka::types::RDKafkaErrorCode::QueueFull,
+                ),
+                _,
+            )) => {
+                producer.poll(Duration::from_millis(10));
+            }
+            Err((error, _)) => return Err(error.into()),
+        }
+    }
+}
+
+/// The events of appointment `n`: booking, bill, and its outcome.
+fn appointment(n: usize, doctors: &[Uuid]) -> Vec<(&'static str, CloudEvent)> {
+    let day = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default()
+        + Days::days(i64::try_from(n % 365).unwrap_or(0));
+    let time = format!("{:02}:{:02}", 8 + n % 10, (n / 10 % 4) * 15);
+    let doctor = doctors[n % doctors.len()];
+    let (service, price) = SERVICES[n % SERVICES.len()];
+    let id = Uuid::now_v7();
+    let facts = json!({
+        "id": id, "patientId": Uuid::now_v7(), "doctorId": doctor,
+        "doctorSpecialization": SPECIALIZATIONS[n % doctors.len() % SPECIALIZATIONS.len()],
+        "serviceType": service, "date": day, "time": time, "durationMinutes": 30,
+    });
+    let at = Utc.from_utc_datetime(&day.and_hms_opt(7, 0, 0).unwrap_or_default());
+    let bill_id = Uuid::now_v7();
+    let bill = |status: &str, payment: Option<&str>| {
+        json!({ "bill": {
+            "id": bill_id, "appointmentId": id, "serviceType": service, "amount": price,
+            "currency": "EUR", "status": status, "paymentType": payment,
+            "createdAt": at, "paidAt": payment.map(|_| at + Days::hours(4)),
+        }})
+    };
+    let appointment_event = |kind: &str| {
+        CloudEvent::new(
+            "appointments",
+            format!("pms.appointment.{kind}.v1"),
+            id,
+            json!({ "appointment": facts }),
+        )
+    };
+    let mut events = vec![
+        ("appointments", appointment_event("created")),
+        (
+            "billing",
+            CloudEvent::new(
+                "billing",
+                "pms.bill.created.v1",
+                bill_id,
+                bill("UNPAID", None),
+            ),
+        ),
+    ];
+    match n % 20 {
+        0..=2 => {
+            events.push(("appointments", appointment_event("cancelled")));
+            events.push((
+                "billing",
+                CloudEvent::new("billing", "pms.bill.voided.v1", bill_id, bill("VOID", None)),
+            ));
+        }
+        3 | 4 => events.push(("appointments", appointment_event("no_show"))),
+        _ => {
+            events.push(("appointments", appointment_event("completed")));
+            let payment = PAYMENTS[n % PAYMENTS.len()];
+            events.push((
+                "billing",
+                CloudEvent::new(
+                    "billing",
+                    "pms.bill.paid.v1",
+                    bill_id,
+                    bill("PAID", Some(payment)),
+                ),
+            ));
+        }
+    }
+    events
+}
+
+/// Messages of `topics` that `group` has not committed.
+fn lag(group: &str, topics: &[String]) -> anyhow::Result<i64> {
+    use rdkafka::{
+        ClientConfig, Offset, TopicPartitionList,
+        consumer::{BaseConsumer, Consumer as _},
+    };
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set(
+            "bootstrap.servers",
+            kit::settings::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
+        )
+        .set("group.id", group)
+        .create()?;
+    let timeout = Duration::from_secs(5);
+    let mut lag = 0;
+    for topic in topics {
+        let metadata = consumer.fetch_metadata(Some(topic), timeout)?;
+        let mut partitions = TopicPartitionList::new();
+        for partition in metadata.topics().iter().flat_map(|t| t.partitions()) {
+            partitions.add_partition(topic, partition.id());
+        }
+        for element in consumer.committed_offsets(partitions, timeout)?.elements() {
+            let (_, high) = consumer.fetch_watermarks(topic, element.partition(), timeout)?;
+            let done = match element.offset() {
+                Offset::Offset(offset) => offset,
+                _ => 0,
+            };
+            lag += high - done;
+        }
+    }
+    Ok(lag)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["burst", prefix, count] => {
+            let count: usize = count.parse()?;
+            let kafka = kit::settings::KafkaSettings {
+                brokers: kit::settings::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
+                sweep_interval_ms: 0,
+            };
+            let producer = kit::kafka::idempotent_producer(&kafka)?;
+            let doctors: Vec<Uuid> = (0..40).map(|_| Uuid::now_v7()).collect();
+            let mut produced = 0;
+            let mut n = 0;
+            while produced < count {
+                if n % 5 == 0 {
+                    let patient = Uuid::now_v7();
+                    let registered = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default()
+                        + Days::days(i64::try_from(n % 365).unwrap_or(0));
+                    let event = CloudEvent::new(
+                        "patients",
+                        "pms.patient.created.v1",
+                        patient,
+                        json!({ "patient": { "id": patient, "registrationDate": registered } }),
+                    );
+                    send(&producer, &format!("{prefix}-patients"), &event)?;
+                    produced += 1;
+                }
+                for (topic, event) in appointment(n, &doctors) {
+                    send(&producer, &format!("{prefix}-{topic}"), &event)?;
+                    produced += 1;
+                }
+                n += 1;
+            }
+            producer.flush(Duration::from_secs(60))?;
+            println!("{produced}");
+        }
+        ["wait", group, prefix] => {
+            let topics: Vec<String> = ["patients", "appointments", "billing"]
+                .iter()
+                .map(|topic| format!("{prefix}-{topic}"))
+                .collect();
+            while lag(group, &topics)? > 0 {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+        _ => anyhow::bail!(
+            "usage: load burst <topic-prefix> <count> | load wait <mongo-url> <database> <count>"
+        ),
+    }
+    Ok(())
+}
