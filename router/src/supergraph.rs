@@ -10,11 +10,15 @@ use hive_router::{
 /// naming at least one subgraph). Other supergraph sources are left to Hive Router.
 pub fn check_configured() -> Result<(), String> {
     let config_path = std::env::var("ROUTER_CONFIG_FILE_PATH").ok();
+    let shown = config_path.as_deref().unwrap_or("router.config.yaml");
     let config = load_config(config_path.clone()).map_err(|error| {
-        format!(
-            "cannot load the configuration ({}): {error}",
-            config_path.as_deref().unwrap_or("router.config.yaml")
-        )
+        // Hive Router resolves the supergraph path while loading; a missing file fails there.
+        match (error.to_string().contains("`supergraph`"), named_supergraph(shown)) {
+            (true, Some(path)) => format!(
+                "cannot read the supergraph {path} (named in {shown}): no such file; compose it with `scripts/compose.sh`"
+            ),
+            _ => format!("cannot load the configuration ({shown}): {error}"),
+        }
     })?;
     match &config.supergraph {
         SupergraphSource::File {
@@ -25,6 +29,29 @@ pub fn check_configured() -> Result<(), String> {
         }
         _ => Ok(()),
     }
+}
+
+/// The supergraph file a configuration names (`SUPERGRAPH_FILE_PATH`, or `path:` under
+/// `supergraph:`), resolved against the configuration's directory; for error messages.
+fn named_supergraph(config_path: &str) -> Option<String> {
+    let config = std::path::Path::new(config_path);
+    let named = match std::env::var("SUPERGRAPH_FILE_PATH") {
+        Ok(path) => path,
+        Err(_) => {
+            let text = std::fs::read_to_string(config).ok()?;
+            let block = text
+                .lines()
+                .skip_while(|line| !line.starts_with("supergraph:"));
+            block
+                .skip(1)
+                .take_while(|line| line.starts_with(' ') || line.is_empty())
+                .find_map(|line| line.trim().strip_prefix("path:"))?
+                .trim()
+                .to_owned()
+        }
+    };
+    let base = config.parent().unwrap_or(std::path::Path::new("."));
+    Some(base.join(named).display().to_string())
 }
 
 /// Checks one supergraph file.

@@ -275,6 +275,49 @@ pub async fn eventually(timeout: Duration, mut condition: impl FnMut() -> bool) 
     condition()
 }
 
+/// A MongoDB database for one test (`TEST_MONGO_URL`), dropped with the value.
+#[cfg(feature = "mongo")]
+pub struct TestMongo {
+    pub url: String,
+    pub name: String,
+}
+
+#[cfg(feature = "mongo")]
+impl TestMongo {
+    pub fn new() -> Self {
+        Self {
+            url: env_or("TEST_MONGO_URL", "mongodb://127.0.0.1:27017"),
+            name: format!("test_{}", uuid::Uuid::now_v7().simple()),
+        }
+    }
+}
+
+#[cfg(feature = "mongo")]
+impl Default for TestMongo {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(feature = "mongo")]
+impl Drop for TestMongo {
+    fn drop(&mut self) {
+        let (url, name) = (self.url.clone(), self.name.clone());
+        // Drop runs outside any async context we can await in: use a private runtime.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async move {
+                let client = mongodb::Client::with_uri_str(&url).await.ok()?;
+                client.database(&name).drop().await.ok()
+            })
+        })
+        .join();
+    }
+}
+
 /// A service under test on a free port, with its own database and topic; stopped on drop.
 pub struct RunningService<Pool> {
     pub base_url: String,
@@ -422,5 +465,79 @@ impl CuttableProxy {
 impl Drop for CuttableProxy {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A `graphql-transport-ws` session running one subscription.
+pub struct GraphqlSubscription {
+    socket: Socket,
+}
+
+impl GraphqlSubscription {
+    /// Connects to `ws_url` (`ws://host:port/path`), acknowledges the connection and starts
+    /// `query` with `variables`.
+    pub async fn start(ws_url: &str, query: &str, variables: serde_json::Value) -> Self {
+        use futures::SinkExt as _;
+        use tokio_tungstenite::tungstenite::{
+            Message, client::IntoClientRequest as _, http::HeaderValue,
+        };
+
+        let mut request = ws_url.into_client_request().expect("ws request");
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            HeaderValue::from_static("graphql-transport-ws"),
+        );
+        let (socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("ws connects");
+        let mut subscription = Self { socket };
+        subscription
+            .socket
+            .send(Message::text(
+                serde_json::json!({ "type": "connection_init" }).to_string(),
+            ))
+            .await
+            .expect("init");
+        let ack = subscription.next().await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        subscription
+            .socket
+            .send(Message::text(
+                serde_json::json!({
+                    "id": "1", "type": "subscribe",
+                    "payload": { "query": query, "variables": variables },
+                })
+                .to_string(),
+            ))
+            .await
+            .expect("subscribe");
+        subscription
+    }
+
+    /// The next protocol message (`next`, `error`, `complete`, ...), within 20 s; pings are
+    /// answered and skipped.
+    pub async fn next(&mut self) -> serde_json::Value {
+        use futures::{SinkExt as _, StreamExt as _};
+        use tokio_tungstenite::tungstenite::Message;
+
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(20), self.socket.next())
+                .await
+                .expect("a message within 20 s")
+                .expect("socket open")
+                .expect("readable");
+            if let Message::Text(text) = message {
+                let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+                if value["type"] == "ping" {
+                    let pong = serde_json::json!({ "type": "pong" }).to_string();
+                    self.socket.send(Message::text(pong)).await.expect("pong");
+                    continue;
+                }
+                return value;
+            }
+        }
     }
 }

@@ -4,8 +4,8 @@ use super::script::Topic;
 use analytics::{App, Settings, domain::Reading};
 use kit::{
     events::CloudEvent,
-    settings::{HttpSettings, KafkaSettings, Secret, env_or},
-    testing::{RunningService, kafka_brokers, unique_topic},
+    settings::{HttpSettings, KafkaSettings, Secret},
+    testing::{RunningService, TestMongo, kafka_brokers, unique_topic},
 };
 use mongodb::{Database, bson::doc};
 use rdkafka::{
@@ -15,39 +15,6 @@ use rdkafka::{
 };
 
 pub type TestApp = RunningService<Database>;
-
-/// A MongoDB database created for one test and dropped with it.
-pub struct TestMongo {
-    pub url: String,
-    pub name: String,
-}
-
-impl TestMongo {
-    pub fn new() -> Self {
-        Self {
-            url: env_or("TEST_MONGO_URL", "mongodb://127.0.0.1:27017"),
-            name: format!("test_{}", uuid::Uuid::now_v7().simple()),
-        }
-    }
-}
-
-impl Drop for TestMongo {
-    fn drop(&mut self) {
-        let (url, name) = (self.url.clone(), self.name.clone());
-        // Drop runs outside any async context we can await in: use a private runtime.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async move {
-                let client = mongodb::Client::with_uri_str(&url).await.ok()?;
-                client.database(&name).drop().await.ok()
-            })
-        })
-        .join();
-    }
-}
 
 /// The four topics, named per test.
 #[derive(Clone)]

@@ -1,54 +1,9 @@
 use std::time::Duration;
 
-use futures::{SinkExt as _, StreamExt as _};
-use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest as _, http::HeaderValue};
+use kit::testing::GraphqlSubscription;
+use serde_json::json;
 
 use crate::helpers::{clinic, days_ahead};
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// Opens a `graphql-transport-ws` session on `base_url` and starts `query`.
-async fn subscribe(base_url: &str, query: &str) -> Socket {
-    let mut request = format!("{}/ws", base_url.replace("http://", "ws://"))
-        .into_client_request()
-        .expect("ws request");
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        HeaderValue::from_static("graphql-transport-ws"),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("ws connects");
-    socket
-        .send(Message::text(
-            json!({ "type": "connection_init" }).to_string(),
-        ))
-        .await
-        .expect("init");
-    assert_eq!(next_message(&mut socket).await["type"], "connection_ack");
-    socket
-        .send(Message::text(
-            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
-        ))
-        .await
-        .expect("subscribe");
-    socket
-}
-
-async fn next_message(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(20), socket.next())
-            .await
-            .expect("a message within 20 s")
-            .expect("socket open")
-            .expect("readable");
-        if let Message::Text(text) = message {
-            return serde_json::from_str(&text).expect("json");
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_subscriber_on_one_replica_sees_changes_made_through_another_for_its_doctor_only() {
@@ -67,11 +22,10 @@ async fn a_subscriber_on_one_replica_sees_changes_made_through_another_for_its_d
     let patient = clinic.patient("ana@example.com").await;
     let watched = clinic.doctor("watched@clinic.org", json!({})).await;
     let other = clinic.doctor("other@clinic.org", json!({})).await;
-    let mut socket = subscribe(
-        &replica.base_url,
-        &format!(
-            "subscription {{ appointmentUpdated(doctorId: \"{watched}\") {{ kind appointment {{ id doctorId status }} }} }}"
-        ),
+    let mut socket = GraphqlSubscription::start(
+        &format!("{}/ws", replica.base_url.replace("http://", "ws://")),
+        "subscription($doctor: ID) { appointmentUpdated(doctorId: $doctor) { kind appointment { id doctorId status } } }",
+        json!({ "doctor": watched }),
     )
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -87,14 +41,14 @@ async fn a_subscriber_on_one_replica_sees_changes_made_through_another_for_its_d
         )
         .await;
 
-    let created = next_message(&mut socket).await;
+    let created = socket.next().await;
     assert_eq!(created["type"], "next", "{created}");
     assert_eq!(
         created["payload"]["data"]["appointmentUpdated"],
         json!({ "kind": "CREATED", "appointment": { "id": id, "doctorId": watched, "status": "SCHEDULED" } }),
         "the other doctor's booking is filtered out"
     );
-    let cancelled = next_message(&mut socket).await;
+    let cancelled = socket.next().await;
     assert_eq!(
         cancelled["payload"]["data"]["appointmentUpdated"]["kind"], "CANCELLED",
         "{cancelled}"

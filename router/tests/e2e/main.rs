@@ -1,0 +1,7 @@
+//! End to end through the router: the five subgraphs and the router binary, all against
+//! real servers (see `system`).
+
+mod faults;
+mod journey;
+mod start_up;
+mod system;

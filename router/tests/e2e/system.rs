@@ -1,0 +1,268 @@
+//! The whole system for one test: the five subgraphs in-process on free ports, each with a
+//! fresh database and topics of its own, and the router binary in front of them, run with
+//! the committed `router/router.config.yaml` (ports and subgraph URLs adjusted).
+
+use std::{
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use kit::{
+    settings::{HttpSettings, KafkaSettings, Secret},
+    testing::{
+        RunningService, TestDatabase, TestMongo, graphql, kafka_brokers, service_settings,
+        unique_topic,
+    },
+};
+use serde_json::Value;
+
+pub struct System {
+    /// `http://127.0.0.1:<port>`.
+    pub router_url: String,
+    /// How long the router took from start to answering `/readiness`.
+    pub router_ready_after: Duration,
+    router: Child,
+    _patients: RunningService<sqlx::MySqlPool>,
+    _doctors: RunningService<sqlx::MySqlPool>,
+    _appointments: RunningService<sqlx::PgPool>,
+    /// `None` once stopped (a fault test).
+    pub billing: Option<RunningService<sqlx::PgPool>>,
+    _analytics: RunningService<mongodb::Database>,
+    _mongo: TestMongo,
+    dir: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+fn ready(service: &RunningService<impl Sized>) -> impl Future<Output = bool> + '_ {
+    service.wait_ready(Duration::from_secs(30))
+}
+
+pub async fn system() -> System {
+    let topics = [
+        unique_topic("patient-events"),
+        unique_topic("doctor-events"),
+        unique_topic("appointment-events"),
+        unique_topic("billing-events"),
+    ];
+    let [
+        patient_topic,
+        doctor_topic,
+        appointment_topic,
+        billing_topic,
+    ] = topics.clone();
+
+    let db = TestDatabase::mysql().await;
+    let built = patients::App::build(service_settings(&db.url, &patient_topic))
+        .await
+        .expect("patients");
+    let patients = RunningService::start(built.service, built.pool, db, patient_topic);
+
+    let db = TestDatabase::mysql().await;
+    let built = doctors::App::build(service_settings(&db.url, &doctor_topic))
+        .await
+        .expect("doctors");
+    let doctors = RunningService::start(built.service, built.pool, db, doctor_topic);
+
+    let db = TestDatabase::postgres().await;
+    let built = appointments::App::build(appointments::Settings {
+        service: service_settings(&db.url, &appointment_topic),
+        clinic_timezone: chrono_tz::Tz::UTC,
+        patients_url: format!("{}/graphql", patients.base_url),
+        doctors_url: format!("{}/graphql", doctors.base_url),
+        reference_timeout: Duration::from_secs(2),
+    })
+    .await
+    .expect("appointments");
+    let appointments =
+        RunningService::start(built.service, built.pool, db, appointment_topic.clone());
+
+    let db = TestDatabase::postgres().await;
+    let built = billing::App::build(billing::Settings {
+        service: service_settings(&db.url, &billing_topic),
+        appointments_topic: appointment_topic,
+        consumer_group: unique_topic("billing"),
+        consumers: 1,
+        prices: billing::domain::PriceList::parse("EUR", "").expect("prices"),
+    })
+    .await
+    .expect("billing");
+    let billing = RunningService::start(built.service, built.pool, db, billing_topic);
+
+    let mongo = TestMongo::new();
+    let built = analytics::App::build(analytics::Settings {
+        http: HttpSettings {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+        },
+        kafka: KafkaSettings {
+            brokers: kafka_brokers(),
+            sweep_interval_ms: 200,
+        },
+        mongo_url: Secret::new(mongo.url.clone()),
+        database: mongo.name.clone(),
+        topics: topics.to_vec(),
+        consumer_group: unique_topic("analytics"),
+        consumers: 1,
+        batch_size: 100,
+        batch_linger_ms: 20,
+        reading: analytics::domain::Reading {
+            zone: chrono_tz::Tz::UTC,
+            currency: "EUR".to_owned(),
+        },
+        workday_minutes: 480,
+    })
+    .await
+    .expect("analytics");
+    let analytics = RunningService::start_replica(built.service, built.db, String::new());
+
+    for (name, up) in [
+        ("patients", ready(&patients).await),
+        ("doctors", ready(&doctors).await),
+        ("appointments", ready(&appointments).await),
+        ("billing", ready(&billing).await),
+        ("analytics", ready(&analytics).await),
+    ] {
+        assert!(up, "{name} ready");
+    }
+
+    let dir = std::env::temp_dir().join(format!("pms-router-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let port = free_port();
+    let config = router_config(
+        port,
+        &[
+            ("patients", &patients.base_url),
+            ("doctors", &doctors.base_url),
+            ("appointments", &appointments.base_url),
+            ("billing", &billing.base_url),
+            ("analytics", &analytics.base_url),
+        ],
+    );
+    let config_path = dir.join("router.config.yaml");
+    std::fs::write(&config_path, config).expect("write config");
+    let started = Instant::now();
+    let router = start_router(&config_path, &dir.join("router.log"));
+    let router_url = format!("http://127.0.0.1:{port}");
+    let mut system = System {
+        router_url,
+        router_ready_after: Duration::ZERO,
+        router,
+        _patients: patients,
+        _doctors: doctors,
+        _appointments: appointments,
+        billing: Some(billing),
+        _analytics: analytics,
+        _mongo: mongo,
+        dir,
+    };
+    while started.elapsed() < Duration::from_secs(30) {
+        let ready = reqwest::get(format!("{}/readiness", system.router_url)).await;
+        if ready.is_ok_and(|response| response.status().is_success()) {
+            system.router_ready_after = started.elapsed();
+            return system;
+        }
+        if let Ok(Some(status)) = system.router.try_wait() {
+            panic!("the router exited ({status}):\n{}", system.router_log());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!(
+        "the router is not ready after 30 s:\n{}",
+        system.router_log()
+    );
+}
+
+/// The committed configuration with this test's ports and subgraph URLs.
+fn router_config(port: u16, subgraphs: &[(&str, &str)]) -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let committed = std::fs::read_to_string(format!("{root}/router/router.config.yaml"))
+        .expect("router/router.config.yaml");
+    let mut config = committed.clone();
+    for (from, to) in [
+        ("port: 4004".to_owned(), format!("port: {port}")),
+        ("host: 0.0.0.0".to_owned(), "host: 127.0.0.1".to_owned()),
+        (
+            "path: ../schema/supergraph.graphql".to_owned(),
+            format!("path: {root}/schema/supergraph.graphql"),
+        ),
+        ("port: 9090".to_owned(), format!("port: {}", free_port())),
+        ("level: info".to_owned(), "level: warn".to_owned()),
+    ] {
+        assert!(config.contains(&from), "router.config.yaml has no `{from}`");
+        config = config.replace(&from, &to);
+    }
+    config.push_str("\noverride_subgraph_urls:\n  subgraphs:\n");
+    for (name, base_url) in subgraphs {
+        config.push_str(&format!("    {name}:\n      url: \"{base_url}/graphql\"\n"));
+    }
+    config
+}
+
+/// Runs the router binary with `config`, its output in `log`.
+pub fn start_router(config: &std::path::Path, log: &std::path::Path) -> Child {
+    let output = std::fs::File::create(log).expect("router log");
+    Command::new(env!("CARGO_BIN_EXE_router"))
+        .env("ROUTER_CONFIG_FILE_PATH", config)
+        .env_remove("PORT")
+        .env_remove("HOST")
+        .env_remove("SUPERGRAPH_FILE_PATH")
+        .stdout(output.try_clone().expect("log handle"))
+        .stderr(output)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("router starts")
+}
+
+impl System {
+    pub async fn query(&self, query: &str, variables: Value) -> Value {
+        graphql(&format!("{}/graphql", self.router_url), query, variables).await
+    }
+
+    /// `data` of a query that must succeed.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.query(query, variables).await;
+        assert!(response["errors"].is_null(), "{response}");
+        response["data"].clone()
+    }
+
+    /// Runs `query` until `done` holds for its `data` (within 30 s); returns that data.
+    pub async fn eventually(
+        &self,
+        query: &str,
+        variables: Value,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let mut last = Value::Null;
+        for _ in 0..150 {
+            last = self.query(query, variables.clone()).await;
+            if done(&last["data"]) {
+                return last["data"].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("not reached within 30 s; last response: {last}");
+    }
+
+    pub fn router_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("router.log")).unwrap_or_default()
+    }
+
+    pub fn router_is_running(&mut self) -> bool {
+        matches!(self.router.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for System {
+    fn drop(&mut self) {
+        let _ = self.router.kill();
+        let _ = self.router.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
