@@ -16,5 +16,6 @@ echo "[test] servers ready after $((SECONDS - started)) s"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 scripts/compose.sh --check
+scripts/check-compose.sh
 cargo test --workspace --locked --no-fail-fast
 echo "[test] done in $((SECONDS - started)) s"
