@@ -9,6 +9,15 @@ cd "$ROOT"
 source scripts/env.sh
 
 started=$SECONDS
+# The router's GraphiQL check drives Debian's Chromium (through playwright-core); its
+# bundle is built with Node.js and npm.
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v node >/dev/null || need+=(nodejs npm)
+if ((${#need[@]})); then
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+fi
 scripts/infra.sh up
 scripts/infra.sh clean-test-topics
 echo "[test] servers ready after $((SECONDS - started)) s"

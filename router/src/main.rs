@@ -3,8 +3,12 @@
 //!
 //! Unlike stock Hive Router, which starts without a usable supergraph and answers 503, it
 //! refuses to start when the supergraph file is missing or is not a composed supergraph,
-//! saying which file and why.
+//! saying which file and why. Its GraphiQL page works offline (see [`graphiql`]).
 
+// Hive Router's service stack is deep; its own crate raises the limit the same way.
+#![recursion_limit = "256"]
+
+mod graphiql;
 mod supergraph;
 
 use hive_router::{
@@ -21,5 +25,5 @@ async fn main() -> Result<(), RouterInitError> {
         std::process::exit(2);
     }
     init_rustls_crypto_provider();
-    router_entrypoint(PluginRegistry::new()).await
+    router_entrypoint(PluginRegistry::new().register::<graphiql::OfflineGraphiql>()).await
 }

@@ -2,6 +2,7 @@
 //! real servers (see `system`).
 
 mod faults;
+mod graphiql;
 mod journey;
 mod start_up;
 mod system;

@@ -1,0 +1,26 @@
+// GraphiQL on the router's own endpoint: queries and mutations over HTTP, subscriptions
+// over WebSocket (graphql-transport-ws) on the same path.
+import { createGraphiQLFetcher } from "@graphiql/toolkit";
+import { GraphiQL } from "graphiql";
+import React from "react";
+import { createRoot } from "react-dom/client";
+import "graphiql/graphiql.css";
+
+const url = `${window.location.origin}${window.location.pathname}`;
+const subscriptionUrl = url.replace(/^http/, "ws");
+const fetcher = createGraphiQLFetcher({ url, subscriptionUrl });
+
+const defaultQuery = `# The clinic's API. Try:
+query Dashboard {
+  dashboard(from: "2026-01-01", to: "2026-12-31") {
+    appointmentsBooked appointmentsCompleted noShowRate revenuePaid currency
+  }
+}
+`;
+
+// `?query=...` opens the page with that operation (links from documentation, tests).
+const query = new URLSearchParams(window.location.search).get("query") ?? undefined;
+
+createRoot(document.getElementById("graphiql")).render(
+  React.createElement(GraphiQL, { fetcher, defaultQuery, query }),
+);
