@@ -35,7 +35,7 @@ ANALYTICS_MONGO_URL="$MONGO_URL" ANALYTICS_DATABASE="$DB" ANALYTICS_CONSUMER_GRO
   APPOINTMENTS_TOPIC="$prefix-appointments" BILLING_TOPIC="$prefix-billing" \
   PORT="$PORT" RUST_LOG="${RUST_LOG:-warn}" taskset -c 0 "$CARGO_TARGET_DIR/release/analytics" >/tmp/pms-bench-analytics.log 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null || true; "$load" drop "$MONGO_URL" "$DB" || true' EXIT
 started=$(date +%s.%N)
 "$load" wait "$prefix" "$prefix"
 until curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do sleep 0.1; done

@@ -4,6 +4,7 @@
 //!   (2025) to `<prefix>-patients`, `<prefix>-appointments`, `<prefix>-billing`: every
 //!   appointment is booked and billed; most are completed and paid, some cancelled (bill
 //!   voided) or no-shows. Prints how many it produced.
+//! - `load drop <mongo-url> <database>`: drops the benchmark's database.
 //! - `load wait <group> <topic-prefix>`: returns once consumer group `group` has
 //!   committed every event of the three topics (offsets are committed once counted). It
 //!   asks Kafka, not the database: counting documents is a full scan on FerretDB.
@@ -189,6 +190,10 @@ async fn main() -> anyhow::Result<()> {
             }
             producer.flush(Duration::from_secs(60))?;
             println!("{produced}");
+        }
+        ["drop", url, database] => {
+            let client = mongodb::Client::with_uri_str(*url).await?;
+            client.database(database).drop().await?;
         }
         ["wait", group, prefix] => {
             let topics: Vec<String> = ["patients", "appointments", "billing"]
