@@ -12,8 +12,11 @@
 use std::time::Duration;
 
 use chrono::{Duration as Days, NaiveDate, TimeZone as _, Utc};
-use kit::events::CloudEvent;
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
+use kit::{
+    events::CloudEvent,
+    testing::{consumer_lag, enqueue},
+};
+use rdkafka::producer::Producer as _;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -25,28 +28,6 @@ const SERVICES: [(&str, &str); 4] = [
 ];
 const SPECIALIZATIONS: [&str; 4] = ["CARDIOLOGY", "PEDIATRICS", "NEUROLOGY", "GENERAL_PRACTICE"];
 const PAYMENTS: [&str; 3] = ["CASH", "CREDIT_CARD", "INSURANCE"];
-
-fn send(producer: &FutureProducer, topic: &str, event: &CloudEvent) -> anyhow::Result<()> {
-    let payload = serde_json::to_vec(event)?;
-    loop {
-        match producer.send_result(
-            FutureRecord::to(topic)
-                .key(&event.subject)
-                .payload(&payload),
-        ) {
-            Ok(_) => return Ok(()),
-            Err((
-                rdkafka::error::KafkaError::MessageProduction(
-                    rdkafka::types::RDKafkaErrorCode::QueueFull,
-                ),
-                _,
-            )) => {
-                producer.poll(Duration::from_millis(10));
-            }
-            Err((error, _)) => return Err(error.into()),
-        }
-    }
-}
 
 /// The events of appointment `n`: booking, bill, and its outcome.
 fn appointment(n: usize, doctors: &[Uuid]) -> Vec<(&'static str, CloudEvent)> {
@@ -116,39 +97,6 @@ fn appointment(n: usize, doctors: &[Uuid]) -> Vec<(&'static str, CloudEvent)> {
     events
 }
 
-/// Messages of `topics` that `group` has not committed.
-fn lag(group: &str, topics: &[String]) -> anyhow::Result<i64> {
-    use rdkafka::{
-        ClientConfig, Offset, TopicPartitionList,
-        consumer::{BaseConsumer, Consumer as _},
-    };
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set(
-            "bootstrap.servers",
-            kit::settings::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
-        )
-        .set("group.id", group)
-        .create()?;
-    let timeout = Duration::from_secs(5);
-    let mut lag = 0;
-    for topic in topics {
-        let metadata = consumer.fetch_metadata(Some(topic), timeout)?;
-        let mut partitions = TopicPartitionList::new();
-        for partition in metadata.topics().iter().flat_map(|t| t.partitions()) {
-            partitions.add_partition(topic, partition.id());
-        }
-        for element in consumer.committed_offsets(partitions, timeout)?.elements() {
-            let (_, high) = consumer.fetch_watermarks(topic, element.partition(), timeout)?;
-            let done = match element.offset() {
-                Offset::Offset(offset) => offset,
-                _ => 0,
-            };
-            lag += high - done;
-        }
-    }
-    Ok(lag)
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -179,11 +127,11 @@ async fn main() -> anyhow::Result<()> {
                         patient,
                         json!({ "patient": { "id": patient, "registrationDate": registered } }),
                     );
-                    send(&producer, &format!("{prefix}-patients"), &event)?;
+                    enqueue(&producer, &format!("{prefix}-patients"), &event)?;
                     produced += 1;
                 }
                 for (topic, event) in appointment(n, &doctors) {
-                    send(&producer, &format!("{prefix}-{topic}"), &event)?;
+                    enqueue(&producer, &format!("{prefix}-{topic}"), &event)?;
                     produced += 1;
                 }
                 n += 1;
@@ -200,7 +148,7 @@ async fn main() -> anyhow::Result<()> {
                 .iter()
                 .map(|topic| format!("{prefix}-{topic}"))
                 .collect();
-            while lag(group, &topics)? > 0 {
+            while consumer_lag(group, &topics)? > 0 {
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }

@@ -427,11 +427,6 @@ impl StatsStore {
         read(&days)
     }
 
-    /// How many events are stored.
-    pub async fn event_count(&self) -> anyhow::Result<u64> {
-        Ok(self.events().count_documents(doc! {}).await?)
-    }
-
     /// Recomputes every day from the event store (with the current settings), replacing
     /// the statistics. Run it while no consumer is applying events (the service stopped).
     pub async fn rebuild(&self) -> anyhow::Result<RebuildReport> {

@@ -11,7 +11,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use kit::events::CloudEvent;
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
+use rdkafka::producer::Producer as _;
 use uuid::Uuid;
 
 fn created(appointment: Uuid) -> CloudEvent {
@@ -24,29 +24,6 @@ fn created(appointment: Uuid) -> CloudEvent {
             "doctorSpecialization": "CARDIOLOGY", "serviceType": "CONSULTATION", "status": "SCHEDULED",
         }}),
     )
-}
-
-fn send(
-    producer: &FutureProducer,
-    topic: &str,
-    event: &CloudEvent,
-) -> anyhow::Result<rdkafka::producer::DeliveryFuture> {
-    let payload = serde_json::to_vec(event)?;
-    let key = event.subject.clone();
-    loop {
-        match producer.send_result(FutureRecord::to(topic).key(&key).payload(&payload)) {
-            Ok(delivery) => return Ok(delivery),
-            Err((
-                rdkafka::error::KafkaError::MessageProduction(
-                    rdkafka::types::RDKafkaErrorCode::QueueFull,
-                ),
-                _,
-            )) => {
-                producer.poll(Duration::from_millis(10));
-            }
-            Err((error, _)) => return Err(error.into()),
-        }
-    }
 }
 
 #[tokio::main]
@@ -68,7 +45,11 @@ async fn main() -> anyhow::Result<()> {
             let started = Instant::now();
             let mut deliveries = Vec::new();
             for _ in 0..count.parse::<usize>()? {
-                deliveries.push(send(&producer, topic, &created(Uuid::now_v7()))?);
+                deliveries.push(kit::testing::enqueue(
+                    &producer,
+                    topic,
+                    &created(Uuid::now_v7()),
+                )?);
             }
             for delivery in deliveries {
                 delivery.await?.map_err(|(error, _)| error)?;
@@ -90,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
                     let event = created(Uuid::now_v7());
                     let appointment: Uuid = event.subject.parse()?;
                     sent.insert(appointment, event.time);
-                    drop(send(&producer, topic, &event)?);
+                    drop(kit::testing::enqueue(&producer, topic, &event)?);
                 }
             }
             producer.flush(Duration::from_secs(10))?;

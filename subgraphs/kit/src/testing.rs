@@ -28,6 +28,59 @@ pub fn kafka_brokers() -> String {
     env_or("KAFKA_BROKERS", "127.0.0.1:9092")
 }
 
+/// Queues `event` on `topic` (keyed by its subject) without waiting for delivery; when the
+/// producer's queue is full, waits for room instead of failing. For load generators.
+pub fn enqueue(
+    producer: &rdkafka::producer::FutureProducer,
+    topic: &str,
+    event: &CloudEvent,
+) -> anyhow::Result<rdkafka::producer::DeliveryFuture> {
+    use rdkafka::{error::KafkaError, types::RDKafkaErrorCode};
+
+    let payload = serde_json::to_vec(event)?;
+    loop {
+        let record = rdkafka::producer::FutureRecord::to(topic)
+            .key(&event.subject)
+            .payload(&payload);
+        match producer.send_result(record) {
+            Ok(delivery) => return Ok(delivery),
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                producer.poll(Duration::from_millis(10));
+            }
+            Err((error, _)) => return Err(error.into()),
+        }
+    }
+}
+
+/// Messages of `topics` that consumer group `group` has not committed yet (blocking).
+pub fn consumer_lag(group: &str, topics: &[String]) -> anyhow::Result<i64> {
+    use rdkafka::{Offset, TopicPartitionList, consumer::BaseConsumer};
+
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", kafka_brokers())
+        .set("group.id", group)
+        .set("log_level", "3")
+        .create()?;
+    let timeout = Duration::from_secs(5);
+    let mut lag = 0;
+    for topic in topics {
+        let metadata = consumer.fetch_metadata(Some(topic), timeout)?;
+        let mut partitions = TopicPartitionList::new();
+        for partition in metadata.topics().iter().flat_map(|t| t.partitions()) {
+            partitions.add_partition(topic, partition.id());
+        }
+        for element in consumer.committed_offsets(partitions, timeout)?.elements() {
+            let (_, high) = consumer.fetch_watermarks(topic, element.partition(), timeout)?;
+            let done = match element.offset() {
+                Offset::Offset(offset) => offset,
+                _ => 0,
+            };
+            lag += high - done;
+        }
+    }
+    Ok(lag)
+}
+
 /// Settings for a service under test: loopback on a free port, `database_url`, the test
 /// Kafka with a quick outbox sweep, and `topic` for its events.
 pub fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {

@@ -5,14 +5,10 @@ use analytics::{App, Settings, domain::Reading};
 use kit::{
     events::CloudEvent,
     settings::{HttpSettings, KafkaSettings, Secret},
-    testing::{RunningService, TestMongo, kafka_brokers, unique_topic},
+    testing::{RunningService, TestMongo, consumer_lag, kafka_brokers, unique_topic},
 };
 use mongodb::{Database, bson::doc};
-use rdkafka::{
-    ClientConfig, Offset, TopicPartitionList,
-    consumer::{BaseConsumer, Consumer as _},
-    producer::{FutureProducer, FutureRecord},
-};
+use rdkafka::producer::{FutureProducer, FutureRecord};
 
 pub type TestApp = RunningService<Database>;
 
@@ -174,40 +170,10 @@ impl Analytics {
     async fn lag(&self) -> i64 {
         let group = self.settings.consumer_group.clone();
         let topics = self.settings.topics.clone();
-        tokio::task::spawn_blocking(move || {
-            let consumer: BaseConsumer = ClientConfig::new()
-                .set("bootstrap.servers", kafka_brokers())
-                .set("group.id", &group)
-                .create()
-                .expect("consumer");
-            let timeout = Duration::from_secs(5);
-            let mut lag = 0;
-            for topic in &topics {
-                let metadata = consumer
-                    .fetch_metadata(Some(topic), timeout)
-                    .expect("metadata");
-                let mut partitions = TopicPartitionList::new();
-                for partition in metadata.topics().iter().flat_map(|t| t.partitions()) {
-                    partitions.add_partition(topic, partition.id());
-                }
-                let committed = consumer
-                    .committed_offsets(partitions, timeout)
-                    .expect("committed offsets");
-                for element in committed.elements() {
-                    let (_, high) = consumer
-                        .fetch_watermarks(topic, element.partition(), timeout)
-                        .expect("watermarks");
-                    let done = match element.offset() {
-                        Offset::Offset(offset) => offset,
-                        _ => 0,
-                    };
-                    lag += high - done;
-                }
-            }
-            lag
-        })
-        .await
-        .expect("lag task")
+        tokio::task::spawn_blocking(move || consumer_lag(&group, &topics))
+            .await
+            .expect("lag task")
+            .expect("lag")
     }
 
     /// How many events are stored.
