@@ -13,15 +13,13 @@ cd "$ROOT"
 source scripts/env.sh
 
 COUNT="${COUNT:-100000}"
-DURATION="${DURATION:-30s}"
-CONNECTIONS="${CONNECTIONS:-32}"
+source scripts/bench-lib.sh
 PORT="${BENCH_PORT:-18182}"
 MONGO_URL="${TEST_MONGO_URL:-mongodb://127.0.0.1:27017}"
 run="$(date +%s)"
 DB="bench_analytics_$run"
 URL="http://127.0.0.1:$PORT/graphql"
 
-command -v wrk >/dev/null || { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
 scripts/infra.sh up
 cargo build --release --locked -p analytics --bins --examples
 load="$CARGO_TARGET_DIR/release/examples/load"
@@ -46,15 +44,6 @@ printf '[bench] ingest: %s events in %.1f s = %.0f events/s (including start-up)
 body='{"query":"{ dashboard(from: \"2025-01-01\", to: \"2025-12-31\") { patientsRegistered appointmentsBooked appointmentsCompleted appointmentsCancelled noShows noShowRate revenueBilled revenuePaid revenueOutstanding } }"}'
 sleep 2
 echo "[bench] dashboard over 2025: $(curl -fsS "$URL" -H 'content-type: application/json' -d "$body")"
-lua="$(mktemp --suffix=.lua)"
-cat > "$lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = os.getenv("BODY")
-LUA
-out="$(BODY="$body" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$lua" "$URL")"
-printf '[bench] dashboard: %s req/s   p50 %s   p99 %s   %s\n' \
-  "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1 == "50%" {print $2}' <<<"$out")" \
-  "$(awk '$1 == "99%" {print $2}' <<<"$out")" "$(awk '/Non-2xx/ {print "non-2xx: " $NF}' <<<"$out")"
+wrk_post "dashboard over 2025" "$URL" "$body" taskset -c 1
 echo "[bench] peak RSS of the server: $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)"
-rm -f "$lua"
+rm -f "$WRK_POST_LUA"

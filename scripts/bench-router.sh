@@ -12,17 +12,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
 
-DURATION="${DURATION:-30s}"
-CONNECTIONS="${CONNECTIONS:-32}"
+source scripts/bench-lib.sh
 run="$(date +%s)"
 LOGS="$(mktemp -d)"
-command -v wrk >/dev/null || { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
 scripts/infra.sh up
 cargo build --release --locked --bin patients --bin doctors --bin appointments --bin billing --bin router
 bin="$CARGO_TARGET_DIR/release"
 
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$WRK_POST_LUA"' EXIT
 mariadb -h127.0.0.1 -upms -ppms -e "DROP DATABASE IF EXISTS bench_r_patients; CREATE DATABASE bench_r_patients; DROP DATABASE IF EXISTS bench_r_doctors; CREATE DATABASE bench_r_doctors"
 for db in bench_r_appointments bench_r_billing; do
   PGPASSWORD=pms psql -q -h 127.0.0.1 -U pms -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" 2>/dev/null
@@ -73,24 +71,12 @@ for _ in $(seq 1 100); do
   [[ "$(gql $R "$page" | grep -o '"status":"UNPAID"' | wc -l)" -ge 20 ]] && break; sleep 0.2
 done
 
-lua="$LOGS/post.lua"
-printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = os.getenv("BODY")\n' > "$lua"
-measure() { # name url body
-  local check; check="$(gql "$2" "$3")"
-  if [[ "$check" == *'"errors"'* ]]; then echo "[bench] $1: the query fails: $check" >&2; exit 1; fi
-  local out; out="$(BODY="$3" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$lua" "$2")"
-  local rps; rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-  printf '[bench] %-34s %10s req/s   p50 %-8s p99 %-8s %s\n' "$1" "$rps" \
-    "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
-    "$(awk '/Non-2xx/ {print "non-2xx: " $NF}' <<<"$out")" >&2
-  echo "$rps"
-}
 echo "[bench] $CONNECTIONS connections, $DURATION each, everything on the same two cores"
 one="{\"query\":\"{ patient(id: \\\"$patient\\\") { id name email phone registrationDate } }\"}"
-direct=$(measure "patient(id) direct" http://127.0.0.1:18280/graphql "$one")
-routed=$(measure "patient(id) through the router" "$R" "$one")
-measure "appointments page direct (ids only)" http://127.0.0.1:18284/graphql \
-  '{"query":"{ appointments(first: 20) { edges { node { id date time patientId doctorId } } } }"}' >/dev/null
-measure "appointments page, 4 subgraphs" "$R" "$page" >/dev/null
+wrk_post "patient(id) direct" http://127.0.0.1:18280/graphql "$one"; direct=$WRK_RPS
+wrk_post "patient(id) through the router" "$R" "$one"; routed=$WRK_RPS
+wrk_post "appointments page direct (ids only)" http://127.0.0.1:18284/graphql \
+  '{"query":"{ appointments(first: 20) { edges { node { id date time patientId doctorId } } } }"}'
+wrk_post "appointments page, 4 subgraphs" "$R" "$page"
 printf '[bench] through the router / direct, patient(id): %.2f\n' "$(echo "$routed / $direct" | bc -l)"
 echo "[bench] router ready ${ready_ms%.*} ms after start; peak RSS $(awk '/VmHWM/ {print $2, $3}' /proc/$router/status)"

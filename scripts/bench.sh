@@ -14,14 +14,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
 
-DURATION="${DURATION:-30s}"
-CONNECTIONS="${CONNECTIONS:-32}"
+source scripts/bench-lib.sh
 PORT="${BENCH_PORT:-18080}"
 SEED="${SEED:-10000}"
 DB=bench_patients
 URL="http://127.0.0.1:$PORT/graphql"
 
-command -v wrk >/dev/null || { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
 scripts/infra.sh up
 cargo build --release --locked -p patients
 
@@ -42,31 +40,9 @@ mariadb -h127.0.0.1 -upms -ppms "$DB" -e "
   FROM seq_1_to_$SEED;"
 id="$(curl -fsS "$URL" -H 'content-type: application/json' -d '{"query":"{ patients(first: 1, search: \"Patient 4242\") { nodes { id } } }"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')"
 
-lua="$(mktemp --suffix=.lua)"
-cat > "$lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = os.getenv("BODY")
-LUA
-
-run() { # name body
-  local name=$1 body=$2
-  local check; check="$(curl -fsS "$URL" -H 'content-type: application/json' -d "$body")"
-  if [[ "$check" == *'"errors"'* || "$check" != *'"data"'* ]]; then
-    echo "[bench] $name: the query fails: $check" >&2; exit 1
-  fi
-  local out; out="$(BODY="$body" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$lua" "$URL")"
-  local rps p50 p99 non2xx
-  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-  p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
-  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-  non2xx="$(awk '/Non-2xx/ {print $NF}' <<<"$out")"
-  printf '%-10s %10s req/s   p50 %-8s p99 %-8s %s\n' "$name" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx}"
-}
-
 echo "[bench] $CONNECTIONS connections, $DURATION each; server on CPU 0, wrk on CPU 1"
-run ceiling '{"query":"{ __typename }"}'
-run patient "{\"query\":\"{ patient(id: \\\"$id\\\") { id name email phone registrationDate } }\"}"
-run search '{"query":"{ patients(search: \"Patient 42\", first: 20) { edges { node { id name email } } } }"}'
+wrk_post ceiling "$URL" '{"query":"{ __typename }"}' taskset -c 1
+wrk_post patient "$URL" "{\"query\":\"{ patient(id: \\\"$id\\\") { id name email phone registrationDate } }\"}" taskset -c 1
+wrk_post search "$URL" '{"query":"{ patients(search: \"Patient 42\", first: 20) { edges { node { id name email } } } }"}' taskset -c 1
 echo "[bench] peak RSS of the server: $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)"
-rm -f "$lua"
+rm -f "$WRK_POST_LUA"

@@ -1,0 +1,24 @@
+# Sourced by the benchmark scripts: wrk installed, and one POST load run reported the same
+# way everywhere.
+
+command -v wrk >/dev/null || { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
+DURATION="${DURATION:-30s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+WRK_POST_LUA="$(mktemp --suffix=.lua)"
+printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = os.getenv("BODY")\n' > "$WRK_POST_LUA"
+
+# wrk_post NAME URL BODY [wrk prefix...]: checks that the query succeeds, runs wrk with
+# $CONNECTIONS connections for $DURATION (prefixed by e.g. `taskset -c 1`), prints
+# throughput, p50, p99 and non-2xx answers, and leaves the requests/s in WRK_RPS.
+wrk_post() {
+  local name=$1 url=$2 body=$3; shift 3
+  local check; check="$(curl -fsS "$url" -H 'content-type: application/json' -d "$body")"
+  if [[ "$check" == *'"errors"'* || "$check" != *'"data"'* ]]; then
+    echo "[bench] $name: the query fails: $check" >&2; exit 1
+  fi
+  local out; out="$(BODY="$body" "$@" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WRK_POST_LUA" "$url")"
+  WRK_RPS="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  printf '[bench] %-34s %10s req/s   p50 %-8s p99 %-8s %s\n' "$name" "$WRK_RPS" \
+    "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
+    "$(awk '/Non-2xx/ {print "non-2xx: " $NF}' <<<"$out")"
+}
