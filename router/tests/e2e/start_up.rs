@@ -2,16 +2,13 @@
 
 use std::time::Duration;
 
-use super::system::start_router;
+use super::system::{committed_config, start_router};
 
 fn config_with_supergraph(
     dir: &std::path::Path,
     supergraph: &std::path::Path,
 ) -> std::path::PathBuf {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let committed = std::fs::read_to_string(format!("{root}/router/router.config.yaml"))
-        .expect("router/router.config.yaml");
-    let config = committed.replace(
+    let config = committed_config().replace(
         "path: ../schema/supergraph.graphql",
         &format!("path: {}", supergraph.display()),
     );

@@ -179,12 +179,19 @@ pub async fn system() -> System {
     );
 }
 
+/// The repository's root.
+pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+/// `router/router.config.yaml` as committed.
+pub fn committed_config() -> String {
+    std::fs::read_to_string(format!("{ROOT}/router/router.config.yaml"))
+        .expect("router/router.config.yaml")
+}
+
 /// The committed configuration with this test's ports and subgraph URLs.
 fn router_config(port: u16, subgraphs: &[(&str, &str)]) -> String {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let committed = std::fs::read_to_string(format!("{root}/router/router.config.yaml"))
-        .expect("router/router.config.yaml");
-    let mut config = committed.clone();
+    let root = ROOT;
+    let mut config = committed_config();
     for (from, to) in [
         ("port: 4004".to_owned(), format!("port: {port}")),
         ("host: 0.0.0.0".to_owned(), "host: 127.0.0.1".to_owned()),
