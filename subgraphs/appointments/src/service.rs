@@ -86,9 +86,13 @@ impl AppointmentService {
             updated_at: now,
         };
         let event = appointment_event(events::CREATED, &appointment, None);
+        let row = self
+            .outbox
+            .pending_row(&event, context)
+            .map_err(anyhow::Error::from)?;
         let mut attempt = 1;
         loop {
-            match self.insert(&appointment, &event, context).await {
+            match self.store.book(&appointment, &row).await {
                 Err(AppointmentError::Contended) if attempt < MAX_ATTEMPTS => attempt += 1,
                 Err(error) => return Err(error),
                 Ok(()) => break,
@@ -97,25 +101,6 @@ impl AppointmentService {
         self.outbox.wake();
         tracing::info!(appointment_id = %appointment.id, "appointment booked");
         Ok(appointment)
-    }
-
-    async fn insert(
-        &self,
-        appointment: &Appointment,
-        event: &kit::events::CloudEvent,
-        context: &RequestContext,
-    ) -> Result<(), AppointmentError> {
-        let mut tx = self.store.pool().begin().await?;
-        AppointmentStore::serialize_bookings_of(
-            &mut tx,
-            appointment.doctor_id,
-            appointment.patient_id,
-        )
-        .await?;
-        AppointmentStore::insert(&mut tx, appointment).await?;
-        self.outbox.record(&mut *tx, event, context).await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Moves the appointment to a new date and time, keeping its duration.

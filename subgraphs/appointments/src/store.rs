@@ -1,7 +1,7 @@
 //! Appointment rows in PostgreSQL. The only module that writes SQL.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use kit::pagination::Page;
+use kit::{outbox::postgres as outbox, outbox::postgres::PendingRow, pagination::Page};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
@@ -143,57 +143,63 @@ impl AppointmentStore {
         row.map(Appointment::try_from).transpose()
     }
 
-    /// Queues this transaction behind others booking the same doctor or patient (advisory
-    /// locks, taken in one global order, released at commit). The exclusion constraints are
-    /// what guarantee no double booking; this only spares concurrent overlapping inserts from
-    /// waiting on each other until PostgreSQL's deadlock detector breaks the tie (1 s).
+    /// Writes a new appointment and its event's outbox row in one statement (one round trip,
+    /// atomic on its own). The exclusion constraints are what guarantee no double booking;
+    /// the advisory locks taken first ([`booking_locks`]) only queue concurrent bookings of
+    /// the same doctor or patient, sparing overlapping inserts from waiting on each other
+    /// until PostgreSQL's deadlock detector breaks the tie (1 s).
+    pub async fn book(
+        &self,
+        appointment: &Appointment,
+        event: &PendingRow,
+    ) -> Result<(), AppointmentError> {
+        let [first, second] = booking_locks(appointment.doctor_id, appointment.patient_id);
+        let mut query =
+            QueryBuilder::<Postgres>::new("WITH locked AS (SELECT pg_advisory_xact_lock(");
+        query
+            .push_bind(first)
+            .push("), pg_advisory_xact_lock(")
+            .push_bind(second)
+            .push(
+                ")), booked AS (INSERT INTO appointments (id, patient_id, doctor_id,
+                 doctor_specialization, service_type, local_date, local_time, duration_minutes,
+                 starts_at, ends_at, status, notes, created_at, updated_at) SELECT ",
+            );
+        let mut values = query.separated(", ");
+        values.push_bind(appointment.id);
+        values.push_bind(appointment.patient_id);
+        values.push_bind(appointment.doctor_id);
+        values.push_bind(&appointment.doctor_specialization);
+        values.push_bind(appointment.service_type.as_str());
+        values.push_bind(appointment.slot.date);
+        values.push_bind(appointment.slot.time);
+        values.push_bind(appointment.slot.duration_minutes);
+        values.push_bind(appointment.slot.starts_at);
+        values.push_bind(appointment.slot.ends_at);
+        values.push_bind(appointment.status.as_str());
+        values.push_bind(&appointment.notes);
+        values.push_bind(appointment.created_at);
+        values.push_bind(appointment.updated_at);
+        query.push(" FROM locked RETURNING id) ");
+        outbox::push_insert_from(&mut query, event, "booked");
+        query.build().execute(&self.pool).await.map_err(clash)?;
+        Ok(())
+    }
+
+    /// Queues this transaction behind others booking the same doctor or patient, as
+    /// [`Self::book`] does, for a move to a new time inside a longer transaction.
     pub async fn serialize_bookings_of(
         conn: &mut PgConnection,
         doctor_id: Uuid,
         patient_id: Uuid,
     ) -> sqlx::Result<()> {
-        let mut keys = [
-            lock_key(doctor_id, DOCTOR_LOCKS),
-            lock_key(patient_id, PATIENT_LOCKS),
-        ];
-        keys.sort_unstable();
-        for key in keys {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(key)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
-    }
-
-    pub async fn insert(
-        conn: &mut PgConnection,
-        appointment: &Appointment,
-    ) -> Result<(), AppointmentError> {
-        sqlx::query(
-            "INSERT INTO appointments (id, patient_id, doctor_id, doctor_specialization, service_type,
-                 local_date, local_time, duration_minutes, starts_at, ends_at, status, notes,
-                 created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(appointment.id)
-        .bind(appointment.patient_id)
-        .bind(appointment.doctor_id)
-        .bind(&appointment.doctor_specialization)
-        .bind(appointment.service_type.as_str())
-        .bind(appointment.slot.date)
-        .bind(appointment.slot.time)
-        .bind(appointment.slot.duration_minutes)
-        .bind(appointment.slot.starts_at)
-        .bind(appointment.slot.ends_at)
-        .bind(appointment.status.as_str())
-        .bind(&appointment.notes)
-        .bind(appointment.created_at)
-        .bind(appointment.updated_at)
-        .execute(conn)
-        .await
-        .map_err(clash)?;
-        Ok(())
+        let [first, second] = booking_locks(doctor_id, patient_id);
+        sqlx::query("SELECT pg_advisory_xact_lock($1), pg_advisory_xact_lock($2)")
+            .bind(first)
+            .bind(second)
+            .execute(conn)
+            .await
+            .map(drop)
     }
 
     pub async fn update(
@@ -223,6 +229,18 @@ impl AppointmentStore {
 /// Advisory-lock namespaces, so a doctor and a patient never share a key by construction.
 const DOCTOR_LOCKS: i64 = 0x0D0C_7025_0000_0001;
 const PATIENT_LOCKS: i64 = 0x1A71_E475_0000_0002;
+
+/// The advisory locks of a booking, in the one global order every booking takes them in
+/// (a PostgreSQL select list is evaluated left to right), so two bookings never wait on
+/// each other's locks in a cycle.
+fn booking_locks(doctor_id: Uuid, patient_id: Uuid) -> [i64; 2] {
+    let mut keys = [
+        lock_key(doctor_id, DOCTOR_LOCKS),
+        lock_key(patient_id, PATIENT_LOCKS),
+    ];
+    keys.sort_unstable();
+    keys
+}
 
 /// A 64-bit lock key for `id` in `namespace`. Two ids sharing a key only serialize more
 /// than needed; correctness never depends on it.

@@ -1,10 +1,10 @@
 //! The outbox table in PostgreSQL.
 
 use rdkafka::producer::FutureProducer;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{BATCH_SIZE, OutboxConnection, OutboxStore, PendingMessage, send_batch};
-use crate::events::CloudEvent;
+use super::{BATCH_SIZE, Outbox, OutboxConnection, OutboxStore, PendingMessage, send_batch};
+use crate::{context::RequestContext, events::CloudEvent};
 
 /// The kit owns this table's shape; services create it at start ([`OutboxStore::ensure_schema`]).
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
@@ -41,6 +41,52 @@ impl OutboxConnection for PgConnection {
         .await
         .map(drop)
     }
+}
+
+/// An event's outbox row, for a change written with its event in one statement (one round
+/// trip, no explicit transaction) instead of [`Outbox::record`] inside a transaction.
+#[derive(Debug, Clone)]
+pub struct PendingRow {
+    event_id: uuid::Uuid,
+    topic: std::sync::Arc<str>,
+    key: String,
+    payload: String,
+    traceparent: Option<String>,
+}
+
+impl Outbox {
+    /// The row [`push_insert_from`] writes for `event`.
+    pub fn pending_row(
+        &self,
+        event: &CloudEvent,
+        context: &RequestContext,
+    ) -> serde_json::Result<PendingRow> {
+        Ok(PendingRow {
+            event_id: event.id,
+            topic: self.topic.clone(),
+            key: event.subject.clone(),
+            payload: serde_json::to_string(event)?,
+            traceparent: context.traceparent.clone(),
+        })
+    }
+}
+
+/// Pushes `INSERT INTO outbox ... SELECT ... FROM <source>`: writes `row` once for each row of
+/// `source`, typically a data-modifying CTE of the same statement returning the changed row,
+/// so the event is written exactly when the change is, and not at all when it fails.
+pub fn push_insert_from<'q>(
+    query: &mut QueryBuilder<'q, Postgres>,
+    row: &'q PendingRow,
+    source: &str,
+) {
+    query.push("INSERT INTO outbox (event_id, topic, message_key, payload, traceparent) SELECT ");
+    let mut values = query.separated(", ");
+    values.push_bind(row.event_id);
+    values.push_bind(&*row.topic);
+    values.push_bind(&row.key);
+    values.push_bind(&row.payload);
+    values.push_bind(&row.traceparent);
+    query.push(" FROM ").push(source);
 }
 
 /// Relay side of the PostgreSQL outbox.
