@@ -13,8 +13,11 @@ pub enum AppointmentError {
         field: &'static str,
         message: String,
     },
-    #[error("doctor {0} is not taking appointments")]
-    DoctorUnavailable(uuid::Uuid),
+    #[error("doctor {doctor_id} is not taking appointments")]
+    DoctorUnavailable {
+        doctor_id: uuid::Uuid,
+        field: &'static str,
+    },
     #[error("{message}")]
     Conflict {
         field: &'static str,
@@ -28,7 +31,7 @@ pub enum AppointmentError {
     Contended,
     #[error(transparent)]
     InvalidState(#[from] TransitionError),
-    #[error("the {0} service did not answer in time; nothing was booked, please retry")]
+    #[error("the {0} service did not answer in time; nothing was changed, please retry")]
     Upstream(&'static str),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -75,7 +78,7 @@ impl ClientFacing for AppointmentError {
         match self {
             Self::Invalid { .. } => ErrorCode::BadUserInput,
             Self::NotFound { .. } => ErrorCode::NotFound,
-            Self::DoctorUnavailable(_) => ErrorCode::DoctorUnavailable,
+            Self::DoctorUnavailable { .. } => ErrorCode::DoctorUnavailable,
             Self::Conflict { .. } | Self::Contended => ErrorCode::Conflict,
             Self::InvalidState(_) => ErrorCode::InvalidState,
             Self::Upstream(_) => ErrorCode::UpstreamUnavailable,
@@ -86,8 +89,9 @@ impl ClientFacing for AppointmentError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::Invalid { field, .. } => Some(field),
-            Self::NotFound { field, .. } | Self::Conflict { field, .. } => Some(field),
-            Self::DoctorUnavailable(_) => Some("input.doctorId"),
+            Self::NotFound { field, .. }
+            | Self::Conflict { field, .. }
+            | Self::DoctorUnavailable { field, .. } => Some(field),
             Self::InvalidState(_) => Some("id"),
             Self::Contended | Self::Upstream(_) | Self::Unexpected(_) => None,
         }

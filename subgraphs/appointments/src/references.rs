@@ -101,9 +101,10 @@ impl References {
                 "input.doctorId",
                 format!("doctor {doctor_id} is archived"),
             )),
-            Some(doctor) if !doctor.available => {
-                Err(AppointmentError::DoctorUnavailable(doctor_id))
-            }
+            Some(doctor) if !doctor.available => Err(AppointmentError::DoctorUnavailable {
+                doctor_id,
+                field: "input.doctorId",
+            }),
             Some(doctor) => Ok(BookableDoctor {
                 specialization: doctor.specialization,
             }),

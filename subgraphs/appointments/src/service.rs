@@ -103,7 +103,9 @@ impl AppointmentService {
         Ok(appointment)
     }
 
-    /// Moves the appointment to a new date and time, keeping its duration.
+    /// Moves the appointment to a new date and time, keeping its duration. A move is a new
+    /// booking of the same people, so they are checked again as for a booking: a doctor who
+    /// stopped taking appointments (or was archived), or an archived patient, refuses the move.
     pub async fn reschedule(
         &self,
         id: Uuid,
@@ -111,17 +113,25 @@ impl AppointmentService {
         time: NaiveTime,
         context: &RequestContext,
     ) -> Result<Appointment, AppointmentError> {
-        self.transition(
-            id,
-            Transition::Reschedule,
-            context,
-            |appointment, zone, now| {
-                appointment.slot =
-                    Slot::new(date, time, appointment.slot.duration_minutes, zone, now)
-                        .map_err(|error| AppointmentError::invalid_input("", error))?;
-                Ok(())
-            },
-        )
+        let current = self
+            .store
+            .find_many(&[id])
+            .await?
+            .pop()
+            .ok_or_else(|| AppointmentError::appointment_not_found(id))?;
+        // What can be said without asking anyone comes first: the state, then the new time.
+        let now = Utc::now();
+        current.clone().apply(Transition::Reschedule, now)?;
+        let slot = Slot::new(date, time, current.slot.duration_minutes, self.zone, now)
+            .map_err(|error| AppointmentError::invalid_input("", error))?;
+        self.references
+            .check(current.patient_id, current.doctor_id)
+            .await
+            .map_err(about_the_appointment)?;
+        self.transition(id, Transition::Reschedule, context, |appointment| {
+            appointment.slot = slot;
+            Ok(())
+        })
         .await
     }
 
@@ -132,7 +142,7 @@ impl AppointmentService {
         context: &RequestContext,
     ) -> Result<Appointment, AppointmentError> {
         let reason = reason.filter(|reason| !reason.trim().is_empty());
-        self.transition(id, Transition::Cancel, context, |appointment, _, _| {
+        self.transition(id, Transition::Cancel, context, |appointment| {
             appointment.cancellation_reason.clone_from(&reason);
             Ok(())
         })
@@ -146,8 +156,7 @@ impl AppointmentService {
         transition: Transition,
         context: &RequestContext,
     ) -> Result<Appointment, AppointmentError> {
-        self.transition(id, transition, context, |_, _, _| Ok(()))
-            .await
+        self.transition(id, transition, context, |_| Ok(())).await
     }
 
     #[tracing::instrument(skip_all, fields(appointment_id = %id, ?transition))]
@@ -156,7 +165,7 @@ impl AppointmentService {
         id: Uuid,
         transition: Transition,
         context: &RequestContext,
-        edit: impl Fn(&mut Appointment, Tz, chrono::DateTime<Utc>) -> Result<(), AppointmentError>,
+        edit: impl Fn(&mut Appointment) -> Result<(), AppointmentError>,
     ) -> Result<Appointment, AppointmentError> {
         let mut attempt = 1;
         loop {
@@ -172,7 +181,7 @@ impl AppointmentService {
         id: Uuid,
         transition: Transition,
         context: &RequestContext,
-        edit: &impl Fn(&mut Appointment, Tz, chrono::DateTime<Utc>) -> Result<(), AppointmentError>,
+        edit: &impl Fn(&mut Appointment) -> Result<(), AppointmentError>,
     ) -> Result<Appointment, AppointmentError> {
         let now = Utc::now();
         let mut tx = self.store.pool().begin().await?;
@@ -189,7 +198,7 @@ impl AppointmentService {
         }
         let previous = appointment.clone();
         appointment.apply(transition, now)?;
-        edit(&mut appointment, self.zone, now)?;
+        edit(&mut appointment)?;
         AppointmentStore::update(&mut tx, &appointment)
             .await
             .map_err(|error| match error {
@@ -205,5 +214,22 @@ impl AppointmentService {
         tx.commit().await?;
         self.outbox.wake();
         Ok(appointment)
+    }
+}
+
+/// A reference refusal on a move: the people are the appointment's, named by its `id`.
+fn about_the_appointment(error: AppointmentError) -> AppointmentError {
+    match error {
+        AppointmentError::NotFound { message, .. } => AppointmentError::NotFound {
+            field: "id",
+            message: format!("{message}; the appointment cannot be moved"),
+        },
+        AppointmentError::DoctorUnavailable { doctor_id, .. } => {
+            AppointmentError::DoctorUnavailable {
+                doctor_id,
+                field: "id",
+            }
+        }
+        other => other,
     }
 }

@@ -456,6 +456,24 @@ pub fn assert_error(response: &serde_json::Value, code: &str, field: Option<&str
     }
 }
 
+/// [`assert_error`], and the first error's message mentions `words` (what the caller must
+/// read to fix the request: the current status, the service that did not answer, ...).
+pub fn assert_error_saying(
+    response: &serde_json::Value,
+    code: &str,
+    field: Option<&str>,
+    words: &str,
+) {
+    assert_error(response, code, field);
+    let message = response["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains(words),
+        "the message should mention {words:?}: {response}"
+    );
+}
+
 /// Posts a GraphQL operation and returns the JSON response body.
 pub async fn graphql(url: &str, query: &str, variables: serde_json::Value) -> serde_json::Value {
     reqwest::Client::new()

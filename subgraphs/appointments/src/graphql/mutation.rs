@@ -43,7 +43,9 @@ impl Mutation {
         Ok(Appointment(appointment))
     }
 
-    /// Moves a scheduled appointment to another date and time, keeping its duration.
+    /// Moves a scheduled appointment to another date and time, keeping its duration. The
+    /// patient and doctor are checked again as for a booking (`DOCTOR_UNAVAILABLE` or
+    /// `NOT_FOUND` on `id`); a clash at the new time is `CONFLICT` on `time`.
     async fn reschedule_appointment(
         &self,
         ctx: &Context<'_>,

@@ -1,4 +1,4 @@
-use kit::testing::assert_error;
+use kit::testing::{assert_error, assert_error_saying};
 use serde_json::{Value, json};
 
 use crate::helpers::{clinic, days_ahead};
@@ -31,14 +31,7 @@ async fn an_appointment_moves_through_check_in_to_completion_and_no_further() {
         "COMPLETED"
     );
     let again = act(&clinic, "cancelAppointment", &id).await;
-    assert_error(&again, "INVALID_STATE", Some("id"));
-    assert!(
-        again["errors"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("COMPLETED"),
-        "{again}"
-    );
+    assert_error_saying(&again, "INVALID_STATE", Some("id"), "COMPLETED");
 
     let events = clinic.app.events(3).await;
     let types: Vec<&str> = events
@@ -79,14 +72,7 @@ async fn cancelling_frees_the_slot_and_a_cancelled_appointment_cannot_be_complet
     clinic.booked(&other, &doctor, &date, "09:00", 30).await;
 
     let complete = act(&clinic, "completeAppointment", &id).await;
-    assert_error(&complete, "INVALID_STATE", Some("id"));
-    assert!(
-        complete["errors"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("CANCELLED"),
-        "{complete}"
-    );
+    assert_error_saying(&complete, "INVALID_STATE", Some("id"), "CANCELLED");
     let no_show = act(&clinic, "markNoShow", &id).await;
     assert_error(&no_show, "INVALID_STATE", Some("id"));
     let missing = act(
@@ -185,4 +171,65 @@ async fn a_doctors_and_a_patients_appointments_resolve_through_federation() {
         response["data"]["_entities"][1]["appointments"]["nodes"],
         json!([{ "id": later }])
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_move_asks_again_whether_the_doctor_and_the_patient_can_be_booked() {
+    let clinic = clinic().await;
+    let patient = clinic.patient("ana@example.com").await;
+    let doctor = clinic.doctor("rui@clinic.org", json!({})).await;
+    let date = days_ahead(4);
+    let id = clinic.booked(&patient, &doctor, &date, "09:00", 30).await;
+    let reschedule = |time: &str| {
+        clinic.app.query(
+            "mutation($id: ID!, $date: Date!, $time: String!) {
+                rescheduleAppointment(id: $id, date: $date, time: $time) { time }
+            }",
+            json!({ "id": id, "date": date, "time": time }),
+        )
+    };
+    let set_available = |available: bool| {
+        clinic.doctors.query(
+            "mutation($id: ID!, $available: Boolean!) {
+                setDoctorAvailability(id: $id, available: $available) { available }
+            }",
+            json!({ "id": doctor, "available": available }),
+        )
+    };
+
+    set_available(false).await;
+    let refused = reschedule("10:00").await;
+    assert_error_saying(&refused, "DOCTOR_UNAVAILABLE", Some("id"), &doctor);
+
+    set_available(true).await;
+    let moved = reschedule("11:00").await;
+    assert_eq!(
+        moved["data"]["rescheduleAppointment"]["time"], "11:00",
+        "{moved}"
+    );
+
+    let archived = clinic
+        .patients
+        .query(
+            "mutation($id: ID!) { deletePatient(id: $id) { id } }",
+            json!({ "id": patient }),
+        )
+        .await;
+    assert!(archived["errors"].is_null(), "{archived}");
+    let refused = reschedule("12:00").await;
+    assert_error_saying(&refused, "NOT_FOUND", Some("id"), "archived");
+
+    // The refused moves changed nothing and wrote no event: the only move is the one made.
+    let stored = clinic
+        .app
+        .query(
+            "query($id: ID!) { appointment(id: $id) { time } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(stored["data"]["appointment"]["time"], "11:00");
+    assert_eq!(clinic.rows().await, (1, 2));
+    let events = clinic.app.events(2).await;
+    assert_eq!(events[1].event_type, "pms.appointment.rescheduled.v1");
+    assert_eq!(events[1].data["appointment"]["time"], "11:00");
 }
