@@ -18,6 +18,8 @@ if ((${#need[@]})); then
   apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
 fi
+# Each CI clone builds the workspace crates anew into the shared target directory.
+if [[ -n "${CI:-}" ]]; then scripts/prune-target.sh; fi
 scripts/infra.sh up
 scripts/infra.sh clean-test-topics
 echo "[test] servers ready after $((SECONDS - started)) s"
