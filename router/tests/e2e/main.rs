@@ -6,3 +6,4 @@ mod graphiql;
 mod journey;
 mod start_up;
 mod system;
+mod transport;

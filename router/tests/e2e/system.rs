@@ -25,7 +25,8 @@ pub struct System {
     router: Child,
     _patients: RunningService<sqlx::MySqlPool>,
     _doctors: RunningService<sqlx::MySqlPool>,
-    _appointments: RunningService<sqlx::PgPool>,
+    /// Its topic carries the events of bookings made through the router.
+    pub appointments: RunningService<sqlx::PgPool>,
     /// `None` once stopped (a fault test).
     pub billing: Option<RunningService<sqlx::PgPool>>,
     _analytics: RunningService<mongodb::Database>,
@@ -156,7 +157,7 @@ pub async fn system() -> System {
         router,
         _patients: patients,
         _doctors: doctors,
-        _appointments: appointments,
+        appointments,
         billing: Some(billing),
         _analytics: analytics,
         _mongo: mongo,
