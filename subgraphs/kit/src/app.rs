@@ -24,6 +24,7 @@ pub struct Infra<S> {
     extra_probes: Vec<(&'static str, Probe)>,
     producer: FutureProducer,
     sweep: Duration,
+    retention: Option<Duration>,
 }
 
 impl<S: OutboxStore> Infra<S> {
@@ -35,6 +36,8 @@ impl<S: OutboxStore> Infra<S> {
             extra_probes: Vec::new(),
             producer: crate::kafka::idempotent_producer(&settings.kafka)?,
             sweep: Duration::from_millis(settings.kafka.sweep_interval_ms),
+            retention: (settings.outbox_retention_hours > 0)
+                .then(|| Duration::from_secs(settings.outbox_retention_hours.saturating_mul(3600))),
         })
     }
 
@@ -62,7 +65,10 @@ impl<S: OutboxStore> Infra<S> {
             ("kafka", crate::kafka::probe(&self.producer)),
         ];
         probes.extend(self.extra_probes);
-        let relay = Relay::new(self.store, self.producer, &self.outbox, self.sweep);
+        let mut relay = Relay::new(self.store, self.producer, &self.outbox, self.sweep);
+        if let Some(retention) = self.retention {
+            relay = relay.with_retention(retention);
+        }
         Ok(
             Service::bind(name, http, crate::server::router(schema, probes))
                 .await?

@@ -96,6 +96,9 @@ pub struct ServiceSettings {
     pub kafka: KafkaSettings,
     /// `<PREFIX>_TOPIC`: where the service's events go.
     pub topic: String,
+    /// `OUTBOX_RETENTION_HOURS`: how long published outbox rows are kept (default 168, a
+    /// week); 0 keeps them forever.
+    pub outbox_retention_hours: u64,
 }
 
 impl ServiceSettings {
@@ -114,6 +117,7 @@ impl ServiceSettings {
             db_max_connections: env_parse(&format!("{prefix}_DB_MAX_CONNECTIONS"), 10)?,
             kafka: KafkaSettings::from_env()?,
             topic: env_or(&format!("{prefix}_TOPIC"), topic),
+            outbox_retention_hours: env_parse("OUTBOX_RETENTION_HOURS", 168)?,
         })
     }
 }

@@ -96,6 +96,7 @@ pub fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
             sweep_interval_ms: 200,
         },
         topic: topic.to_owned(),
+        outbox_retention_hours: 168,
     }
 }
 

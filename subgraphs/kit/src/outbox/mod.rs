@@ -6,6 +6,10 @@
 //! idempotent producer); a crash between the acknowledgement and the mark re-sends the same
 //! bytes, so consumers see the same CloudEvents `id` and deduplicate.
 //!
+//! Published rows are kept for a retention period (`OUTBOX_RETENTION_HOURS`, default a
+//! week: what was sent, and when, stays inspectable and re-sendable), then the relay
+//! deletes them in small batches.
+//!
 //! Relays on several replicas serialise on row locks (`SELECT ... FOR UPDATE`, no
 //! `SKIP LOCKED`): the oldest pending batch is published by one relay at a time, which keeps
 //! per-key order across replicas.
@@ -21,12 +25,16 @@ use std::sync::Arc;
 use rdkafka::producer::FutureProducer;
 use tokio::sync::Notify;
 
-pub use relay::{Relay, send_batch};
+pub use relay::{PURGE_EVERY, Relay, send_batch};
 
 use crate::{context::RequestContext, events::CloudEvent};
 
 /// How many pending rows a relay publishes per transaction.
 pub const BATCH_SIZE: i64 = 500;
+
+/// How many published rows one purge statement deletes at most, so a purge never holds
+/// locks or bloats a transaction for long.
+pub const PURGE_BATCH: i64 = 5_000;
 
 /// The handle a service keeps: records events in the caller's transaction and wakes the
 /// relay once that transaction has committed.
@@ -69,6 +77,13 @@ pub trait OutboxStore: Send + Sync + 'static {
         &self,
         producer: &FutureProducer,
     ) -> impl Future<Output = anyhow::Result<usize>> + Send;
+
+    /// Deletes up to [`PURGE_BATCH`] rows published more than `older_than` ago; returns how
+    /// many. Pending rows are never deleted, however old.
+    fn purge_published(
+        &self,
+        older_than: std::time::Duration,
+    ) -> impl Future<Output = sqlx::Result<u64>> + Send;
 }
 
 impl Outbox {

@@ -3,7 +3,7 @@
 use rdkafka::producer::FutureProducer;
 use sqlx::{MySqlConnection, MySqlPool, QueryBuilder};
 
-use super::{BATCH_SIZE, OutboxConnection, OutboxStore, PendingMessage, send_batch};
+use super::{BATCH_SIZE, OutboxConnection, OutboxStore, PURGE_BATCH, PendingMessage, send_batch};
 use crate::events::CloudEvent;
 
 /// The kit owns this table's shape; services create it at start ([`OutboxStore::ensure_schema`]).
@@ -50,6 +50,19 @@ pub struct MySqlOutbox(pub MySqlPool);
 impl OutboxStore for MySqlOutbox {
     async fn ensure_schema(&self) -> sqlx::Result<()> {
         sqlx::query(CREATE_TABLE).execute(&self.0).await.map(drop)
+    }
+
+    async fn purge_published(&self, older_than: std::time::Duration) -> sqlx::Result<u64> {
+        // `outbox_pending (published_at, seq)` serves this range too.
+        let deleted = sqlx::query(
+            "DELETE FROM outbox WHERE published_at < NOW(6) - INTERVAL ? MICROSECOND
+             ORDER BY published_at LIMIT ?",
+        )
+        .bind(i64::try_from(older_than.as_micros()).unwrap_or(i64::MAX))
+        .bind(PURGE_BATCH)
+        .execute(&self.0)
+        .await?;
+        Ok(deleted.rows_affected())
     }
 
     async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<usize> {

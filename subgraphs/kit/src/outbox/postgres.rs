@@ -3,7 +3,9 @@
 use rdkafka::producer::FutureProducer;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{BATCH_SIZE, Outbox, OutboxConnection, OutboxStore, PendingMessage, send_batch};
+use super::{
+    BATCH_SIZE, Outbox, OutboxConnection, OutboxStore, PURGE_BATCH, PendingMessage, send_batch,
+};
 use crate::{context::RequestContext, events::CloudEvent};
 
 /// The kit owns this table's shape; services create it at start ([`OutboxStore::ensure_schema`]).
@@ -17,8 +19,11 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     published_at TIMESTAMPTZ NULL
 )";
-const CREATE_INDEX: &str =
-    "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (seq) WHERE published_at IS NULL";
+const CREATE_INDEXES: [&str; 2] = [
+    "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (seq) WHERE published_at IS NULL",
+    // For the purge of old published rows.
+    "CREATE INDEX IF NOT EXISTS outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL",
+];
 
 impl OutboxConnection for PgConnection {
     async fn insert_pending(
@@ -96,7 +101,23 @@ pub struct PgOutbox(pub PgPool);
 impl OutboxStore for PgOutbox {
     async fn ensure_schema(&self) -> sqlx::Result<()> {
         sqlx::query(CREATE_TABLE).execute(&self.0).await?;
-        sqlx::query(CREATE_INDEX).execute(&self.0).await.map(drop)
+        for index in CREATE_INDEXES {
+            sqlx::query(index).execute(&self.0).await?;
+        }
+        Ok(())
+    }
+
+    async fn purge_published(&self, older_than: std::time::Duration) -> sqlx::Result<u64> {
+        let deleted = sqlx::query(
+            "DELETE FROM outbox WHERE seq IN (
+                 SELECT seq FROM outbox WHERE published_at < now() - make_interval(secs => $1)
+                 ORDER BY published_at LIMIT $2)",
+        )
+        .bind(older_than.as_secs_f64())
+        .bind(PURGE_BATCH)
+        .execute(&self.0)
+        .await?;
+        Ok(deleted.rows_affected())
     }
 
     async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<usize> {

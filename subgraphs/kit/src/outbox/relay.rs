@@ -1,6 +1,9 @@
 //! The task that moves pending outbox rows to Kafka.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use rdkafka::{
     message::{Header, OwnedHeaders},
@@ -8,14 +11,19 @@ use rdkafka::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{BATCH_SIZE, Outbox, OutboxStore, PendingMessage};
+use super::{BATCH_SIZE, Outbox, OutboxStore, PURGE_BATCH, PendingMessage};
 
-/// Publishes an [`OutboxStore`] through an idempotent producer until cancelled.
+/// How often a relay with a retention deletes the rows published before it.
+pub const PURGE_EVERY: Duration = Duration::from_secs(600);
+
+/// Publishes an [`OutboxStore`] through an idempotent producer until cancelled, and deletes
+/// published rows once they are older than its retention, if it has one.
 pub struct Relay<S> {
     store: S,
     producer: FutureProducer,
     wake: Arc<tokio::sync::Notify>,
     sweep: Duration,
+    retention: Option<Duration>,
 }
 
 impl<S: OutboxStore> Relay<S> {
@@ -25,13 +33,27 @@ impl<S: OutboxStore> Relay<S> {
             producer,
             wake: outbox.notified(),
             sweep,
+            retention: None,
         }
+    }
+
+    /// Keeps published rows for `retention`, then deletes them (every [`PURGE_EVERY`], and
+    /// once at start).
+    #[must_use]
+    pub fn with_retention(mut self, retention: Duration) -> Self {
+        self.retention = Some(retention);
+        self
     }
 
     /// Runs until `shutdown`, then drains once more and flushes the producer.
     pub async fn run(self, shutdown: CancellationToken) {
         let mut failures: u32 = 0;
+        let mut next_purge = Instant::now();
         loop {
+            if let Some(retention) = self.retention.filter(|_| Instant::now() >= next_purge) {
+                next_purge = Instant::now() + PURGE_EVERY;
+                self.purge_once(retention).await;
+            }
             match self.publish_once().await {
                 Ok(read) if read as i64 >= BATCH_SIZE => continue,
                 Ok(_) => failures = 0,
@@ -63,6 +85,30 @@ impl<S: OutboxStore> Relay<S> {
     /// Publishes one batch; returns how many pending rows were read.
     pub async fn publish_once(&self) -> anyhow::Result<usize> {
         self.store.publish_pending(&self.producer).await
+    }
+
+    /// Deletes every row published more than `retention` ago, a batch at a time; returns how
+    /// many. A failure is logged and left for the next round.
+    pub async fn purge_once(&self, retention: Duration) -> u64 {
+        let mut purged = 0;
+        loop {
+            match self.store.purge_published(retention).await {
+                Ok(deleted) => {
+                    purged += deleted;
+                    if deleted < PURGE_BATCH.unsigned_abs() {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, "outbox purge failed; will retry later");
+                    break;
+                }
+            }
+        }
+        if purged > 0 {
+            tracing::info!(purged, "deleted published outbox rows past their retention");
+        }
+        purged
     }
 }
 
