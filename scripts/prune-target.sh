@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Removes this workspace's own build outputs that no build has written for 6 hours from the
-# shared cargo target directory. Cargo hashes a path package's location into its artifacts'
-# names, so every checkout at another path (each CI clone) builds its own copies of the
-# workspace crates, ~3 GB a time, and nothing ever removes them. Dependencies (crates.io,
-# the slow part of a cold build) are left alone; a pruned crate of a live checkout is only
-# relinked at its next build.
-#   scripts/prune-target.sh          # called by scripts/test.sh under CI
-#   KEEP_MINUTES=0 scripts/prune-target.sh
+# Removes this workspace's own build outputs that no build has written for KEEP_MINUTES
+# (default 360) from the shared cargo target directory. Cargo hashes a path package's
+# location into its artifacts' names, so every checkout at another path (each CI clone)
+# builds its own copies of the workspace crates, and nothing ever removes them.
+# Dependencies (crates.io, the slow part of a cold build) are left alone; a pruned crate of
+# a live checkout is only rebuilt at its next build.
+#   scripts/prune-target.sh
+#   KEEP_MINUTES=0 scripts/prune-target.sh    # what scripts/test.sh runs under CI
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

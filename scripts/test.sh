@@ -18,8 +18,9 @@ if ((${#need[@]})); then
   apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
 fi
-# Each CI clone builds the workspace crates anew into the shared target directory.
-if [[ -n "${CI:-}" ]]; then scripts/prune-target.sh; fi
+# Each CI clone builds the workspace crates anew into the shared target directory: drop
+# every earlier checkout's copies first (a relink for a live one).
+if [[ -n "${CI:-}" ]]; then KEEP_MINUTES=0 scripts/prune-target.sh; fi
 scripts/infra.sh up
 scripts/infra.sh clean-test-topics
 echo "[test] servers ready after $((SECONDS - started)) s"
