@@ -4,7 +4,7 @@
 #   Apache Kafka 4.x in KRaft single-node mode (9092) from Maven Central jars on the JDK,
 #   FerretDB 1.24 (27017, MongoDB wire protocol, SQLite storage) built from the Go module proxy.
 #
-# Usage: scripts/infra.sh up | down | status | clean-test-topics
+# Usage: scripts/infra.sh up | down | status | clean-test-topics | kafka-stop | kafka-start
 #
 # Idempotent: a server already answering at its address is reused, an installed piece is not
 # installed again. State (binaries, data, logs, pids) lives under $PMS_HOME
@@ -219,6 +219,13 @@ case "${1:-up}" in
     fi
     stop_pid mariadb
     ;;
+  kafka-stop)
+    # For the outage test (router/tests/e2e/outage.rs): the broker only, the rest stays up.
+    stop_pid kafka
+    ;;
+  kafka-start)
+    kafka_up
+    ;;
   clean-test-topics)
     # Tests make a topic each (`*-test-<uuid>`, their DLQs too); drop them between runs so
     # the broker's state, and its start-up after an unclean stop, stay small.
@@ -236,5 +243,5 @@ case "${1:-up}" in
       if port_open "${s#*:}"; then echo "${s%%:*} up (${s#*:})"; else echo "${s%%:*} down (${s#*:})"; fi
     done
     ;;
-  *) die "usage: $0 up | down | status | clean-test-topics" ;;
+  *) die "usage: $0 up | down | status | clean-test-topics | kafka-stop | kafka-start" ;;
 esac

@@ -2,7 +2,8 @@
 # Sets up everything the tests need and runs them all:
 #   real servers (scripts/infra.sh up), formatting and lint checks, the committed schemas
 #   (every schema/<name>.graphql and the composed supergraph, scripts/compose.sh --check),
-#   then every test of the workspace against those servers.
+#   then every test of the workspace against those servers, and last, alone, the Kafka
+#   outage test (router/tests/e2e/outage.rs), which stops the broker for a minute.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -30,4 +31,6 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 scripts/compose.sh --check
 scripts/check-compose.sh
 cargo test --workspace --locked --no-fail-fast
+# Stops and restarts the shared Kafka broker, so it runs alone, last.
+cargo test -p router --test e2e --locked -- --ignored
 echo "[test] done in $((SECONDS - started)) s"

@@ -4,6 +4,7 @@
 mod faults;
 mod graphiql;
 mod journey;
+mod outage;
 mod start_up;
 mod system;
 mod transport;

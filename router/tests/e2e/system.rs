@@ -247,15 +247,28 @@ impl System {
         variables: Value,
         done: impl Fn(&Value) -> bool,
     ) -> Value {
+        self.eventually_within(Duration::from_secs(30), query, variables, done)
+            .await
+    }
+
+    /// [`Self::eventually`] with a deadline of `timeout`.
+    pub async fn eventually_within(
+        &self,
+        timeout: Duration,
+        query: &str,
+        variables: Value,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + timeout;
         let mut last = Value::Null;
-        for _ in 0..150 {
+        while Instant::now() < deadline {
             last = self.query(query, variables.clone()).await;
             if done(&last["data"]) {
                 return last["data"].clone();
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        panic!("not reached within 30 s; last response: {last}");
+        panic!("not reached within {timeout:?}; last response: {last}");
     }
 
     pub fn router_log(&self) -> String {
