@@ -160,6 +160,8 @@ appender.stdout.layout.type = PatternLayout
 appender.stdout.layout.pattern = [%d] %p %m (%c)%n
 logger.kafka.name = kafka
 logger.kafka.level = INFO
+logger.coordinator.name = org.apache.kafka.coordinator.group
+logger.coordinator.level = INFO
 PROPS
   local java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$home/log4j2.properties" -cp "$home/libs/*")

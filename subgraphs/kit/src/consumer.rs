@@ -126,6 +126,11 @@ async fn subscribe(
         .set("enable.auto.commit", "true")
         .set("enable.auto.offset.store", "false")
         .set("auto.commit.interval.ms", "1000")
+        // After a broker outage longer than the session, this client rejoins as a new member
+        // and the restarted coordinator waits out the old member's session before assigning
+        // partitions: 45 s by default, so consumers resumed ~45 s after Kafka did. Heartbeats
+        // come from librdkafka's own thread, so a busy handler does not expire it.
+        .set("session.timeout.ms", "10000")
         .set(
             "auto.offset.reset",
             match settings.start_from {
@@ -149,9 +154,14 @@ async fn subscribe(
 }
 
 impl Subscribed {
-    /// The next message, `None` at shutdown. Receive errors (a broker away) are logged and
-    /// retried.
+    /// The next message, `None` at shutdown. Receive errors (a broker away) are logged, a
+    /// few, and passed over: librdkafka reports every failed connection attempt and retries
+    /// by itself, and while the broker is away those reports queue up. A pause per report
+    /// (it was 500 ms) kept consumers draining stale reports for minutes after a one-minute
+    /// outage instead of consuming; now only a short one guards against a tight loop.
     async fn next(&self, shutdown: &CancellationToken) -> Option<BorrowedMessage<'_>> {
+        let mut quiet_until: Option<tokio::time::Instant> = None;
+        let mut suppressed = 0_u64;
         loop {
             let received = tokio::select! {
                 () = shutdown.cancelled() => return None,
@@ -160,8 +170,15 @@ impl Subscribed {
             match received {
                 Ok(message) => return Some(message),
                 Err(error) => {
-                    tracing::warn!(error = %error, "Kafka receive failed; retrying");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    let now = tokio::time::Instant::now();
+                    if quiet_until.is_none_or(|until| now >= until) {
+                        tracing::warn!(error = %error, suppressed, "Kafka receive failed; librdkafka keeps retrying");
+                        quiet_until = Some(now + Duration::from_secs(10));
+                        suppressed = 0;
+                    } else {
+                        suppressed += 1;
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
                 }
             }
         }
