@@ -8,6 +8,8 @@
 //!   keeps going.
 //! - A handler failure (database down) is retried with backoff on the same message; nothing
 //!   later on that partition is committed past it.
+//! - The broker away is librdkafka's to handle (it reconnects by itself); the loop logs its
+//!   reports and resumes as soon as messages come (`router/tests/e2e/outage.rs`).
 
 use std::{
     sync::{
