@@ -20,14 +20,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
 
-DURATION="${DURATION:-30s}"
 CONNECTIONS="${CONNECTIONS:-16}"
+source scripts/bench-lib.sh
 RATES="${RATES:-500 1000}"
 PAIRS=100
 TOPIC="bench-appointment-events-$(date +%s)"
 LOGS="$(mktemp -d)"
 
-command -v wrk >/dev/null || { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
 VEGETA="$(go env GOPATH)/bin/vegeta"
 [[ -x "$VEGETA" ]] || go install github.com/tsenart/vegeta/v12@v12.13.0
 scripts/infra.sh up
@@ -38,7 +37,7 @@ mariadb -h127.0.0.1 -upms -ppms -e "DROP DATABASE IF EXISTS bench_patients; CREA
 PGPASSWORD=pms psql -q -h 127.0.0.1 -U pms -d postgres -c "DROP DATABASE IF EXISTS bench_appointments WITH (FORCE)" -c "CREATE DATABASE bench_appointments"
 
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$WRK_POST_LUA"' EXIT
 start() { # name port env...
   local name=$1 port=$2; shift 2
   env PORT="$port" RUST_LOG=warn "$@" "$CARGO_TARGET_DIR/release/$name" >"$LOGS/$name.log" 2>&1 &
