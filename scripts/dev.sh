@@ -8,6 +8,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
 
+# A development deployment: introspection (and GraphiQL's schema) on, in the router and in
+# every subgraph. Deployments leave it off.
+export GRAPHQL_INTROSPECTION="${GRAPHQL_INTROSPECTION:-true}"
+
 # name:port of each service to run.
 SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082)
 

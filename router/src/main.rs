@@ -3,12 +3,16 @@
 //!
 //! Unlike stock Hive Router, which starts without a usable supergraph and answers 503, it
 //! refuses to start when the supergraph file is missing or is not a composed supergraph,
-//! saying which file and why. Its GraphiQL page works offline (see [`graphiql`]).
+//! saying which file and why. Its GraphiQL page works offline (see [`graphiql`]); what one
+//! request may ask for is bounded and told in words ([`limits`]), and each client address
+//! has a request rate ([`rate_limit`]).
 
 // Hive Router's service stack is deep; its own crate raises the limit the same way.
 #![recursion_limit = "256"]
 
 mod graphiql;
+mod limits;
+mod rate_limit;
 mod supergraph;
 
 use hive_router::{
@@ -25,5 +29,9 @@ async fn main() -> Result<(), RouterInitError> {
         std::process::exit(2);
     }
     init_rustls_crypto_provider();
-    router_entrypoint(PluginRegistry::new().register::<graphiql::OfflineGraphiql>()).await
+    let plugins = PluginRegistry::new()
+        .register::<rate_limit::RateLimit>()
+        .register::<graphiql::OfflineGraphiql>()
+        .register::<limits::Limits>();
+    router_entrypoint(plugins).await
 }

@@ -1,6 +1,7 @@
 //! End to end through the router: the five subgraphs and the router binary, all against
 //! real servers (see `system`).
 
+mod abuse;
 mod faults;
 mod graphiql;
 mod journey;

@@ -1,6 +1,7 @@
 //! The whole system for one test: the five subgraphs in-process on free ports, each with a
 //! fresh database and topics of its own, and the router binary in front of them, run with
-//! the committed `router/router.config.yaml` (ports and subgraph URLs adjusted).
+//! the committed `router/router.config.yaml` (ports and subgraph URLs adjusted), with
+//! introspection on as `scripts/dev.sh` runs it unless a test says otherwise.
 
 use std::{
     path::PathBuf,
@@ -23,13 +24,13 @@ pub struct System {
     /// How long the router took from start to answering `/readiness`.
     pub router_ready_after: Duration,
     router: Child,
-    _patients: RunningService<sqlx::MySqlPool>,
-    _doctors: RunningService<sqlx::MySqlPool>,
+    pub patients: RunningService<sqlx::MySqlPool>,
+    pub doctors: RunningService<sqlx::MySqlPool>,
     /// Its topic carries the events of bookings made through the router.
     pub appointments: RunningService<sqlx::PgPool>,
     /// `None` once stopped (a fault test).
     pub billing: Option<RunningService<sqlx::PgPool>>,
-    _analytics: RunningService<mongodb::Database>,
+    pub analytics: RunningService<mongodb::Database>,
     _mongo: TestMongo,
     dir: PathBuf,
 }
@@ -45,7 +46,16 @@ fn ready(service: &RunningService<impl Sized>) -> impl Future<Output = bool> + '
     service.wait_ready(Duration::from_secs(30))
 }
 
+/// The environment `scripts/dev.sh` gives the router.
+pub const DEV_ROUTER_ENV: &[(&str, &str)] = &[("GRAPHQL_INTROSPECTION", "true")];
+
 pub async fn system() -> System {
+    system_with(DEV_ROUTER_ENV).await
+}
+
+/// The system with the router started with `router_env` (and nothing else) set from the
+/// variables its configuration reads.
+pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     let topics = [
         unique_topic("patient-events"),
         unique_topic("doctor-events"),
@@ -98,10 +108,7 @@ pub async fn system() -> System {
 
     let mongo = TestMongo::new();
     let built = analytics::App::build(analytics::Settings {
-        http: HttpSettings {
-            host: "127.0.0.1".to_owned(),
-            port: 0,
-        },
+        http: HttpSettings::loopback(),
         kafka: KafkaSettings {
             brokers: kafka_brokers(),
             sweep_interval_ms: 200,
@@ -149,17 +156,17 @@ pub async fn system() -> System {
     let config_path = dir.join("router.config.yaml");
     std::fs::write(&config_path, config).expect("write config");
     let started = Instant::now();
-    let router = start_router(&config_path, &dir.join("router.log"));
+    let router = start_router_with(&config_path, &dir.join("router.log"), router_env);
     let router_url = format!("http://127.0.0.1:{port}");
     let mut system = System {
         router_url,
         router_ready_after: Duration::ZERO,
         router,
-        _patients: patients,
-        _doctors: doctors,
+        patients,
+        doctors,
         appointments,
         billing: Some(billing),
-        _analytics: analytics,
+        analytics,
         _mongo: mongo,
         dir,
     };
@@ -213,14 +220,35 @@ fn router_config(port: u16, subgraphs: &[(&str, &str)]) -> String {
     config
 }
 
+/// Variables the committed configuration reads (`from_env`); a test sets them explicitly.
+const ROUTER_VARIABLES: [&str; 6] = [
+    "PORT",
+    "HOST",
+    "SUPERGRAPH_FILE_PATH",
+    "GRAPHQL_INTROSPECTION",
+    "RATE_LIMIT_PER_SECOND",
+    "RATE_LIMIT_BURST",
+];
+
 /// Runs the router binary with `config`, its output in `log`.
 pub fn start_router(config: &std::path::Path, log: &std::path::Path) -> Child {
+    start_router_with(config, log, &[])
+}
+
+/// [`start_router`] with `env` set.
+pub fn start_router_with(
+    config: &std::path::Path,
+    log: &std::path::Path,
+    env: &[(&str, &str)],
+) -> Child {
     let output = std::fs::File::create(log).expect("router log");
-    Command::new(env!("CARGO_BIN_EXE_router"))
-        .env("ROUTER_CONFIG_FILE_PATH", config)
-        .env_remove("PORT")
-        .env_remove("HOST")
-        .env_remove("SUPERGRAPH_FILE_PATH")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_router"));
+    command.env("ROUTER_CONFIG_FILE_PATH", config);
+    for variable in ROUTER_VARIABLES {
+        command.env_remove(variable);
+    }
+    command
+        .envs(env.iter().copied())
         .stdout(output.try_clone().expect("log handle"))
         .stderr(output)
         .stdin(Stdio::null())
@@ -277,6 +305,18 @@ impl System {
 
     pub fn router_is_running(&mut self) -> bool {
         matches!(self.router.try_wait(), Ok(None))
+    }
+
+    /// The router process's resident memory, in bytes.
+    pub fn router_rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.router.id()))
+            .expect("the router's /proc status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS");
+        kib * 1024
     }
 }
 

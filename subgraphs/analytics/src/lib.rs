@@ -57,7 +57,7 @@ impl App {
             ("events", assignment.probe()),
         ];
         let statistics = Statistics::new(store.clone(), settings.workday_minutes);
-        let router = kit::server::router(graphql::schema(Some(statistics)), probes);
+        let router = kit::server::router(graphql::schema(Some(statistics)), probes, &settings.http);
         let mut service = Service::bind("analytics", &settings.http, router).await?;
         for n in 0..settings.consumers {
             let assignment = if n == 0 {

@@ -70,7 +70,7 @@ impl<S: OutboxStore> Infra<S> {
             relay = relay.with_retention(retention);
         }
         Ok(
-            Service::bind(name, http, crate::server::router(schema, probes))
+            Service::bind(name, http, crate::server::router(schema, probes, http))
                 .await?
                 .with_task(move |shutdown| relay.run(shutdown)),
         )

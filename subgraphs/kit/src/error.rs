@@ -18,6 +18,8 @@ pub enum ErrorCode {
     UpstreamUnavailable,
     Unauthenticated,
     Forbidden,
+    /// A request over one of the limits of [`crate::limits`] (too deep, too large, too slow).
+    LimitExceeded,
     InternalServerError,
 }
 
@@ -32,6 +34,7 @@ impl ErrorCode {
             Self::UpstreamUnavailable => "UPSTREAM_UNAVAILABLE",
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden => "FORBIDDEN",
+            Self::LimitExceeded => "LIMIT_EXCEEDED",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -125,6 +128,25 @@ impl ClientFacing for InputError {
 pub fn parse_id(field: &str, id: &str) -> Result<uuid::Uuid, InputError> {
     uuid::Uuid::try_parse(id.trim())
         .map_err(|_| InputError::new(field, format!("`{field}` must be a UUID, got {id:?}")))
+}
+
+/// Free text of at most `max` characters (notes, reasons, search terms); longer text is
+/// bad input on `field`, saying how long it was.
+pub fn bounded_text(
+    field: &str,
+    text: Option<String>,
+    max: usize,
+) -> Result<Option<String>, InputError> {
+    match text {
+        Some(text) if text.chars().count() > max => Err(InputError::new(
+            field,
+            format!(
+                "`{field}` must be at most {max} characters, got {}",
+                text.chars().count()
+            ),
+        )),
+        text => Ok(text),
+    }
 }
 
 #[cfg(test)]

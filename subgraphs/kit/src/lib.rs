@@ -5,6 +5,7 @@
 //! - [`error`]: the contract's error codes and the only way errors reach a GraphQL client.
 //! - [`context`]: the typed caller context every request carries to resolvers and events.
 //! - [`server`]: the axum + async-graphql HTTP bootstrap (`/graphql`, `/ws`, `/health`, `/ready`).
+//! - [`limits`]: what one request may ask for (depth, fields, `_entities`, text length).
 //! - [`parse_cache`]: an async-graphql extension caching parsed documents by their text.
 //! - [`scalars`]: the contract scalars async-graphql names differently (`Date`).
 //! - [`pagination`]: Relay `first`/`after` arguments and cursors.
@@ -24,6 +25,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod kafka;
+pub mod limits;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 pub mod outbox;

@@ -1,27 +1,34 @@
 //! The HTTP face of every subgraph: axum + async-graphql.
 //!
-//! - `POST /graphql`: GraphQL over HTTP; each request carries a [`RequestContext`].
-//! - `GET /graphql`: GraphiQL for this subgraph (subscriptions pointed at `/ws`).
+//! - `POST /graphql`: GraphQL over HTTP; each request carries a [`RequestContext`]. A body
+//!   over `MAX_REQUEST_BODY_BYTES` is refused with 413, a request still running after
+//!   `REQUEST_TIMEOUT_MS` is stopped, and its client gone, its work stops with it (the
+//!   request's future is dropped).
+//! - `GET /graphql`: GraphiQL for this subgraph (subscriptions pointed at `/ws`), and
+//!   introspection, only where `GRAPHQL_INTROSPECTION` allows.
 //! - `GET /ws`: subscriptions over WebSocket (`graphql-transport-ws`).
 //! - `GET /health`: the process is alive.
 //! - `GET /ready`: every dependency answers (503 with the failing ones otherwise).
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
-use async_graphql::{ObjectType, Schema, SubscriptionType, http::GraphiQLSource};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
+use async_graphql::{
+    ObjectType, Schema, ServerError, SubscriptionType,
+    http::{GraphiQLSource, MultipartOptions},
+};
+use async_graphql_axum::{GraphQLResponse, GraphQLSubscription};
 use axum::{
     Json, Router,
-    extract::State,
-    http::{HeaderMap, StatusCode},
-    response::{Html, IntoResponse},
-    routing::get,
+    extract::{Request, State},
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Response},
+    routing::{get, post},
 };
 use futures::future::BoxFuture;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::{context::RequestContext, error::ErrorCode};
+use crate::{context::RequestContext, error::ErrorCode, limits, settings::HttpSettings};
 
 /// How long in-flight requests may take to finish after shutdown starts.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -29,27 +36,62 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// A named dependency check for `/ready`; `Err` carries a short, non-secret reason.
 pub type Probe = Arc<dyn Fn() -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
 
-/// Builds the router for `schema` with the given readiness probes.
-pub fn router<Q, M, S>(schema: Schema<Q, M, S>, probes: Vec<(&'static str, Probe)>) -> Router
+/// What every GraphQL request is served with: the schema and the deployment's limits.
+struct Served<Q, M, S> {
+    schema: Schema<Q, M, S>,
+    introspection: bool,
+    request_timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl<Q, M, S> Clone for Served<Q, M, S> {
+    fn clone(&self) -> Self {
+        Self {
+            schema: self.schema.clone(),
+            introspection: self.introspection,
+            request_timeout: self.request_timeout,
+            max_body_bytes: self.max_body_bytes,
+        }
+    }
+}
+
+/// Builds the router for `schema` with the given readiness probes and `http`'s limits.
+pub fn router<Q, M, S>(
+    schema: Schema<Q, M, S>,
+    probes: Vec<(&'static str, Probe)>,
+    http: &HttpSettings,
+) -> Router
 where
     Q: ObjectType + 'static,
     M: ObjectType + 'static,
     S: SubscriptionType + 'static,
 {
     let probes = Arc::new(probes);
+    let graphql_route = if http.introspection {
+        get(graphiql).post(graphql::<Q, M, S>)
+    } else {
+        post(graphql::<Q, M, S>)
+    };
+    let served = Served {
+        schema: schema.clone(),
+        introspection: http.introspection,
+        request_timeout: http.request_timeout,
+        max_body_bytes: http.max_body_bytes,
+    };
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql::<Q, M, S>))
-        .route_service("/ws", GraphQLSubscription::new(schema.clone()))
+        .route("/graphql", graphql_route)
+        .route_service("/ws", GraphQLSubscription::new(schema))
         .route(
             "/health",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
         )
         .route("/ready", get(move || ready(Arc::clone(&probes))))
-        .with_state(schema)
+        .with_state(served)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
-/// A Federation v2 schema builder with the kit's extensions (the parsed-document cache).
+/// A Federation v2 schema builder with the kit's limits ([`limits`]) and extensions (the
+/// parsed-document cache).
 pub fn subgraph_schema<Q, M, S>(
     query: Q,
     mutation: M,
@@ -62,6 +104,10 @@ where
 {
     Schema::build(query, mutation, subscription)
         .enable_federation()
+        .limit_depth(limits::MAX_DEPTH)
+        .limit_complexity(limits::MAX_COMPLEXITY)
+        .limit_directives(limits::MAX_DIRECTIVES)
+        .extension(limits::RequestLimits)
         .extension(crate::parse_cache::ParseCache::default())
 }
 
@@ -99,20 +145,86 @@ pub async fn serve(
     }
 }
 
-async fn graphql<Q, M, S>(
-    State(schema): State<Schema<Q, M, S>>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse
+async fn graphql<Q, M, S>(State(served): State<Served<Q, M, S>>, request: Request) -> Response
 where
     Q: ObjectType + 'static,
     M: ObjectType + 'static,
     S: SubscriptionType + 'static,
 {
-    let context = RequestContext::from_headers(&headers);
-    let mut response = schema.execute(request.into_inner().data(context)).await;
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, served.max_body_bytes).await else {
+        let refusal = limits::refusal(
+            format!(
+                "The request body is larger than {} bytes, or was cut off",
+                served.max_body_bytes
+            ),
+            "max_request_body_size",
+            served.max_body_bytes,
+        );
+        return error_response(StatusCode::PAYLOAD_TOO_LARGE, refusal);
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let request = match async_graphql::http::receive_body(
+        content_type,
+        futures::io::Cursor::new(body),
+        MultipartOptions::default(),
+    )
+    .await
+    {
+        Ok(request) => request,
+        Err(error) => {
+            let mut refusal = ServerError::new(
+                format!("The request is not GraphQL over HTTP: {error}"),
+                None,
+            );
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            extensions.set("code", ErrorCode::BadUserInput.as_str());
+            refusal.extensions = Some(extensions);
+            return error_response(StatusCode::BAD_REQUEST, refusal);
+        }
+    };
+    let mut request = request.data(RequestContext::from_headers(&parts.headers));
+    if !served.introspection {
+        request = request
+            .disable_introspection()
+            .data(limits::IntrospectionOff);
+    }
+    let execution = served.schema.execute(request);
+    let mut response = match tokio::time::timeout(served.request_timeout, execution).await {
+        Ok(response) => response,
+        Err(_) => {
+            let millis = served.request_timeout.as_millis();
+            tracing::warn!(
+                timeout_ms = millis as u64,
+                "request stopped at its time limit"
+            );
+            let refusal = limits::refusal(
+                format!(
+                    "The request did not finish within {millis} ms and was stopped; nothing it had not committed was kept. Retry, or ask for less"
+                ),
+                "request_timeout_ms",
+                usize::try_from(millis).unwrap_or(usize::MAX),
+            );
+            return error_response(StatusCode::SERVICE_UNAVAILABLE, refusal);
+        }
+    };
     label_request_errors(&mut response);
-    response.into()
+    GraphQLResponse::from(response).into_response()
+}
+
+/// A GraphQL response with only `error`, sent with `status`.
+fn error_response(status: StatusCode, error: ServerError) -> Response {
+    let body = async_graphql::Response::from_errors(vec![error]);
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// Errors async-graphql raises itself (syntax, validation, unparsable arguments) carry no
@@ -120,6 +232,9 @@ where
 /// `BAD_USER_INPUT`, and the argument they name as `field` (`input.name`).
 fn label_request_errors(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
+        if limits::label_limit_error(error) {
+            continue;
+        }
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_some() {
             continue;

@@ -1,6 +1,6 @@
 //! Configuration from environment variables (12-factor), with defaults that work locally.
 
-use std::{fmt, str::FromStr};
+use std::{fmt, str::FromStr, time::Duration};
 
 use anyhow::Context as _;
 
@@ -49,13 +49,20 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Where the HTTP server listens.
+/// Where the HTTP server listens, and what the deployment lets one request do.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
     /// Interface to bind, `HOST` (default `0.0.0.0`).
     pub host: String,
     /// TCP port, `PORT`; 0 picks a free port (tests).
     pub port: u16,
+    /// `GRAPHQL_INTROSPECTION` (default false): answer introspection and serve GraphiQL.
+    pub introspection: bool,
+    /// `REQUEST_TIMEOUT_MS` (default 8000): a request still running after this long is
+    /// stopped and answered with `LIMIT_EXCEEDED`.
+    pub request_timeout: Duration,
+    /// `MAX_REQUEST_BODY_BYTES` (default 262144, 256 KiB): larger bodies are refused with 413.
+    pub max_body_bytes: usize,
 }
 
 impl HttpSettings {
@@ -63,7 +70,21 @@ impl HttpSettings {
         Ok(Self {
             host: env_or("HOST", "0.0.0.0"),
             port: env_parse("PORT", default_port)?,
+            introspection: env_parse("GRAPHQL_INTROSPECTION", false)?,
+            request_timeout: Duration::from_millis(env_parse("REQUEST_TIMEOUT_MS", 8_000)?),
+            max_body_bytes: env_parse("MAX_REQUEST_BODY_BYTES", 256 * 1024)?,
         })
+    }
+
+    /// Loopback on a free port, with the default limits and introspection off (tests).
+    pub fn loopback() -> Self {
+        Self {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+            introspection: false,
+            request_timeout: Duration::from_millis(8_000),
+            max_body_bytes: 256 * 1024,
+        }
     }
 }
 

@@ -85,10 +85,7 @@ pub fn consumer_lag(group: &str, topics: &[String]) -> anyhow::Result<i64> {
 /// Kafka with a quick outbox sweep, and `topic` for its events.
 pub fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
     ServiceSettings {
-        http: HttpSettings {
-            host: "127.0.0.1".to_owned(),
-            port: 0,
-        },
+        http: HttpSettings::loopback(),
         database_url: Secret::new(database_url),
         db_max_connections: 10,
         kafka: KafkaSettings {

@@ -49,10 +49,7 @@ pub async fn analytics_via(mongo_url: Option<String>) -> Analytics {
         sweep_interval_ms: 200,
     };
     let settings = Settings {
-        http: HttpSettings {
-            host: "127.0.0.1".to_owned(),
-            port: 0,
-        },
+        http: HttpSettings::loopback(),
         kafka: kafka.clone(),
         mongo_url: Secret::new(mongo_url.unwrap_or_else(|| db.url.clone())),
         database: db.name.clone(),

@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, Object, Result};
 use kit::{
     context::RequestContext,
-    error::{ToGraphql as _, parse_id},
+    error::{ToGraphql as _, bounded_text, parse_id},
+    limits,
     scalars::Date,
 };
 
@@ -34,7 +35,8 @@ impl Mutation {
                 .map_err(|error| AppointmentError::invalid_input("input", error))
                 .to_graphql()?,
             duration_minutes: input.duration_minutes,
-            notes: input.notes,
+            notes: bounded_text("input.notes", input.notes, limits::MAX_NOTES_CHARS)
+                .to_graphql()?,
         };
         let appointment = service(ctx)
             .create(booking, RequestContext::of(ctx))
@@ -69,9 +71,10 @@ impl Mutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        reason: Option<String>,
+        #[graphql(desc = "Why, at most 500 characters.")] reason: Option<String>,
     ) -> Result<Appointment> {
         let id = parse_id("id", &id).to_graphql()?;
+        let reason = bounded_text("reason", reason, limits::MAX_REASON_CHARS).to_graphql()?;
         let appointment = service(ctx)
             .cancel(id, reason, RequestContext::of(ctx))
             .await

@@ -198,5 +198,6 @@ pub struct CreateAppointmentInput {
     /// 5 to 480 minutes.
     #[graphql(default = 30)]
     pub duration_minutes: i32,
+    /// Free text for the doctor and the front desk, at most 2000 characters.
     pub notes: Option<String>,
 }

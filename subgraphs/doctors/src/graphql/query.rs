@@ -6,7 +6,8 @@ use async_graphql::{
     dataloader::DataLoader,
 };
 use kit::{
-    error::{ToGraphql as _, parse_id},
+    error::{ToGraphql as _, bounded_text, parse_id},
+    limits::MAX_SEARCH_CHARS,
     pagination::{Page, connection},
 };
 
@@ -51,11 +52,12 @@ impl Query {
         ctx: &Context<'_>,
         specialization: Option<Specialization>,
         available: Option<bool>,
-        search: Option<String>,
+        #[graphql(desc = "Text to look for, at most 100 characters.")] search: Option<String>,
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Doctor, DoctorTotals, EmptyFields>> {
         let page = Page::parse(first, after.as_deref()).to_graphql()?;
+        let search = bounded_text("search", search, MAX_SEARCH_CHARS).to_graphql()?;
         let filter = DoctorFilter {
             specialization: specialization.map(Into::into),
             available,

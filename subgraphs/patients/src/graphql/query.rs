@@ -6,7 +6,8 @@ use async_graphql::{
     dataloader::DataLoader,
 };
 use kit::{
-    error::{ToGraphql as _, parse_id},
+    error::{ToGraphql as _, bounded_text, parse_id},
+    limits::MAX_SEARCH_CHARS,
     pagination::{Page, connection},
 };
 
@@ -46,11 +47,12 @@ impl Query {
     async fn patients(
         &self,
         ctx: &Context<'_>,
-        search: Option<String>,
+        #[graphql(desc = "Text to look for, at most 100 characters.")] search: Option<String>,
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Patient, PatientTotals, EmptyFields>> {
         let page = Page::parse(first, after.as_deref()).to_graphql()?;
+        let search = bounded_text("search", search, MAX_SEARCH_CHARS).to_graphql()?;
         let service = ctx.data_unchecked::<PatientService>();
         let rows = service
             .store()
