@@ -178,11 +178,18 @@ impl RouterPlugin for Limits {
 }
 
 impl Limits {
-    /// The refusal in words for an error Hive Router raised because of a limit, if it is one.
+    /// The refusal in words for an error Hive Router raised because of a limit or of the
+    /// deployment's introspection switch, if it is one.
     fn reworded(&self, error: &GraphQLError) -> Option<GraphQLError> {
         let limits = &self.router;
         let code = error.extensions.code.as_deref().unwrap_or_default();
         let (key, max, message) = match code {
+            "INTROSPECTION_DISABLED" => {
+                return Some(GraphQLError::from_message_and_code(
+                    "Introspection is off in this deployment (GRAPHQL_INTROSPECTION); the schema is in the repository's schema/supergraph.graphql",
+                    "FORBIDDEN",
+                ));
+            }
             "MAX_DEPTH_EXCEEDED" => {
                 let max = limits.max_depth.as_ref().map_or(0, |rule| rule.n);
                 let message = format!(
@@ -352,7 +359,49 @@ impl<'doc> FieldCounter<'doc> {
 mod tests {
     use hive_router::graphql_tools::parser::parse_query;
 
-    use super::{bracket_nesting, selected_fields};
+    use super::{LimitsPluginConfig, bracket_nesting, selected_fields};
+
+    /// Hive Router ignores keys it does not know under `limits` (no `deny_unknown_fields`
+    /// there): a misspelt limit would silently be no limit. Each one is read back here as
+    /// Hive Router reads it.
+    #[test]
+    fn the_committed_configuration_sets_every_limit() {
+        use std::time::Duration;
+
+        use hive_router::config::{load_config, traffic_shaping::DurationOrExpression};
+
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/router.config.yaml");
+        let config = load_config(Some(path.to_owned())).expect("the configuration loads");
+        let limits = &config.limits;
+        assert_eq!(limits.max_depth.as_ref().map(|rule| rule.n), Some(12));
+        assert_eq!(limits.max_tokens.as_ref().map(|rule| rule.n), Some(2000));
+        assert_eq!(limits.max_aliases.as_ref().map(|rule| rule.n), Some(30));
+        assert_eq!(limits.max_directives.as_ref().map(|rule| rule.n), Some(30));
+        assert_eq!(limits.max_request_body_size.to_bytes(), 64 * 1024);
+        let shaping = &config.traffic_shaping;
+        assert!(matches!(
+            shaping.all.request_timeout,
+            DurationOrExpression::Duration(timeout) if timeout == Duration::from_secs(10)
+        ));
+        assert_eq!(shaping.router.request_timeout, Duration::from_secs(15));
+        assert_eq!(shaping.router.max_long_lived_clients, 512);
+        assert!(
+            config.introspection.is_some(),
+            "introspection follows the switch"
+        );
+
+        let plugin = |name: &str| {
+            let plugin = &config.plugins[name];
+            assert!(plugin.enabled, "{name} is enabled");
+            plugin.config.clone()
+        };
+        let limits: LimitsPluginConfig =
+            serde_json::from_value(plugin("limits")).expect("the limits plugin's config");
+        assert_eq!((limits.max_nesting, limits.max_fields), (32, 2000));
+        let rates: crate::rate_limit::RateLimitConfig =
+            serde_json::from_value(plugin("rate_limit")).expect("the rate limit's config");
+        assert_eq!((rates.per_second, rates.burst), (200, 400));
+    }
 
     #[test]
     fn brackets_in_strings_and_comments_do_not_nest() {

@@ -46,10 +46,10 @@ const SWEEP_EVERY: u64 = 4096;
 pub struct RateLimitConfig {
     /// Requests per second a client may sustain.
     #[serde(deserialize_with = "number")]
-    per_second: u32,
+    pub(crate) per_second: u32,
     /// Requests a client may send at once, above the sustained rate.
     #[serde(deserialize_with = "number")]
-    burst: u32,
+    pub(crate) burst: u32,
     /// A header carrying the client's address, set by a trusted proxy (`x-forwarded-for`:
     /// its first address counts).
     #[serde(default)]

@@ -288,7 +288,7 @@ async fn abusive_operations_are_refused_quickly_while_others_are_served() {
     assert_eq!(failed, 0, "the other client was refused or failed");
     assert!(answered > 0);
     assert!(
-        slowest_ms < 1_000,
+        slowest_ms < 2_000,
         "the other client waited {slowest_ms} ms"
     );
     let rss = system.router_rss();

@@ -5,6 +5,7 @@ mod abuse;
 mod faults;
 mod graphiql;
 mod journey;
+mod limits;
 mod outage;
 mod start_up;
 mod system;

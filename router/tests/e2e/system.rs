@@ -35,7 +35,7 @@ pub struct System {
     dir: PathBuf,
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
@@ -197,7 +197,7 @@ pub fn committed_config() -> String {
 }
 
 /// The committed configuration with this test's ports and subgraph URLs.
-fn router_config(port: u16, subgraphs: &[(&str, &str)]) -> String {
+pub fn router_config(port: u16, subgraphs: &[(&str, &str)]) -> String {
     let root = ROOT;
     let mut config = committed_config();
     for (from, to) in [
