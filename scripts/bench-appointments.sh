@@ -27,8 +27,6 @@ PAIRS=100
 TOPIC="bench-appointment-events-$(date +%s)"
 LOGS="$(mktemp -d)"
 
-VEGETA="$(go env GOPATH)/bin/vegeta"
-[[ -x "$VEGETA" ]] || go install github.com/tsenart/vegeta/v12@v12.13.0
 scripts/infra.sh up
 cargo build --release --locked -p patients -p doctors -p appointments --bins --examples
 

@@ -2,6 +2,9 @@
 # way everywhere.
 
 command -v wrk >/dev/null || { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
+# vegeta, for fixed-rate (open model) loads, from the Go module proxy.
+VEGETA="$(go env GOPATH)/bin/vegeta"
+[[ -x "$VEGETA" ]] || go install github.com/tsenart/vegeta/v12@v12.13.0
 DURATION="${DURATION:-30s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 WRK_POST_LUA="$(mktemp --suffix=.lua)"
@@ -9,7 +12,8 @@ printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nw
 
 # wrk_post NAME URL BODY [wrk prefix...]: checks that the query succeeds, runs wrk with
 # $CONNECTIONS connections for $DURATION (prefixed by e.g. `taskset -c 1`), prints
-# throughput, p50, p99 and non-2xx answers, and leaves the requests/s in WRK_RPS.
+# throughput, p50, p99 and non-2xx answers, and leaves the requests/s in WRK_RPS and the p99
+# in milliseconds in WRK_P99_MS.
 wrk_post() {
   local name=$1 url=$2 body=$3; shift 3
   local check; check="$(curl -fsS "$url" -H 'content-type: application/json' -d "$body")"
@@ -18,6 +22,9 @@ wrk_post() {
   fi
   local out; out="$(BODY="$body" "$@" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WRK_POST_LUA" "$url")"
   WRK_RPS="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  WRK_P99_MS="$(awk '$1 == "99%" { v = $2; f = 1
+      if (v ~ /us$/) f = 0.001; else if (v ~ /ms$/) f = 1; else if (v ~ /s$/) f = 1000
+      sub(/[a-z]+$/, "", v); print v * f }' <<<"$out")"
   printf '[bench] %-34s %10s req/s   p50 %-8s p99 %-8s %s\n' "$name" "$WRK_RPS" \
     "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
     "$(awk '/Non-2xx/ {print "non-2xx: " $NF}' <<<"$out")"

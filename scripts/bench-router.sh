@@ -4,7 +4,16 @@
 #   - `patient(id)`: directly on the patients subgraph, then through the router;
 #   - a page of 20 appointments with patient, doctor and bill (four subgraphs) through the
 #     router, and the appointments-only page directly on the subgraph for reference;
-#   - the router's time from start to ready, and its peak RSS.
+#   - the router's time from start to ready, and its peak RSS;
+#   - the limits' cost: `patient(id)` through the router with the committed limits and
+#     through a second router without them (no `limits`, `traffic_shaping`, limits or rate
+#     limit plugins), alternately, twice each;
+#   - an attack mix: `patient(id)` with wrk while vegeta sends abusive operations (nesting,
+#     repeated fields, fragments that multiply, aliases, directives, oversize bodies) at a
+#     ninth of that rate, so a tenth of all requests are abusive; the normal requests' p99
+#     beside the attack against without it.
+# The rate limit is raised for the measuring client (every request comes from 127.0.0.1);
+# its code still runs on every request.
 #
 #   scripts/bench-router.sh          # DURATION=30s CONNECTIONS=32
 set -euo pipefail
@@ -52,6 +61,7 @@ override_subgraph_urls:
     billing: { url: "http://127.0.0.1:18281/graphql" }
     analytics: { url: "http://127.0.0.1:18282/graphql" }
 YAML
+export RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000
 started=$(date +%s.%N)
 ROUTER_CONFIG_FILE_PATH="$config" "$bin/router" >"$LOGS/router.log" 2>&1 & router=$!; pids+=($router)
 until curl -fsS http://127.0.0.1:14004/readiness >/dev/null 2>&1; do sleep 0.005; done
@@ -80,3 +90,57 @@ wrk_post "appointments page direct (ids only)" http://127.0.0.1:18284/graphql \
 wrk_post "appointments page, 4 subgraphs" "$R" "$page"
 printf '[bench] through the router / direct, patient(id): %.2f\n' "$(echo "$routed / $direct" | bc -l)"
 echo "[bench] router ready ${ready_ms%.*} ms after start; peak RSS $(awk '/VmHWM/ {print $2, $3}' /proc/$router/status)"
+
+echo "[bench] the limits' cost"
+# The same configuration without any limit, on port 14005.
+unlimited="$LOGS/router.unlimited.yaml"
+python3 - "$config" "$unlimited" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for block in ("limits", "traffic_shaping"):
+    text = re.sub(rf"^{block}:\n(?:[ #].*\n|\n)*", "", text, flags=re.M)
+text = re.sub(r"^(  (limits|rate_limit):\n    enabled:) true", r"\1 false", text, flags=re.M)
+text = text.replace("port: 14004", "port: 14005").replace("port: 19090", "port: 19091")
+open(sys.argv[2], "w").write(text)
+PY
+ROUTER_CONFIG_FILE_PATH="$unlimited" "$bin/router" >"$LOGS/router-unlimited.log" 2>&1 & pids+=($!)
+until curl -fsS http://127.0.0.1:14005/readiness >/dev/null 2>&1; do sleep 0.05; done
+off=0 on=0
+for round in 1 2; do
+  wrk_post "patient(id), no limits ($round)" http://127.0.0.1:14005/graphql "$one"; off=$(echo "$off + $WRK_RPS" | bc -l)
+  wrk_post "patient(id), limits ($round)" "$R" "$one"; on=$(echo "$on + $WRK_RPS" | bc -l)
+done
+printf '[bench] limits on / off, patient(id) throughput: %.3f\n' "$(echo "$on / $off" | bc -l)"
+
+echo "[bench] attack mix: a tenth of the requests abusive"
+wrk_post "patient(id), no attack" "$R" "$one"; calm_p99=$WRK_P99_MS; calm_rps=$WRK_RPS
+attack_rate=$(printf '%.0f' "$(echo "$calm_rps / 9" | bc -l)")
+targets="$LOGS/attacks.txt"
+python3 - "$R" "$LOGS" "$targets" <<'PY'
+import json, sys
+url, logs, targets = sys.argv[1:4]
+fragments = "{ ...F0 }" + "".join(
+    f" fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(30)
+) + " fragment F30 on Query { __typename }"
+attacks = {
+    "nesting": "{ " + "patient(id: \"x\") { appointments { nodes { " * 20 + "id" + " }" * 61,
+    "repeated": "{ " + "__typename " * 5000 + "}",
+    "fragments": fragments,
+    "aliases": "{ " + " ".join(f"a{n}: __typename" for n in range(31)) + " }",
+    "directives": "{ __typename " + "@include(if: true) " * 31 + "}",
+    "oversize": "{ __typename }" + " " * (200 << 10),
+}
+with open(targets, "w") as out:
+    for name, query in attacks.items():
+        path = f"{logs}/attack-{name}.json"
+        json.dump({"query": query}, open(path, "w"))
+        out.write(f"POST {url}\nContent-Type: application/json\n@{path}\n\n")
+PY
+"$VEGETA" attack -rate="$attack_rate/s" -duration="$DURATION" -targets="$targets" -max-workers=64 \
+  > "$LOGS/attack.bin" & attacker=$!
+wrk_post "patient(id), beside the attack" "$R" "$one"; attacked_p99=$WRK_P99_MS
+wait "$attacker"
+"$VEGETA" report -type=text "$LOGS/attack.bin" | sed -n '1,/Status Codes/p' | sed 's/^/[bench]   attack: /'
+printf '[bench] attack at %s/s beside %s/s normal: normal p99 %.2f ms vs %.2f ms alone (x%.2f); router peak RSS %s\n' \
+  "$attack_rate" "$calm_rps" "$attacked_p99" "$calm_p99" "$(echo "$attacked_p99 / $calm_p99" | bc -l)" \
+  "$(awk '/VmHWM/ {print $2, $3}' /proc/$router/status)"

@@ -152,40 +152,9 @@ where
     S: SubscriptionType + 'static,
 {
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, served.max_body_bytes).await else {
-        let refusal = limits::refusal(
-            format!(
-                "The request body is larger than {} bytes, or was cut off",
-                served.max_body_bytes
-            ),
-            "max_request_body_size",
-            served.max_body_bytes,
-        );
-        return error_response(StatusCode::PAYLOAD_TOO_LARGE, refusal);
-    };
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
-    let request = match async_graphql::http::receive_body(
-        content_type,
-        futures::io::Cursor::new(body),
-        MultipartOptions::default(),
-    )
-    .await
-    {
+    let request = match read_request(&parts.headers, body, served.max_body_bytes).await {
         Ok(request) => request,
-        Err(error) => {
-            let mut refusal = ServerError::new(
-                format!("The request is not GraphQL over HTTP: {error}"),
-                None,
-            );
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", ErrorCode::BadUserInput.as_str());
-            refusal.extensions = Some(extensions);
-            return error_response(StatusCode::BAD_REQUEST, refusal);
-        }
+        Err(refused) => return refused,
     };
     let mut request = request.data(RequestContext::from_headers(&parts.headers));
     if !served.introspection {
@@ -214,6 +183,39 @@ where
     };
     label_request_errors(&mut response);
     GraphQLResponse::from(response).into_response()
+}
+
+/// The GraphQL request in `body`, read up to `max_bytes`; or the answer refusing it.
+async fn read_request(
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+    max_bytes: usize,
+) -> Result<async_graphql::Request, Response> {
+    let Ok(body) = axum::body::to_bytes(body, max_bytes).await else {
+        let refusal = limits::refusal(
+            format!("The request body is larger than {max_bytes} bytes, or was cut off"),
+            "max_request_body_size",
+            max_bytes,
+        );
+        return Err(error_response(StatusCode::PAYLOAD_TOO_LARGE, refusal));
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let body = futures::io::Cursor::new(body);
+    async_graphql::http::receive_body(content_type, body, MultipartOptions::default())
+        .await
+        .map_err(|error| {
+            let mut refusal = ServerError::new(
+                format!("The request is not GraphQL over HTTP: {error}"),
+                None,
+            );
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            extensions.set("code", ErrorCode::BadUserInput.as_str());
+            refusal.extensions = Some(extensions);
+            error_response(StatusCode::BAD_REQUEST, refusal)
+        })
 }
 
 /// A GraphQL response with only `error`, sent with `status`.
