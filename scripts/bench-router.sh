@@ -7,7 +7,7 @@
 #   - the router's time from start to ready, and its peak RSS;
 #   - the limits' cost: `patient(id)` through the router with the committed limits and
 #     through a second router without them (no `limits`, `traffic_shaping`, limits or rate
-#     limit plugins), alternately, twice each;
+#     limit plugins), alternately, ROUNDS (3) times each;
 #   - an attack mix: `patient(id)` with wrk while vegeta sends abusive operations (nesting,
 #     repeated fields, fragments that multiply, aliases, directives, oversize bodies) at a
 #     ninth of that rate, so a tenth of all requests are abusive; the normal requests' p99
@@ -106,7 +106,7 @@ PY
 ROUTER_CONFIG_FILE_PATH="$unlimited" "$bin/router" >"$LOGS/router-unlimited.log" 2>&1 & pids+=($!)
 until curl -fsS http://127.0.0.1:14005/readiness >/dev/null 2>&1; do sleep 0.05; done
 off=0 on=0
-for round in 1 2; do
+for round in $(seq 1 "${ROUNDS:-3}"); do
   wrk_post "patient(id), no limits ($round)" http://127.0.0.1:14005/graphql "$one"; off=$(echo "$off + $WRK_RPS" | bc -l)
   wrk_post "patient(id), limits ($round)" "$R" "$one"; on=$(echo "$on + $WRK_RPS" | bc -l)
 done

@@ -257,6 +257,11 @@ async fn abusive_operations_are_refused_quickly_while_others_are_served() {
     for attack in attacks(&patient_id) {
         let (status, answer, took) = send(&system.router_url, attack.body).await;
         let error = &answer["errors"][0];
+        assert!(
+            status == 400 || status == 413,
+            "{}: a refusal is a 4xx: {status}",
+            attack.name
+        );
         assert_eq!(
             error["extensions"]["code"], "LIMIT_EXCEEDED",
             "{}: {status} {answer}",
@@ -277,6 +282,7 @@ async fn abusive_operations_are_refused_quickly_while_others_are_served() {
             "{}: the message names the limit's value: {answer}",
             attack.name
         );
+        eprintln!("{}: {limit} in {took:?}", attack.name);
         assert!(
             took < REFUSED_WITHIN,
             "{}: refused after {took:?}",
@@ -292,6 +298,10 @@ async fn abusive_operations_are_refused_quickly_while_others_are_served() {
         "the other client waited {slowest_ms} ms"
     );
     let rss = system.router_rss();
+    eprintln!(
+        "bystander: {answered} answered, slowest {slowest_ms} ms; router RSS {} MB",
+        rss >> 20
+    );
     assert!(rss < ROUTER_RSS_MAX, "the router grew to {} MB", rss >> 20);
 }
 
