@@ -173,9 +173,7 @@ impl RouterPlugin for Limits {
         if let Some(error) = self.reworded(&payload.error) {
             // Hive Router answers some of these 200 (a validation error to an
             // `application/json` client); every refusal by a limit is a 4xx here, as ours are.
-            if error.extensions.code.as_deref() == Some(CODE)
-                && payload.status_code.is_success()
-            {
+            if error.extensions.code.as_deref() == Some(CODE) && payload.status_code.is_success() {
                 payload.status_code = StatusCode::BAD_REQUEST;
             }
             payload.error = error;
