@@ -11,12 +11,14 @@
 //! answer.
 //!
 //! It also adds two bounds Hive Router has no key for:
-//! - `max_nesting`: how deep brackets (`{`, `(`, `[`) may nest in the operation's text,
-//!   checked by a scan of the text before it is parsed. The parser allows 50 levels, but it
-//!   recurses so deeply per level that a debug build's worker thread overflows its stack at
-//!   49; ntex's SIGSEGV handler then tries to symbolise the overflowed stack from a 64 KiB
-//!   signal stack, overflows again, and spins there for good (one core, gigabytes of memory,
-//!   no worker left to answer). Refusing first keeps the parser shallow in every build.
+//! - `max_nesting`: how deep brackets (`{`, `(`, `[`) may nest in the operation's text and
+//!   in the request's JSON (its variables), checked by a scan before either is parsed.
+//!   Deep nesting overflows a worker thread's stack: the GraphQL parser allows 50 levels
+//!   but a debug build overflows at 49, and variables nested 20,000 deep (40 KB of `[`)
+//!   overflow a release build too. ntex's SIGSEGV handler then tries to symbolise the
+//!   overflowed stack from a 64 KiB signal stack, overflows again, and spins there for good
+//!   (one core, gigabytes of memory, no worker left to answer). Refusing first keeps every
+//!   parser shallow.
 //! - `max_fields`: the number of fields an operation selects once its fragments are
 //!   expanded. Fragments that spread each other (`fragment A { ...B ...B }`, `fragment B {
 //!   ...C ...C }`, ...) double the work at every level in a handful of tokens; the count is
@@ -33,6 +35,7 @@ use hive_router::{
     plugins::{
         hooks::{
             on_graphql_error::{OnGraphQLErrorHookPayload, OnGraphQLErrorHookResult},
+            on_graphql_params::{OnGraphQLParamsStartHookPayload, OnGraphQLParamsStartHookResult},
             on_graphql_parse::{OnGraphQLParseHookResult, OnGraphQLParseStartHookPayload},
             on_graphql_validation::{
                 OnGraphQLValidationStartHookPayload, OnGraphQLValidationStartHookResult,
@@ -102,6 +105,16 @@ impl RouterPlugin for Limits {
         mut payload: OnHttpRequestHookPayload<'req>,
     ) -> OnHttpRequestHookFuture<'req> {
         Box::pin(async move {
+            // A GET request's variables are read before any later hook sees them.
+            let query_string = payload
+                .router_http_request
+                .uri()
+                .query()
+                .unwrap_or_default();
+            if bracket_nesting(percent_decoded(query_string)) > self.max_nesting {
+                let error = self.nesting_refusal();
+                return payload.end_with_graphql_error(error, StatusCode::BAD_REQUEST);
+            }
             let max =
                 usize::try_from(self.router.max_request_body_size.to_bytes()).unwrap_or(usize::MAX);
             let announced = payload
@@ -129,20 +142,27 @@ impl RouterPlugin for Limits {
         })
     }
 
+    /// The body's JSON, before it is decoded: nested variables (`[[[[...]]]]`, 20,000 deep
+    /// in 40 KB) overflow a worker's stack in any build.
+    async fn on_graphql_params<'exec>(
+        &'exec self,
+        payload: OnGraphQLParamsStartHookPayload<'exec>,
+    ) -> OnGraphQLParamsStartHookResult<'exec> {
+        if bracket_nesting(&payload.body) > self.max_nesting {
+            let error = self.nesting_refusal();
+            return payload.end_with_graphql_error(error, StatusCode::BAD_REQUEST);
+        }
+        payload.proceed()
+    }
+
+    /// The operation's text, however it came (HTTP or WebSocket), before it is parsed.
     async fn on_graphql_parse<'exec>(
         &'exec self,
         payload: OnGraphQLParseStartHookPayload<'exec>,
     ) -> OnGraphQLParseHookResult<'exec> {
         let query = payload.graphql_params.query.as_deref().unwrap_or_default();
         if bracket_nesting(query) > self.max_nesting {
-            let error = refusal(
-                "max_nesting",
-                self.max_nesting,
-                format!(
-                    "The operation nests brackets ({{, ( and [) more than {} levels deep",
-                    self.max_nesting
-                ),
-            );
+            let error = self.nesting_refusal();
             return payload.end_with_graphql_error(error, StatusCode::BAD_REQUEST);
         }
         payload.proceed()
@@ -183,6 +203,17 @@ impl RouterPlugin for Limits {
 }
 
 impl Limits {
+    fn nesting_refusal(&self) -> GraphQLError {
+        refusal(
+            "max_nesting",
+            self.max_nesting,
+            format!(
+                "The operation or its variables nest brackets ({{, ( and [) more than {} levels deep",
+                self.max_nesting
+            ),
+        )
+    }
+
     /// The refusal in words for an error Hive Router raised because of a limit or of the
     /// deployment's introspection switch, if it is one.
     fn reworded(&self, error: &GraphQLError) -> Option<GraphQLError> {
@@ -247,9 +278,37 @@ fn refusal(key: &str, max: usize, message: String) -> GraphQLError {
     error
 }
 
-/// How deep `{`, `(` and `[` nest in GraphQL text, outside strings and comments.
-pub fn bracket_nesting(text: &str) -> usize {
+/// `text` with its `%XX` escapes and `+` decoded (a URL's query string).
+fn percent_decoded(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| bytes.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match (escaped, bytes[at]) {
+            (Some(byte), _) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            (None, b'+') => {
+                decoded.push(b' ');
+                at += 1;
+            }
+            (None, byte) => {
+                decoded.push(byte);
+                at += 1;
+            }
+        }
+    }
+    decoded
+}
+
+/// How deep `{`, `(` and `[` nest in GraphQL text or JSON, outside strings and comments.
+pub fn bracket_nesting(text: impl AsRef<[u8]>) -> usize {
+    let bytes = text.as_ref();
     let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0);
     while at < bytes.len() {
         match bytes[at] {
@@ -415,7 +474,19 @@ mod tests {
         assert_eq!(bracket_nesting(r#"{ a(s: "\"{{{") }"#), 2);
         assert_eq!(bracket_nesting("{ a # {{{{{{\n b }"), 1);
         assert_eq!(bracket_nesting(r#"{ a(s: """ {{{ \""" {{{ """) }"#), 2);
-        assert_eq!(bracket_nesting(&"{".repeat(100)), 100);
+        assert_eq!(bracket_nesting("{".repeat(100)), 100);
+        assert_eq!(
+            bracket_nesting(br#"{"query": "{ a { b } }", "variables": {"v": [[1]]}}"#),
+            4
+        );
+    }
+
+    #[test]
+    fn a_query_string_is_read_decoded() {
+        assert_eq!(
+            super::percent_decoded("a=%5B%5b+x%7D&b=%zz"),
+            b"a=[[ x}&b=%zz"
+        );
     }
 
     fn fields(query: &str) -> usize {

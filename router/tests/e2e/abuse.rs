@@ -139,6 +139,16 @@ fn attacks(patient_id: &str) -> Vec<Attack> {
             limits: &["max_request_body_size"],
         },
         Attack {
+            name: "variables nested 20,000 deep (40 KB)",
+            body: format!(
+                r#"{{"query": "query($v: String) {{ __typename }}", "variables": {{"v": {}{}}}}}"#,
+                "[".repeat(20_000),
+                "]".repeat(20_000)
+            )
+            .into_bytes(),
+            limits: &["max_nesting"],
+        },
+        Attack {
             name: "a 20 MB body",
             body: vec![b' '; 20 << 20],
             limits: &["max_request_body_size"],
@@ -254,25 +264,50 @@ async fn abusive_operations_are_refused_quickly_while_others_are_served() {
     let patient_id = register_patient(&system).await;
     let bystander = Bystander::start(&system.router_url, &patient_id);
 
+    let mut answers = Vec::new();
     for attack in attacks(&patient_id) {
         let (status, answer, took) = send(&system.router_url, attack.body).await;
+        answers.push((attack.name, attack.limits, status, answer, took));
+    }
+    let nested = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000));
+    let started = Instant::now();
+    let response = reqwest::Client::new()
+        .get(format!("{}/graphql", system.router_url))
+        .query(&[
+            ("query", "query($v: String) { __typename }"),
+            ("variables", &format!(r#"{{"v": {nested}}}"#)),
+        ])
+        .send()
+        .await
+        .expect("an answer");
+    let status = response.status().as_u16();
+    let answer = response.json().await.expect("JSON");
+    answers.push((
+        "GET with variables nested 5,000 deep",
+        &["max_nesting"],
+        status,
+        answer,
+        started.elapsed(),
+    ));
+
+    for (name, limits, status, answer, took) in answers {
         let error = &answer["errors"][0];
         assert!(
             status == 400 || status == 413,
             "{}: a refusal is a 4xx: {status}",
-            attack.name
+            name
         );
         assert_eq!(
             error["extensions"]["code"], "LIMIT_EXCEEDED",
             "{}: {status} {answer}",
-            attack.name
+            name
         );
         let limit = error["extensions"]["limit"].as_str().unwrap_or_default();
         assert!(
-            attack.limits.contains(&limit),
+            limits.contains(&limit),
             "{}: refused by {limit}, expected one of {:?}: {answer}",
-            attack.name,
-            attack.limits
+            name,
+            limits
         );
         let max = error["extensions"]["max"].to_string();
         assert!(
@@ -280,14 +315,10 @@ async fn abusive_operations_are_refused_quickly_while_others_are_served() {
                 .as_str()
                 .is_some_and(|message| message.contains(&max)),
             "{}: the message names the limit's value: {answer}",
-            attack.name
+            name
         );
-        eprintln!("{}: {limit} in {took:?}", attack.name);
-        assert!(
-            took < REFUSED_WITHIN,
-            "{}: refused after {took:?}",
-            attack.name
-        );
+        eprintln!("{}: {limit} in {took:?}", name);
+        assert!(took < REFUSED_WITHIN, "{}: refused after {took:?}", name);
     }
 
     let (answered, failed, slowest_ms) = bystander.finish().await;
