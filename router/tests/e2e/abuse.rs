@@ -12,7 +12,7 @@ use std::{
 
 use serde_json::{Value, json};
 
-use super::system::{System, system};
+use super::{journey::patient, system::system};
 
 /// How long a refusal may take: the work before it must be cheap.
 const REFUSED_WITHIN: Duration = if cfg!(debug_assertions) {
@@ -228,19 +228,6 @@ impl Bystander {
     }
 }
 
-async fn register_patient(system: &System) -> String {
-    let data = system
-        .data(
-            "mutation { createPatient(input: { name: \"Ada Lovelace\", email: \"ada@example.org\", phone: \"+44 20 7946 0000\" }) { id } }",
-            json!({}),
-        )
-        .await;
-    data["createPatient"]["id"]
-        .as_str()
-        .expect("patient id")
-        .to_owned()
-}
-
 /// Sends `body` as a client that reads the whole answer; returns the status, the answer
 /// and how long it took.
 async fn send(router_url: &str, body: Vec<u8>) -> (u16, Value, Duration) {
@@ -261,7 +248,7 @@ async fn send(router_url: &str, body: Vec<u8>) -> (u16, Value, Duration) {
 #[tokio::test]
 async fn abusive_operations_are_refused_quickly_while_others_are_served() {
     let system = system().await;
-    let patient_id = register_patient(&system).await;
+    let patient_id = patient(&system, "ada@example.org").await;
     let bystander = Bystander::start(&system.router_url, &patient_id);
 
     let mut answers = Vec::new();
