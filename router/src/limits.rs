@@ -111,8 +111,7 @@ impl RouterPlugin for Limits {
                 .uri()
                 .query()
                 .unwrap_or_default();
-            if bracket_nesting(percent_decoded(query_string)) > self.max_nesting {
-                let error = self.nesting_refusal();
+            if let Some(error) = self.nested_too_deep(percent_decoded(query_string)) {
                 return payload.end_with_graphql_error(error, StatusCode::BAD_REQUEST);
             }
             let max =
@@ -148,8 +147,7 @@ impl RouterPlugin for Limits {
         &'exec self,
         payload: OnGraphQLParamsStartHookPayload<'exec>,
     ) -> OnGraphQLParamsStartHookResult<'exec> {
-        if bracket_nesting(&payload.body) > self.max_nesting {
-            let error = self.nesting_refusal();
+        if let Some(error) = self.nested_too_deep(&payload.body) {
             return payload.end_with_graphql_error(error, StatusCode::BAD_REQUEST);
         }
         payload.proceed()
@@ -161,8 +159,7 @@ impl RouterPlugin for Limits {
         payload: OnGraphQLParseStartHookPayload<'exec>,
     ) -> OnGraphQLParseHookResult<'exec> {
         let query = payload.graphql_params.query.as_deref().unwrap_or_default();
-        if bracket_nesting(query) > self.max_nesting {
-            let error = self.nesting_refusal();
+        if let Some(error) = self.nested_too_deep(query) {
             return payload.end_with_graphql_error(error, StatusCode::BAD_REQUEST);
         }
         payload.proceed()
@@ -203,15 +200,18 @@ impl RouterPlugin for Limits {
 }
 
 impl Limits {
-    fn nesting_refusal(&self) -> GraphQLError {
-        refusal(
-            "max_nesting",
-            self.max_nesting,
-            format!(
-                "The operation or its variables nest brackets ({{, ( and [) more than {} levels deep",
-                self.max_nesting
-            ),
-        )
+    /// The refusal of `text` (an operation or a request's JSON) if its brackets nest too deep.
+    fn nested_too_deep(&self, text: impl AsRef<[u8]>) -> Option<GraphQLError> {
+        (bracket_nesting(text) > self.max_nesting).then(|| {
+            refusal(
+                "max_nesting",
+                self.max_nesting,
+                format!(
+                    "The operation or its variables nest brackets ({{, ( and [) more than {} levels deep",
+                    self.max_nesting
+                ),
+            )
+        })
     }
 
     /// The refusal in words for an error Hive Router raised because of a limit or of the

@@ -71,6 +71,16 @@ pub fn graphql_error<E: ClientFacing>(error: E) -> async_graphql::Error {
     })
 }
 
+/// An error refusing a whole request before any resolver ran (its body, its size, a
+/// limit), with the contract's `code`.
+pub fn request_error(message: impl Into<String>, code: ErrorCode) -> async_graphql::ServerError {
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code.as_str());
+    let mut error = async_graphql::ServerError::new(message, None);
+    error.extensions = Some(extensions);
+    error
+}
+
 /// `result.to_graphql()?` in a resolver: the only conversion a resolver should use.
 ///
 /// async-graphql converts any `Display` error with `?` on its own, sending its text with no

@@ -10,12 +10,12 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    ErrorExtensionValues, ServerError, ServerResult, Value, Variables,
+    ServerError, ServerResult, Value, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, request_error};
 
 /// Most levels of nested fields in one operation (the router allows 12 to its clients).
 pub const MAX_DEPTH: usize = 16;
@@ -41,17 +41,12 @@ pub const MAX_REASON_CHARS: usize = 500;
 
 /// A `LIMIT_EXCEEDED` error naming `limit` and its value `max`.
 pub fn refusal(message: impl Into<String>, limit: &str, max: usize) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error.extensions = Some(extensions(limit, max));
+    let mut error = request_error(message, ErrorCode::LimitExceeded);
+    if let Some(extensions) = error.extensions.as_mut() {
+        extensions.set("limit", limit);
+        extensions.set("max", max as u64);
+    }
     error
-}
-
-fn extensions(limit: &str, max: usize) -> ErrorExtensionValues {
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", ErrorCode::LimitExceeded.as_str());
-    extensions.set("limit", limit);
-    extensions.set("max", max as u64);
-    extensions
 }
 
 /// Gives async-graphql's own limit errors (which carry no code and no value) the contract's
@@ -75,8 +70,9 @@ pub fn label_limit_error(error: &mut ServerError) -> bool {
         ),
         _ => return false,
     };
-    error.message = message;
-    error.extensions = Some(extensions(limit, max));
+    let refused = refusal(message, limit, max);
+    error.message = refused.message;
+    error.extensions = refused.extensions;
     true
 }
 
@@ -115,14 +111,10 @@ impl Extension for RequestLimits {
         }
         let document = next.run(ctx, query, variables).await?;
         if ctx.data_opt::<IntrospectionOff>().is_some() && introspects(&document) {
-            let mut error = ServerError::new(
+            return Err(request_error(
                 "Introspection is off in this deployment (GRAPHQL_INTROSPECTION); the schema is in the repository's schema/ folder",
-                None,
-            );
-            let mut extensions = ErrorExtensionValues::default();
-            extensions.set("code", ErrorCode::Forbidden.as_str());
-            error.extensions = Some(extensions);
-            return Err(error);
+                ErrorCode::Forbidden,
+            ));
         }
         let representations = entity_representations(&document, variables);
         if representations > MAX_ENTITIES {

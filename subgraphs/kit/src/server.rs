@@ -28,7 +28,12 @@ use futures::future::BoxFuture;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::{context::RequestContext, error::ErrorCode, limits, settings::HttpSettings};
+use crate::{
+    context::RequestContext,
+    error::{ErrorCode, request_error},
+    limits,
+    settings::HttpSettings,
+};
 
 /// How long in-flight requests may take to finish after shutdown starts.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -207,14 +212,11 @@ async fn read_request(
     async_graphql::http::receive_body(content_type, body, MultipartOptions::default())
         .await
         .map_err(|error| {
-            let mut refusal = ServerError::new(
-                format!("The request is not GraphQL over HTTP: {error}"),
-                None,
-            );
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", ErrorCode::BadUserInput.as_str());
-            refusal.extensions = Some(extensions);
-            error_response(StatusCode::BAD_REQUEST, refusal)
+            let message = format!("The request is not GraphQL over HTTP: {error}");
+            error_response(
+                StatusCode::BAD_REQUEST,
+                request_error(message, ErrorCode::BadUserInput),
+            )
         })
 }
 

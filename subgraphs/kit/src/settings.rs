@@ -49,6 +49,11 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// `REQUEST_TIMEOUT_MS` when unset.
+const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 8_000;
+/// `MAX_REQUEST_BODY_BYTES` when unset (256 KiB).
+const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
+
 /// Where the HTTP server listens, and what the deployment lets one request do.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
@@ -71,8 +76,11 @@ impl HttpSettings {
             host: env_or("HOST", "0.0.0.0"),
             port: env_parse("PORT", default_port)?,
             introspection: env_parse("GRAPHQL_INTROSPECTION", false)?,
-            request_timeout: Duration::from_millis(env_parse("REQUEST_TIMEOUT_MS", 8_000)?),
-            max_body_bytes: env_parse("MAX_REQUEST_BODY_BYTES", 256 * 1024)?,
+            request_timeout: Duration::from_millis(env_parse(
+                "REQUEST_TIMEOUT_MS",
+                DEFAULT_REQUEST_TIMEOUT_MS,
+            )?),
+            max_body_bytes: env_parse("MAX_REQUEST_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
         })
     }
 
@@ -82,8 +90,8 @@ impl HttpSettings {
             host: "127.0.0.1".to_owned(),
             port: 0,
             introspection: false,
-            request_timeout: Duration::from_millis(8_000),
-            max_body_bytes: 256 * 1024,
+            request_timeout: Duration::from_millis(DEFAULT_REQUEST_TIMEOUT_MS),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
