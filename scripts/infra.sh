@@ -5,6 +5,7 @@
 #   FerretDB 1.24 (27017, MongoDB wire protocol, SQLite storage) built from the Go module proxy.
 #
 # Usage: scripts/infra.sh up | down | status | clean-test-topics | kafka-stop | kafka-start
+#                         | kafka-freeze | kafka-thaw
 #
 # Idempotent: a server already answering at its address is reused, an installed piece is not
 # installed again. State (binaries, data, logs, pids) lives under $PMS_HOME
@@ -228,6 +229,14 @@ case "${1:-up}" in
   kafka-start)
     kafka_up
     ;;
+  kafka-freeze | kafka-thaw)
+    # For the stall drill (router/tests/e2e/stall.rs): the broker's JVM stopped with SIGSTOP
+    # (connections stay open, nothing answers, as on a starved machine), then resumed.
+    pidfile="$PMS_HOME/run/kafka.pid"
+    [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null || die "Kafka was not started by this script"
+    if [[ $1 == kafka-freeze ]]; then kill -STOP "$(cat "$pidfile")"; log "Kafka: frozen"
+    else kill -CONT "$(cat "$pidfile")"; log "Kafka: resumed"; fi
+    ;;
   clean-test-topics)
     # Tests make a topic each (`*-test-<uuid>`, their DLQs too); drop them between runs so
     # the broker's state, and its start-up after an unclean stop, stay small.
@@ -245,5 +254,5 @@ case "${1:-up}" in
       if port_open "${s#*:}"; then echo "${s%%:*} up (${s#*:})"; else echo "${s%%:*} down (${s#*:})"; fi
     done
     ;;
-  *) die "usage: $0 up | down | status | clean-test-topics | kafka-stop | kafka-start" ;;
+  *) die "usage: $0 up | down | status | clean-test-topics | kafka-stop | kafka-start | kafka-freeze | kafka-thaw" ;;
 esac

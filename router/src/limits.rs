@@ -142,12 +142,22 @@ impl RouterPlugin for Limits {
     }
 
     /// The body's JSON, before it is decoded: nested variables (`[[[[...]]]]`, 20,000 deep
-    /// in 40 KB) overflow a worker's stack in any build.
+    /// in 40 KB) overflow a worker's stack in any build. A WebSocket `subscribe` comes
+    /// decoded already (see [`crate::worker`]); its variables are measured as they are.
     async fn on_graphql_params<'exec>(
         &'exec self,
         payload: OnGraphQLParamsStartHookPayload<'exec>,
     ) -> OnGraphQLParamsStartHookResult<'exec> {
-        if let Some(error) = self.nested_too_deep(&payload.body) {
+        let decoded = payload.graphql_params.iter().flat_map(|params| {
+            params
+                .variables
+                .values()
+                .chain(params.extensions.iter().flat_map(HashMap::values))
+        });
+        let too_deep = self.nested_too_deep(&payload.body).or_else(|| {
+            (value_nesting(decoded) > self.max_nesting).then(|| self.nesting_refusal())
+        });
+        if let Some(error) = too_deep {
             return payload.end_with_graphql_error(error, StatusCode::BAD_REQUEST);
         }
         payload.proceed()
@@ -202,16 +212,18 @@ impl RouterPlugin for Limits {
 impl Limits {
     /// The refusal of `text` (an operation or a request's JSON) if its brackets nest too deep.
     fn nested_too_deep(&self, text: impl AsRef<[u8]>) -> Option<GraphQLError> {
-        (bracket_nesting(text) > self.max_nesting).then(|| {
-            refusal(
-                "max_nesting",
-                self.max_nesting,
-                format!(
-                    "The operation or its variables nest brackets ({{, ( and [) more than {} levels deep",
-                    self.max_nesting
-                ),
-            )
-        })
+        (bracket_nesting(text) > self.max_nesting).then(|| self.nesting_refusal())
+    }
+
+    fn nesting_refusal(&self) -> GraphQLError {
+        refusal(
+            "max_nesting",
+            self.max_nesting,
+            format!(
+                "The operation or its variables nest brackets ({{, ( and [) more than {} levels deep",
+                self.max_nesting
+            ),
+        )
     }
 
     /// The refusal in words for an error Hive Router raised because of a limit or of the
@@ -347,6 +359,26 @@ pub fn bracket_nesting(text: impl AsRef<[u8]>) -> usize {
     deepest
 }
 
+/// How deep decoded variables nest, counted as their JSON text would be: the variables
+/// object is the first level, each array or object in it one more. Walked without recursion.
+pub fn value_nesting<'a>(values: impl IntoIterator<Item = &'a sonic_rs::Value>) -> usize {
+    use sonic_rs::{JsonContainerTrait as _, JsonValueTrait as _};
+
+    let mut pending: Vec<(&sonic_rs::Value, usize)> =
+        values.into_iter().map(|value| (value, 2)).collect();
+    let mut deepest = usize::from(!pending.is_empty());
+    while let Some((value, depth)) = pending.pop() {
+        if let Some(array) = value.as_array() {
+            deepest = deepest.max(depth);
+            pending.extend(array.iter().map(|item| (item, depth + 1)));
+        } else if let Some(object) = value.as_object() {
+            deepest = deepest.max(depth);
+            pending.extend(object.iter().map(|(_, item)| (item, depth + 1)));
+        }
+    }
+    deepest
+}
+
 /// Fields the document's operations select, every fragment spread counted as the fields of
 /// its fragment (saturating: a count past `usize::MAX` is still too many).
 pub fn selected_fields(document: &Document) -> usize {
@@ -423,7 +455,9 @@ impl<'doc> FieldCounter<'doc> {
 mod tests {
     use hive_router::graphql_tools::parser::parse_query;
 
-    use super::{LimitsPluginConfig, bracket_nesting, selected_fields};
+    use super::{
+        HashMap, LimitsPluginConfig, bracket_nesting, selected_fields, sonic_rs, value_nesting,
+    };
 
     /// Hive Router ignores keys it does not know under `limits` (no `deny_unknown_fields`
     /// there): a misspelt limit would silently be no limit. Each one is read back here as
@@ -465,6 +499,16 @@ mod tests {
         let rates: crate::rate_limit::RateLimitConfig =
             serde_json::from_value(plugin("rate_limit")).expect("the rate limit's config");
         assert_eq!((rates.per_second, rates.burst), (200, 400));
+    }
+
+    #[test]
+    fn decoded_variables_nest_as_their_text_does() {
+        let text = r#"{"a": 1, "b": [[{"c": [2]}]], "d": {}}"#;
+        let variables: HashMap<String, sonic_rs::Value> =
+            sonic_rs::from_str(text).expect("variables");
+        assert_eq!(value_nesting(variables.values()), bracket_nesting(text));
+        assert_eq!(value_nesting(variables.values()), 5);
+        assert_eq!(value_nesting([]), 0);
     }
 
     #[test]

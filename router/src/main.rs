@@ -4,8 +4,9 @@
 //! Unlike stock Hive Router, which starts without a usable supergraph and answers 503, it
 //! refuses to start when the supergraph file is missing or is not a composed supergraph,
 //! saying which file and why. Its GraphiQL page works offline (see [`graphiql`]); what one
-//! request may ask for is bounded and told in words ([`limits`]), and each client address
-//! has a request rate ([`rate_limit`]).
+//! request may ask for is bounded and told in words ([`limits`]), each client address
+//! has a request rate ([`rate_limit`]), and no WebSocket message can overflow a worker's
+//! stack ([`worker`]).
 
 // Hive Router's service stack is deep; its own crate raises the limit the same way.
 #![recursion_limit = "256"]
@@ -14,6 +15,7 @@ mod graphiql;
 mod limits;
 mod rate_limit;
 mod supergraph;
+mod worker;
 
 use hive_router::{
     PluginRegistry, RouterGlobalAllocator, configure_global_allocator, error::RouterInitError,
@@ -22,16 +24,22 @@ use hive_router::{
 
 configure_global_allocator!();
 
-#[hive_router::main]
-async fn main() -> Result<(), RouterInitError> {
+fn main() -> Result<(), RouterInitError> {
     if let Err(problem) = supergraph::check_configured() {
         eprintln!("router: {problem}");
         std::process::exit(2);
     }
     init_rustls_crypto_provider();
-    let plugins = PluginRegistry::new()
-        .register::<rate_limit::RateLimit>()
-        .register::<graphiql::OfflineGraphiql>()
-        .register::<limits::Limits>();
-    router_entrypoint(plugins).await
+    // What `#[hive_router::main]` builds, with worker stacks sized by [`worker`].
+    ntex::rt::System::build()
+        .name("router")
+        .stack_size(worker::STACK_BYTES)
+        .build(ntex::rt::DefaultRuntime)
+        .block_on(async {
+            let plugins = PluginRegistry::new()
+                .register::<rate_limit::RateLimit>()
+                .register::<graphiql::OfflineGraphiql>()
+                .register::<limits::Limits>();
+            router_entrypoint(plugins).await
+        })
 }

@@ -1,13 +1,14 @@
 //! The router's edges as a client meets them: the rate limit per address, introspection
 //! only where the deployment allows it, the operations we document within the limits, and
-//! a client that leaves taking its work with it.
+//! a client that leaves taking its work with it, and WebSocket messages as deep as a frame
+//! allows.
 
 use std::{
     net::{IpAddr, Ipv4Addr},
     time::{Duration, Instant},
 };
 
-use kit::testing::assert_error_saying;
+use kit::testing::{GraphqlSubscription, assert_error_saying};
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt as _;
 
@@ -234,4 +235,51 @@ async fn a_client_that_leaves_takes_its_subgraph_request_with_it() {
         "the subgraph request ended {:?} after its client left (its own timeout is 10 s)",
         dropped_at.duration_since(left_at)
     );
+}
+
+/// A `subscribe` whose variables nest `[` `depth` levels (closed when `balanced`).
+fn deep_subscribe(depth: usize, balanced: bool) -> String {
+    let closing = if balanced {
+        "]".repeat(depth) + "}}}"
+    } else {
+        String::new()
+    };
+    format!(
+        r#"{{"type":"subscribe","id":"1","payload":{{"query":"subscription {{ appointmentUpdated {{ kind }} }}","variables":{{"v":{}{closing}"#,
+        "[".repeat(depth)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn websocket_messages_nested_as_deep_as_a_frame_allows_are_refused_and_the_router_lives() {
+    let system = system_with(DEV_ROUTER_ENV).await;
+    let ws_url = format!("{}/graphql", system.router_url.replace("http://", "ws://"));
+
+    // Valid JSON, 64 KB of brackets: refused by the limit, in words, on the socket.
+    let mut socket = GraphqlSubscription::connect(&ws_url).await;
+    socket.send(&deep_subscribe(32_700, true)).await;
+    let refused = socket
+        .receive()
+        .await
+        .expect("an answer, not a closed socket");
+    assert_eq!(refused["type"], "next", "{refused}");
+    let error = &refused["payload"]["errors"][0];
+    assert_eq!(error["extensions"]["code"], "LIMIT_EXCEEDED", "{refused}");
+    assert_eq!(error["extensions"]["limit"], "max_nesting", "{refused}");
+
+    // Never closed: the socket is closed as a bad message.
+    let mut socket = GraphqlSubscription::connect(&ws_url).await;
+    socket.send(&deep_subscribe(65_000, false)).await;
+    let closed = socket.receive().await.expect_err("the socket is closed");
+    assert!(closed.starts_with("4400"), "{closed}");
+
+    // The router still answers.
+    let health = reqwest::get(format!("{}/health", system.router_url))
+        .await
+        .expect("health answers");
+    assert!(health.status().is_success());
+    let answered = system
+        .data("{ doctors(first: 1) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(answered["doctors"]["totalCount"], 0);
 }

@@ -23,7 +23,7 @@ use super::{
 };
 
 /// Runs `scripts/infra.sh <command>`; says what went wrong if it did not succeed.
-fn infra(command: &str) -> Result<(), String> {
+pub fn infra(command: &str) -> Result<(), String> {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/infra.sh");
     match Command::new(&script).arg(command).status() {
         Ok(status) if status.success() => Ok(()),

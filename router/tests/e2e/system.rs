@@ -112,6 +112,7 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
         kafka: KafkaSettings {
             brokers: kafka_brokers(),
             sweep_interval_ms: 200,
+            debug: None,
         },
         mongo_url: Secret::new(mongo.url.clone()),
         database: mongo.name.clone(),

@@ -23,6 +23,7 @@ async fn main() -> anyhow::Result<()> {
         &kit::settings::KafkaSettings {
             brokers: brokers.clone(),
             sweep_interval_ms: 0,
+            debug: None,
         },
         std::slice::from_ref(&topic),
     )

@@ -32,6 +32,7 @@ async fn main() -> anyhow::Result<()> {
     let kafka = kit::settings::KafkaSettings {
         brokers: kit::settings::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
         sweep_interval_ms: 0,
+        debug: None,
     };
     let producer = kit::kafka::idempotent_producer(&kafka)?;
     match args

@@ -21,7 +21,7 @@ use std::{
 
 use anyhow::Context as _;
 use rdkafka::{
-    ClientConfig, ClientContext, Message as _,
+    ClientContext, Message as _,
     consumer::{
         BaseConsumer, CommitMode, Consumer as _, ConsumerContext, Rebalance, StreamConsumer,
     },
@@ -119,8 +119,7 @@ async fn subscribe(
     settings: &ConsumerSettings,
     assignment: &Assignment,
 ) -> anyhow::Result<Subscribed> {
-    let consumer: StreamConsumer<AssignmentContext> = ClientConfig::new()
-        .set("bootstrap.servers", &kafka.brokers)
+    let consumer: StreamConsumer<AssignmentContext> = crate::kafka::client_config(kafka)
         .set("group.id", &settings.group_id)
         // At least once: an offset is stored only after its message's effect is, and stored
         // offsets are committed in the background every second and at shutdown. A crash
@@ -140,7 +139,6 @@ async fn subscribe(
                 StartFrom::Latest => "latest",
             },
         )
-        .set("log_level", "3")
         .create_with_context(AssignmentContext(assignment.clone()))
         .context("cannot create Kafka consumer")?;
     // A consumer may start before anything was produced: create its topics rather than

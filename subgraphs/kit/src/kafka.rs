@@ -10,11 +10,22 @@ use rdkafka::{
 
 use crate::settings::KafkaSettings;
 
+/// The configuration every client starts from: the brokers, errors-only logging, and the
+/// debug contexts `KAFKA_DEBUG` asks for (logged under the `rdkafka` target).
+pub fn client_config(settings: &KafkaSettings) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    config.set("bootstrap.servers", &settings.brokers);
+    match &settings.debug {
+        Some(contexts) => config.set("debug", contexts).set("log_level", "7"),
+        None => config.set("log_level", "3"),
+    };
+    config
+}
+
 /// An idempotent producer (`acks=all`, ordered retries): a retried send never duplicates or
 /// reorders a message within a partition.
 pub fn idempotent_producer(settings: &KafkaSettings) -> anyhow::Result<FutureProducer> {
-    ClientConfig::new()
-        .set("bootstrap.servers", &settings.brokers)
+    client_config(settings)
         .set("enable.idempotence", "true")
         .set("acks", "all")
         .set("linger.ms", "1")
@@ -22,7 +33,6 @@ pub fn idempotent_producer(settings: &KafkaSettings) -> anyhow::Result<FuturePro
         // A send that cannot reach a broker fails after this, and the relay retries the row
         // later; the event stays in the outbox meanwhile.
         .set("message.timeout.ms", "10000")
-        .set("log_level", "3")
         .create()
         .context("cannot create Kafka producer")
 }
@@ -59,9 +69,7 @@ pub async fn ensure_topics(settings: &KafkaSettings, topics: &[String]) -> anyho
         types::RDKafkaErrorCode,
     };
 
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", &settings.brokers)
-        .set("log_level", "3")
+    let admin: AdminClient<DefaultClientContext> = client_config(settings)
         .create()
         .context("cannot create Kafka admin client")?;
     let new_topics: Vec<NewTopic<'_>> = topics

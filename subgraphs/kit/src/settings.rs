@@ -103,6 +103,9 @@ pub struct KafkaSettings {
     pub brokers: String,
     /// How often the relay sweeps the outbox even without a wake-up, `OUTBOX_SWEEP_MS` (ms).
     pub sweep_interval_ms: u64,
+    /// librdkafka debug contexts for every client, `KAFKA_DEBUG` (e.g. `cgrp,broker,topic`;
+    /// unset: none). Logged at debug level under the `librdkafka` target.
+    pub debug: Option<String>,
 }
 
 impl KafkaSettings {
@@ -110,6 +113,7 @@ impl KafkaSettings {
         Ok(Self {
             brokers: env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
             sweep_interval_ms: env_parse("OUTBOX_SWEEP_MS", 1_000)?,
+            debug: Some(env_or("KAFKA_DEBUG", "")).filter(|contexts| !contexts.is_empty()),
         })
     }
 }

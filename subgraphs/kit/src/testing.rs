@@ -91,6 +91,7 @@ pub fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
         kafka: KafkaSettings {
             brokers: kafka_brokers(),
             sweep_interval_ms: 200,
+            debug: None,
         },
         topic: topic.to_owned(),
         outbox_retention_hours: 168,
@@ -549,10 +550,18 @@ impl GraphqlSubscription {
     /// Connects to `ws_url` (`ws://host:port/path`), acknowledges the connection and starts
     /// `query` with `variables`.
     pub async fn start(ws_url: &str, query: &str, variables: serde_json::Value) -> Self {
-        use futures::SinkExt as _;
-        use tokio_tungstenite::tungstenite::{
-            Message, client::IntoClientRequest as _, http::HeaderValue,
-        };
+        let mut subscription = Self::connect(ws_url).await;
+        let subscribe = serde_json::json!({
+            "id": "1", "type": "subscribe",
+            "payload": { "query": query, "variables": variables },
+        });
+        subscription.send(&subscribe.to_string()).await;
+        subscription
+    }
+
+    /// Connects to `ws_url` and acknowledges the connection.
+    pub async fn connect(ws_url: &str) -> Self {
+        use tokio_tungstenite::tungstenite::{client::IntoClientRequest as _, http::HeaderValue};
 
         let mut request = ws_url.into_client_request().expect("ws request");
         request.headers_mut().insert(
@@ -564,48 +573,63 @@ impl GraphqlSubscription {
             .expect("ws connects");
         let mut subscription = Self { socket };
         subscription
-            .socket
-            .send(Message::text(
-                serde_json::json!({ "type": "connection_init" }).to_string(),
-            ))
-            .await
-            .expect("init");
+            .send(&serde_json::json!({ "type": "connection_init" }).to_string())
+            .await;
         let ack = subscription.next().await;
         assert_eq!(ack["type"], "connection_ack", "{ack}");
         subscription
-            .socket
-            .send(Message::text(
-                serde_json::json!({
-                    "id": "1", "type": "subscribe",
-                    "payload": { "query": query, "variables": variables },
-                })
-                .to_string(),
-            ))
+    }
+
+    /// Sends one text message as it is.
+    pub async fn send(&mut self, text: &str) {
+        use futures::SinkExt as _;
+        use tokio_tungstenite::tungstenite::Message;
+
+        self.socket
+            .send(Message::text(text))
             .await
-            .expect("subscribe");
-        subscription
+            .expect("ws message sent");
     }
 
     /// The next protocol message (`next`, `error`, `complete`, ...), within 20 s; pings are
     /// answered and skipped.
     pub async fn next(&mut self) -> serde_json::Value {
-        use futures::{SinkExt as _, StreamExt as _};
+        self.receive()
+            .await
+            .unwrap_or_else(|closed| panic!("the socket closed: {closed}"))
+    }
+
+    /// Like [`Self::next`], or how the server closed the socket (`code: reason`).
+    pub async fn receive(&mut self) -> Result<serde_json::Value, String> {
+        use futures::StreamExt as _;
         use tokio_tungstenite::tungstenite::Message;
 
         loop {
             let message = tokio::time::timeout(Duration::from_secs(20), self.socket.next())
                 .await
-                .expect("a message within 20 s")
-                .expect("socket open")
-                .expect("readable");
-            if let Message::Text(text) = message {
-                let value: serde_json::Value = serde_json::from_str(&text).expect("json");
-                if value["type"] == "ping" {
-                    let pong = serde_json::json!({ "type": "pong" }).to_string();
-                    self.socket.send(Message::text(pong)).await.expect("pong");
-                    continue;
+                .expect("a message within 20 s");
+            let message = match message {
+                None => return Err("closed without a close frame".to_owned()),
+                Some(Err(error)) => return Err(error.to_string()),
+                Some(Ok(message)) => message,
+            };
+            match message {
+                Message::Text(text) => {
+                    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+                    if value["type"] == "ping" {
+                        self.send(&serde_json::json!({ "type": "pong" }).to_string())
+                            .await;
+                        continue;
+                    }
+                    return Ok(value);
                 }
-                return value;
+                Message::Close(frame) => {
+                    return Err(frame.map_or_else(
+                        || "closed".to_owned(),
+                        |frame| format!("{}: {}", u16::from(frame.code), frame.reason),
+                    ));
+                }
+                _ => {}
             }
         }
     }

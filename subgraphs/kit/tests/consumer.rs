@@ -46,6 +46,7 @@ fn kafka() -> KafkaSettings {
     KafkaSettings {
         brokers: kafka_brokers(),
         sweep_interval_ms: 100,
+        debug: None,
     }
 }
 

@@ -30,6 +30,7 @@ async fn relay_until_published<S: OutboxStore>(
     let kafka = KafkaSettings {
         brokers: kafka_brokers(),
         sweep_interval_ms: 100,
+        debug: None,
     };
     let producer = kit::kafka::idempotent_producer(&kafka).expect("producer");
     let relay = Relay::new(store, producer, outbox, Duration::from_millis(100));
@@ -167,6 +168,7 @@ where
     let kafka = KafkaSettings {
         brokers: kafka_brokers(),
         sweep_interval_ms: 100,
+        debug: None,
     };
     let producer = kit::kafka::idempotent_producer(&kafka).expect("producer");
     let relay = Relay::new(store, producer, &outbox, Duration::from_millis(100));

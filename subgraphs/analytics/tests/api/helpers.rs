@@ -47,6 +47,7 @@ pub async fn analytics_via(mongo_url: Option<String>) -> Analytics {
     let kafka = KafkaSettings {
         brokers: kafka_brokers(),
         sweep_interval_ms: 200,
+        debug: None,
     };
     let settings = Settings {
         http: HttpSettings::loopback(),

@@ -30,6 +30,7 @@ async fn with_kafka_down_bookings_succeed_and_their_events_follow_once_it_is_bac
     let live = KafkaSettings {
         brokers: kafka_brokers(),
         sweep_interval_ms: 100,
+        debug: None,
     };
     let producer = kit::kafka::idempotent_producer(&live).expect("producer");
     let relay = Relay::new(

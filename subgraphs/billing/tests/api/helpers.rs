@@ -26,6 +26,7 @@ pub async fn billing() -> Billing {
     let kafka = KafkaSettings {
         brokers: kafka_brokers(),
         sweep_interval_ms: 200,
+        debug: None,
     };
     let settings = Settings {
         service: service_settings(&db.url, &topic),

@@ -40,6 +40,7 @@ async fn with_kafka_down_registration_succeeds_and_the_event_follows_once_it_is_
     let live = KafkaSettings {
         brokers: kafka_brokers(),
         sweep_interval_ms: 100,
+        debug: None,
     };
     let producer = kit::kafka::idempotent_producer(&live).expect("producer");
     let relay = Relay::new(
