@@ -5,7 +5,7 @@
 #   FerretDB 1.24 (27017, MongoDB wire protocol, SQLite storage) built from the Go module proxy.
 #
 # Usage: scripts/infra.sh up | down | status | clean-test-topics | kafka-stop | kafka-start
-#                         | kafka-freeze | kafka-thaw
+#                         | kafka-freeze | kafka-thaw | postgres-freeze | postgres-thaw
 #
 # Idempotent: a server already answering at its address is reused, an installed piece is not
 # installed again. State (binaries, data, logs, pids) lives under $PMS_HOME
@@ -237,6 +237,11 @@ case "${1:-up}" in
     if [[ $1 == kafka-freeze ]]; then kill -STOP "$(cat "$pidfile")"; log "Kafka: frozen"
     else kill -CONT "$(cat "$pidfile")"; log "Kafka: resumed"; fi
     ;;
+  postgres-freeze | postgres-thaw)
+    # For the stall drill: every PostgreSQL process (server and connections) stopped, then resumed.
+    if [[ $1 == postgres-freeze ]]; then pkill -STOP -u postgres -x postgres; log "PostgreSQL: frozen"
+    else pkill -CONT -u postgres -x postgres; log "PostgreSQL: resumed"; fi
+    ;;
   clean-test-topics)
     # Tests make a topic each (`*-test-<uuid>`, their DLQs too); drop them between runs so
     # the broker's state, and its start-up after an unclean stop, stay small.
@@ -254,5 +259,5 @@ case "${1:-up}" in
       if port_open "${s#*:}"; then echo "${s%%:*} up (${s#*:})"; else echo "${s%%:*} down (${s#*:})"; fi
     done
     ;;
-  *) die "usage: $0 up | down | status | clean-test-topics | kafka-stop | kafka-start | kafka-freeze | kafka-thaw" ;;
+  *) die "usage: $0 up | down | status | clean-test-topics | kafka-stop | kafka-start | kafka-freeze | kafka-thaw | postgres-freeze | postgres-thaw" ;;
 esac

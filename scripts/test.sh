@@ -31,6 +31,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 scripts/compose.sh --check
 scripts/check-compose.sh
 cargo test --workspace --locked --no-fail-fast
-# Stops and restarts the shared Kafka broker, so it runs alone, last.
-cargo test -p router --test e2e --locked -- --ignored
+# The drills stop or freeze the shared Kafka broker, and run the deployed binaries: alone,
+# last, one at a time.
+cargo build --workspace --bins --locked
+cargo test -p router --test e2e --locked -- --ignored --test-threads=1
 echo "[test] done in $((SECONDS - started)) s"

@@ -362,7 +362,7 @@ pub fn bracket_nesting(text: impl AsRef<[u8]>) -> usize {
 /// How deep decoded variables nest, counted as their JSON text would be: the variables
 /// object is the first level, each array or object in it one more. Walked without recursion.
 pub fn value_nesting<'a>(values: impl IntoIterator<Item = &'a sonic_rs::Value>) -> usize {
-    use sonic_rs::{JsonContainerTrait as _, JsonValueTrait as _};
+    use sonic_rs::JsonContainerTrait as _;
 
     let mut pending: Vec<(&sonic_rs::Value, usize)> =
         values.into_iter().map(|value| (value, 2)).collect();

@@ -19,7 +19,8 @@
 pub const STACK_BYTES: usize = 64 << 20;
 
 /// The largest WebSocket frame ntex accepts (`ntex::ws::Codec`'s default, which Hive Router
-/// keeps).
+/// keeps): the bound [`STACK_BYTES`] is sized for, checked by the tests.
+#[cfg_attr(not(test), allow(dead_code))]
 pub const LARGEST_WEBSOCKET_FRAME: usize = 65_536;
 
 #[cfg(test)]

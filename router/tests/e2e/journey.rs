@@ -5,9 +5,30 @@ use chrono::{Days, Utc};
 use kit::testing::GraphqlSubscription;
 use serde_json::{Value, json};
 
-use super::system::{System, system};
+use super::{
+    processes::Deployment,
+    system::{System, system},
+};
 
-pub async fn patient(system: &System, email: &str) -> String {
+/// The API through the router, in-process subgraphs or deployed processes alike.
+pub trait Api {
+    /// `data` of an operation that must succeed.
+    fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value>;
+}
+
+impl Api for System {
+    fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
+        System::data(self, query, variables)
+    }
+}
+
+impl Api for Deployment {
+    fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
+        Deployment::data(self, query, variables)
+    }
+}
+
+pub async fn patient(system: &impl Api, email: &str) -> String {
     let data = system
         .data(
             "mutation($input: CreatePatientInput!) { createPatient(input: $input) { id } }",
@@ -17,7 +38,7 @@ pub async fn patient(system: &System, email: &str) -> String {
     data["createPatient"]["id"].as_str().expect("id").to_owned()
 }
 
-pub async fn doctor(system: &System, email: &str) -> String {
+pub async fn doctor(system: &impl Api, email: &str) -> String {
     let data = system
         .data(
             "mutation($input: CreateDoctorInput!) { createDoctor(input: $input) { id } }",
@@ -44,7 +65,13 @@ pub fn in_days(days: u64) -> String {
     (Utc::now().date_naive() + Days::new(days)).to_string()
 }
 
-pub async fn book(system: &System, patient: &str, doctor: &str, date: &str, time: &str) -> String {
+pub async fn book(
+    system: &impl Api,
+    patient: &str,
+    doctor: &str,
+    date: &str,
+    time: &str,
+) -> String {
     let data = system
         .data(BOOK, booking(patient, doctor, date, time))
         .await;

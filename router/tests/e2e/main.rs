@@ -7,6 +7,7 @@ mod graphiql;
 mod journey;
 mod limits;
 mod outage;
+mod processes;
 mod stall;
 mod start_up;
 mod system;

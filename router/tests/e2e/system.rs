@@ -12,8 +12,8 @@ use std::{
 use kit::{
     settings::{HttpSettings, KafkaSettings, Secret},
     testing::{
-        RunningService, TestDatabase, TestMongo, graphql, kafka_brokers, service_settings,
-        unique_topic,
+        RunningService, TestDatabase, TestMongo, graphql, kafka_brokers, kafka_debug,
+        service_settings, unique_topic,
     },
 };
 use serde_json::Value;
@@ -110,9 +110,9 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     let built = analytics::App::build(analytics::Settings {
         http: HttpSettings::loopback(),
         kafka: KafkaSettings {
-            brokers: kafka_brokers(),
             sweep_interval_ms: 200,
-            debug: None,
+            debug: kafka_debug(),
+            ..KafkaSettings::new(kafka_brokers())
         },
         mongo_url: Secret::new(mongo.url.clone()),
         database: mongo.name.clone(),

@@ -109,9 +109,11 @@ async fn main() -> anyhow::Result<()> {
         ["burst", prefix, count] => {
             let count: usize = count.parse()?;
             let kafka = kit::settings::KafkaSettings {
-                brokers: kit::settings::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
                 sweep_interval_ms: 0,
-                debug: None,
+                ..kit::settings::KafkaSettings::new(kit::settings::env_or(
+                    "KAFKA_BROKERS",
+                    "127.0.0.1:9092",
+                ))
             };
             let producer = kit::kafka::idempotent_producer(&kafka)?;
             let doctors: Vec<Uuid> = (0..40).map(|_| Uuid::now_v7()).collect();

@@ -19,6 +19,8 @@ use std::time::Duration;
 use kit::{
     app::Service,
     consumer::{self, Assignment, Batching, ConsumerSettings, StartFrom},
+    kafka::SharedProducer,
+    watchdog::Watchdog,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -47,7 +49,8 @@ impl App {
                 "finished batches interrupted by the last stop"
             );
         }
-        let producer = kit::kafka::idempotent_producer(&settings.kafka)?;
+        let producer = SharedProducer::new(kit::kafka::idempotent_producer(&settings.kafka)?);
+        let watchdog = Watchdog::new(&settings.kafka, settings.kafka.watchdog);
         // Readiness follows the first consumer; with more consumers than partitions the
         // others may rightly hold none.
         let assignment = Assignment::default();
@@ -58,25 +61,30 @@ impl App {
         ];
         let statistics = Statistics::new(store.clone(), settings.workday_minutes);
         let router = kit::server::router(graphql::schema(Some(statistics)), probes, &settings.http);
-        let mut service = Service::bind("analytics", &settings.http, router).await?;
+        let mut service = Service::bind("analytics", &settings.http, router)
+            .await?
+            .with_liveness(watchdog.liveness());
         for n in 0..settings.consumers {
             let assignment = if n == 0 {
                 assignment.clone()
             } else {
                 Assignment::default()
             };
-            service = service.with_task(consume(&settings, store.clone(), assignment));
+            service = service.with_task(consume(&settings, store.clone(), assignment, &watchdog));
         }
         Ok(Self { service, store, db })
     }
 }
 
-/// One consumer of the four topics in the analytics group, from the earliest offset.
+/// One consumer of the four topics in the analytics group, from the earliest offset, with
+/// its watchdog.
 fn consume(
     settings: &Settings,
     store: StatsStore,
     assignment: Assignment,
+    watchdog: &Watchdog,
 ) -> impl FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send + use<> {
+    let (progress, watch) = watchdog.watch(format!("consumer {}", settings.consumer_group));
     let kafka = settings.kafka.clone();
     let consumer = ConsumerSettings {
         group_id: settings.consumer_group.clone(),
@@ -90,11 +98,21 @@ fn consume(
     move |shutdown| {
         Box::pin(async move {
             let ingest = Ingest { store };
-            let run =
-                consumer::run_batched(&kafka, &consumer, &ingest, batching, &assignment, shutdown);
-            if let Err(error) = run.await {
-                tracing::error!(error = %kit::error::error_chain(error.as_ref()), "consumer stopped");
-            }
+            let consume = async {
+                let run = consumer::run_batched(
+                    &kafka,
+                    &consumer,
+                    &ingest,
+                    batching,
+                    &assignment,
+                    &progress,
+                    shutdown.clone(),
+                );
+                if let Err(error) = run.await {
+                    tracing::error!(error = %kit::error::error_chain(error.as_ref()), "consumer stopped");
+                }
+            };
+            tokio::join!(consume, watch(shutdown.clone()));
         })
     }
 }

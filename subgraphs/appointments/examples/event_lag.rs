@@ -21,9 +21,8 @@ async fn main() -> anyhow::Result<()> {
     let brokers = kit::settings::env_or("KAFKA_BROKERS", "127.0.0.1:9092");
     kit::kafka::ensure_topics(
         &kit::settings::KafkaSettings {
-            brokers: brokers.clone(),
             sweep_interval_ms: 0,
-            debug: None,
+            ..kit::settings::KafkaSettings::new(brokers.clone())
         },
         std::slice::from_ref(&topic),
     )

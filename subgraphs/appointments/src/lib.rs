@@ -68,6 +68,7 @@ impl App {
             },
             live,
             assignment.clone(),
+            infra.watchdog(),
         );
         let service = infra
             .with_probe("live-updates", assignment.probe())

@@ -30,9 +30,11 @@ fn created(appointment: Uuid) -> CloudEvent {
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let kafka = kit::settings::KafkaSettings {
-        brokers: kit::settings::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
         sweep_interval_ms: 0,
-        debug: None,
+        ..kit::settings::KafkaSettings::new(kit::settings::env_or(
+            "KAFKA_BROKERS",
+            "127.0.0.1:9092",
+        ))
     };
     let producer = kit::kafka::idempotent_producer(&kafka)?;
     match args

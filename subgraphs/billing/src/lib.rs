@@ -45,6 +45,7 @@ impl App {
         // Readiness follows the first consumer; with more consumers than partitions the
         // others may rightly hold none.
         let assignment = Assignment::default();
+        let watchdog = infra.watchdog().clone();
         let mut service = infra
             .with_probe("appointment-events", assignment.probe())
             .serve(
@@ -67,6 +68,7 @@ impl App {
                 } else {
                     Assignment::default()
                 },
+                &watchdog,
             ));
         }
         Ok(Self { service, pool })

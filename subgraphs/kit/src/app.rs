@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use rdkafka::producer::FutureProducer;
+use axum::{Json, http::StatusCode, response::IntoResponse, routing::get};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -13,32 +13,40 @@ use crate::{
     outbox::{Outbox, OutboxStore, Relay},
     server::Probe,
     settings::{HttpSettings, ServiceSettings},
+    watchdog::{Liveness, Watchdog},
 };
 
-/// What a database-backed service runs on besides its pool: its outbox, the store the relay
-/// reads it from, the producer the relay publishes with, and the database's readiness probe.
+/// What a database-backed service runs on besides its pool: its outbox and the relay that
+/// publishes it, the database's readiness probe, and the watchdog of its Kafka clients.
 pub struct Infra<S> {
     pub outbox: Outbox,
-    store: S,
+    relay: Relay<S>,
     db_probe: Probe,
     extra_probes: Vec<(&'static str, Probe)>,
-    producer: FutureProducer,
-    sweep: Duration,
-    retention: Option<Duration>,
+    watchdog: Watchdog,
 }
 
 impl<S: OutboxStore> Infra<S> {
     pub fn new(settings: &ServiceSettings, store: S, db_probe: Probe) -> anyhow::Result<Self> {
+        let outbox = Outbox::new(settings.topic.clone());
+        let sweep = Duration::from_millis(settings.kafka.sweep_interval_ms);
+        let mut relay = Relay::new(store, &settings.kafka, &outbox, sweep)?;
+        if settings.outbox_retention_hours > 0 {
+            let retention = settings.outbox_retention_hours.saturating_mul(3600);
+            relay = relay.with_retention(Duration::from_secs(retention));
+        }
         Ok(Self {
-            outbox: Outbox::new(settings.topic.clone()),
-            store,
+            outbox,
+            relay,
             db_probe,
             extra_probes: Vec::new(),
-            producer: crate::kafka::idempotent_producer(&settings.kafka)?,
-            sweep: Duration::from_millis(settings.kafka.sweep_interval_ms),
-            retention: (settings.outbox_retention_hours > 0)
-                .then(|| Duration::from_secs(settings.outbox_retention_hours.saturating_mul(3600))),
+            watchdog: Watchdog::new(&settings.kafka, settings.kafka.watchdog),
         })
+    }
+
+    /// The watchdog the service's other Kafka clients (its consumers) report to.
+    pub fn watchdog(&self) -> &Watchdog {
+        &self.watchdog
     }
 
     /// Adds a `/ready` check beyond the database and Kafka.
@@ -48,7 +56,7 @@ impl<S: OutboxStore> Infra<S> {
     }
 
     /// Binds the HTTP server for `schema`, with readiness probes for the database and Kafka,
-    /// and the outbox relay.
+    /// and the outbox relay with its watchdog.
     pub async fn serve<Q, M, Sub>(
         self,
         name: &'static str,
@@ -62,17 +70,17 @@ impl<S: OutboxStore> Infra<S> {
     {
         let mut probes = vec![
             ("database", self.db_probe),
-            ("kafka", crate::kafka::probe(&self.producer)),
+            ("kafka", crate::kafka::probe(&self.relay.producer())),
         ];
         probes.extend(self.extra_probes);
-        let mut relay = Relay::new(self.store, self.producer, &self.outbox, self.sweep);
-        if let Some(retention) = self.retention {
-            relay = relay.with_retention(retention);
-        }
+        let (progress, watch) = self.watchdog.watch("outbox relay");
+        let relay = self.relay.with_progress(progress);
         Ok(
             Service::bind(name, http, crate::server::router(schema, probes, http))
                 .await?
-                .with_task(move |shutdown| relay.run(shutdown)),
+                .with_liveness(self.watchdog.liveness())
+                .with_task(move |shutdown| relay.run(shutdown))
+                .with_task(watch),
         )
     }
 }
@@ -85,6 +93,7 @@ pub struct Service {
     listener: TcpListener,
     router: axum::Router,
     tasks: Vec<Task>,
+    liveness: Liveness,
 }
 
 impl Service {
@@ -103,7 +112,16 @@ impl Service {
             listener,
             router,
             tasks: Vec::new(),
+            liveness: Liveness::default(),
         })
+    }
+
+    /// `GET /health` answers from `liveness`, and the service stops (and
+    /// [`Service::run_until`] fails) when a watchdog gives up.
+    #[must_use]
+    pub fn with_liveness(mut self, liveness: Liveness) -> Self {
+        self.liveness = liveness;
+        self
     }
 
     /// Runs `task` beside the server (a consumer, say) until shutdown.
@@ -126,22 +144,53 @@ impl Service {
             .unwrap_or(0)
     }
 
-    /// Serves HTTP and runs the tasks until `shutdown`; then finishes in-flight requests and
-    /// waits for every task to finish (the relay drains the outbox once more and flushes
-    /// its producer, consumers commit their offsets).
+    /// Serves HTTP and runs the tasks until `shutdown`, or until a watchdog gives up on the
+    /// process (then it fails, so that `main` exits non-zero); either way it finishes
+    /// in-flight requests and waits for every task to finish (the relay drains the outbox
+    /// once more and flushes its producer, consumers commit their offsets).
     pub async fn run_until(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         tracing::info!(service = self.name, port = self.port(), "listening");
+        let liveness = self.liveness;
+        let given_up = {
+            let (liveness, shutdown) = (liveness.clone(), shutdown.clone());
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = liveness.failed() => shutdown.cancel(),
+                    () = shutdown.cancelled() => {}
+                }
+            })
+        };
         let tasks: Vec<_> = self
             .tasks
             .into_iter()
             .map(|task| tokio::spawn(task(shutdown.clone())))
             .collect();
-        let served = crate::server::serve(self.listener, self.router, shutdown.clone()).await;
+        let health = liveness.clone();
+        let router = self
+            .router
+            .route("/health", get(move || self::health(health.clone())));
+        let served = crate::server::serve(self.listener, router, shutdown.clone()).await;
         shutdown.cancel();
         for task in tasks {
             task.await.context("background task panicked")?;
         }
+        drop(given_up.await);
         tracing::info!(service = self.name, "stopped");
-        served.context("HTTP server failed")
+        served.context("HTTP server failed")?;
+        liveness
+            .check()
+            .map_err(|reason| anyhow::anyhow!("{} gave up: {reason}", self.name))
+    }
+}
+
+/// `GET /health`: 200 while the process is worth running, 503 with the reason once a
+/// watchdog gave up on it.
+async fn health(liveness: Liveness) -> impl IntoResponse {
+    match liveness.check() {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))),
+        Err(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "failing", "reason": reason })),
+        ),
     }
 }

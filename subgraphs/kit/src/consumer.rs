@@ -10,6 +10,10 @@
 //!   later on that partition is committed past it.
 //! - The broker away is librdkafka's to handle (it reconnects by itself); the loop logs its
 //!   reports and resumes as soon as messages come (`router/tests/e2e/outage.rs`).
+//! - A client that fails for good (a fatal error), or that its watchdog finds stuck (its
+//!   group not `up` and `steady` for too long while the broker answers, see
+//!   [`crate::watchdog`]), is closed and replaced by a new one that rejoins the group and
+//!   goes on from the committed offsets.
 
 use std::{
     sync::{
@@ -21,16 +25,27 @@ use std::{
 
 use anyhow::Context as _;
 use rdkafka::{
-    ClientContext, Message as _,
+    ClientContext, Message as _, Statistics,
     consumer::{
         BaseConsumer, CommitMode, Consumer as _, ConsumerContext, Rebalance, StreamConsumer,
     },
+    error::KafkaError,
     message::{BorrowedMessage, Header, OwnedHeaders},
     producer::{FutureProducer, FutureRecord},
+    types::RDKafkaErrorCode,
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::{events::CloudEvent, settings::KafkaSettings};
+use crate::{
+    events::CloudEvent,
+    settings::KafkaSettings,
+    watchdog::{Progress, Watchdog},
+};
+
+/// How often librdkafka reports a consumer's group state (its watchdog's signal).
+const STATISTICS_INTERVAL_MS: &str = "1000";
+/// Longest wait for a replaced consumer to leave its group.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A handler's verdict that an event can never be applied (its data is not what the event
 /// type promises): the message goes to the dead-letter topic with this reason instead of
@@ -88,18 +103,37 @@ impl Assignment {
     }
 }
 
-/// Records assignments and revocations in an [`Assignment`].
-struct AssignmentContext(Assignment);
+/// Records assignments and revocations in an [`Assignment`], and a group that is `up` and
+/// `steady` (from librdkafka's statistics) as progress. A retired client (being replaced)
+/// records nothing: its late revocation must not undo the new client's assignment.
+struct ConsumerState {
+    assignment: Assignment,
+    progress: Progress,
+    retired: Arc<AtomicBool>,
+}
 
-impl ClientContext for AssignmentContext {}
+impl ClientContext for ConsumerState {
+    fn stats(&self, statistics: Statistics) {
+        let steady = statistics
+            .cgrp
+            .is_some_and(|group| group.state == "up" && group.join_state == "steady");
+        if steady && !self.retired.load(Ordering::Acquire) {
+            self.progress.advanced();
+        }
+    }
+}
 
-impl ConsumerContext for AssignmentContext {
+impl ConsumerContext for ConsumerState {
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if self.retired.load(Ordering::Acquire) {
+            return;
+        }
+        let assigned = &self.assignment.0;
         match rebalance {
             Rebalance::Assign(partitions) => {
-                (self.0).0.store(partitions.count() > 0, Ordering::Release)
+                assigned.store(partitions.count() > 0, Ordering::Release)
             }
-            Rebalance::Revoke(_) => (self.0).0.store(false, Ordering::Release),
+            Rebalance::Revoke(_) => assigned.store(false, Ordering::Release),
             Rebalance::Error(error) => tracing::warn!(%error, "consumer rebalance failed"),
         }
     }
@@ -110,16 +144,33 @@ pub const DLQ_SUFFIX: &str = ".dlq";
 
 /// A subscribed consumer and the producer that writes its dead letters.
 struct Subscribed {
-    consumer: StreamConsumer<AssignmentContext>,
+    consumer: StreamConsumer<ConsumerState>,
     dlq: FutureProducer,
+    retired: Arc<AtomicBool>,
+    assignment: Assignment,
+}
+
+/// What the consumer loop does next.
+enum Next<'a> {
+    Message(BorrowedMessage<'a>),
+    /// Replace the client, for this reason.
+    Rebuild(String),
+    Shutdown,
 }
 
 async fn subscribe(
     kafka: &KafkaSettings,
     settings: &ConsumerSettings,
     assignment: &Assignment,
+    progress: &Progress,
 ) -> anyhow::Result<Subscribed> {
-    let consumer: StreamConsumer<AssignmentContext> = crate::kafka::client_config(kafka)
+    let retired = Arc::new(AtomicBool::new(false));
+    let context = ConsumerState {
+        assignment: assignment.clone(),
+        progress: progress.clone(),
+        retired: Arc::clone(&retired),
+    };
+    let consumer: StreamConsumer<ConsumerState> = crate::kafka::client_config(kafka)
         .set("group.id", &settings.group_id)
         // At least once: an offset is stored only after its message's effect is, and stored
         // offsets are committed in the background every second and at shutdown. A crash
@@ -132,6 +183,7 @@ async fn subscribe(
         // partitions: 45 s by default, so consumers resumed ~45 s after Kafka did. Heartbeats
         // come from librdkafka's own thread, so a busy handler does not expire it.
         .set("session.timeout.ms", "10000")
+        .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
         .set(
             "auto.offset.reset",
             match settings.start_from {
@@ -139,7 +191,7 @@ async fn subscribe(
                 StartFrom::Latest => "latest",
             },
         )
-        .create_with_context(AssignmentContext(assignment.clone()))
+        .create_with_context(context)
         .context("cannot create Kafka consumer")?;
     // A consumer may start before anything was produced: create its topics rather than
     // wait unassigned. Kafka being down is not fatal here; the subscription retries.
@@ -150,25 +202,42 @@ async fn subscribe(
     consumer.subscribe(&topics).context("cannot subscribe")?;
     let dlq = crate::kafka::idempotent_producer(kafka)?;
     tracing::info!(group = %settings.group_id, topics = ?settings.topics, "consumer started");
-    Ok(Subscribed { consumer, dlq })
+    Ok(Subscribed {
+        consumer,
+        dlq,
+        retired,
+        assignment: assignment.clone(),
+    })
 }
 
 impl Subscribed {
-    /// The next message, `None` at shutdown. Receive errors (a broker away) are logged, a
+    /// The next message, or [`Next::Shutdown`]. Receive errors (a broker away) are logged, a
     /// few, and passed over: librdkafka reports every failed connection attempt and retries
     /// by itself, and while the broker is away those reports queue up. A pause per report
     /// (it was 500 ms) kept consumers draining stale reports for minutes after a one-minute
     /// outage instead of consuming; now only a short one guards against a tight loop.
-    async fn next(&self, shutdown: &CancellationToken) -> Option<BorrowedMessage<'_>> {
+    ///
+    /// A fatal error, or the watchdog's request, ends it with [`Next::Rebuild`].
+    async fn next(&self, shutdown: &CancellationToken, progress: &Progress) -> Next<'_> {
         let mut quiet_until: Option<tokio::time::Instant> = None;
         let mut suppressed = 0_u64;
         loop {
             let received = tokio::select! {
-                () = shutdown.cancelled() => return None,
+                () = shutdown.cancelled() => return Next::Shutdown,
+                () = progress.rebuild_requested() => {
+                    return Next::Rebuild("its watchdog found it stuck".to_owned());
+                }
                 received = self.consumer.recv() => received,
             };
             match received {
-                Ok(message) => return Some(message),
+                Ok(message) => return Next::Message(message),
+                Err(error) if is_fatal(&error) => {
+                    let reason = self.consumer.client().fatal_error().map_or_else(
+                        || error.to_string(),
+                        |(code, reason)| format!("{code}: {reason}"),
+                    );
+                    return Next::Rebuild(format!("it failed for good ({reason})"));
+                }
                 Err(error) => {
                     let now = tokio::time::Instant::now();
                     if quiet_until.is_none_or(|until| now >= until) {
@@ -197,26 +266,62 @@ impl Subscribed {
         }
         tracing::info!(group = %settings.group_id, "consumer stopped");
     }
+
+    /// Commits what it can and closes the client (leaving the group) off the async
+    /// threads, waiting at most [`CLOSE_TIMEOUT`]: a stuck client may never finish closing.
+    async fn retire(self, settings: &ConsumerSettings, why: &str) {
+        tracing::warn!(group = %settings.group_id, why, "replacing the Kafka consumer with a new one");
+        self.retired.store(true, Ordering::Release);
+        // Its partitions go with it; readiness waits for the new client's.
+        self.assignment.0.store(false, Ordering::Release);
+        let closing = tokio::task::spawn_blocking(move || {
+            if let Err(error) = self.consumer.commit_consumer_state(CommitMode::Sync) {
+                tracing::debug!(error = %error, "commit before replacing the consumer skipped");
+            }
+            drop(self);
+        });
+        if tokio::time::timeout(CLOSE_TIMEOUT, closing).await.is_err() {
+            tracing::warn!(group = %settings.group_id, "the old consumer did not close in time; left behind");
+        }
+    }
 }
 
-/// Consumes until `shutdown`, recording partition assignment in `assignment`; returns an
-/// error only when the consumer cannot be created.
+fn is_fatal(error: &KafkaError) -> bool {
+    error.rdkafka_error_code() == Some(RDKafkaErrorCode::Fatal)
+}
+
+/// Consumes until `shutdown`, recording partition assignment in `assignment` and progress in
+/// `progress` (replacing the client when it fails for good or its watchdog asks); returns an
+/// error only when a consumer cannot be created.
 pub async fn run<H: EventHandler>(
     kafka: &KafkaSettings,
     settings: &ConsumerSettings,
     handler: &H,
     assignment: &Assignment,
+    progress: &Progress,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let subscribed = subscribe(kafka, settings, assignment).await?;
-    while let Some(message) = subscribed.next(&shutdown).await {
-        if !process(&message, handler, &subscribed.dlq, &shutdown).await {
-            break;
-        }
-        subscribed.store_offset(&message);
+    loop {
+        let subscribed = subscribe(kafka, settings, assignment, progress).await?;
+        let why = loop {
+            match subscribed.next(&shutdown, progress).await {
+                Next::Message(message) => {
+                    if !process(&message, handler, &subscribed.dlq, progress, &shutdown).await {
+                        subscribed.finish(settings);
+                        return Ok(());
+                    }
+                    subscribed.store_offset(&message);
+                }
+                Next::Rebuild(why) => break why,
+                Next::Shutdown => {
+                    subscribed.finish(settings);
+                    return Ok(());
+                }
+            }
+        };
+        subscribed.retire(settings, &why).await;
+        progress.rebuilt();
     }
-    subscribed.finish(settings);
-    Ok(())
 }
 
 /// Applies events a batch at a time, for stores that favour bulk writes: each event is
@@ -251,69 +356,112 @@ pub async fn run_batched<H: BatchHandler>(
     handler: &H,
     batching: Batching,
     assignment: &Assignment,
+    progress: &Progress,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let subscribed = subscribe(kafka, settings, assignment).await?;
-    'consume: while let Some(first) = subscribed.next(&shutdown).await {
-        let deadline = tokio::time::Instant::now() + batching.linger;
-        let mut messages = vec![first];
-        while messages.len() < batching.max_messages {
-            match tokio::time::timeout_at(deadline, subscribed.consumer.recv()).await {
-                Ok(Ok(message)) => messages.push(message),
-                Ok(Err(_)) | Err(_) => break,
-            }
-        }
-        let mut items = Vec::with_capacity(messages.len());
-        for message in &messages {
-            let prepared = parse(message.payload()).and_then(|event| {
-                handler
-                    .prepare(message.topic(), event)
-                    .map_err(|reject| reject.0)
-            });
-            match prepared {
-                Ok(item) => items.push(item),
-                Err(reason) => {
-                    if !dead_letter(message, &reason, &subscribed.dlq, &shutdown).await {
-                        break 'consume;
-                    }
+    loop {
+        let subscribed = subscribe(kafka, settings, assignment, progress).await?;
+        let why = loop {
+            let first = match subscribed.next(&shutdown, progress).await {
+                Next::Message(message) => message,
+                Next::Rebuild(why) => break why,
+                Next::Shutdown => {
+                    subscribed.finish(settings);
+                    return Ok(());
                 }
+            };
+            if !consume_batch(&subscribed, first, handler, batching, progress, &shutdown).await {
+                subscribed.finish(settings);
+                return Ok(());
             }
-        }
-        let mut backoff = Duration::from_millis(100);
-        while !items.is_empty() {
-            match handler.apply(&items).await {
-                Ok(()) => break,
-                Err(error) => {
-                    tracing::warn!(error = %crate::error::error_chain(error.as_ref()), events = items.len(), "batch failed; retrying");
-                }
-            }
-            tokio::select! {
-                () = shutdown.cancelled() => break 'consume,
-                () = tokio::time::sleep(backoff) => {}
-            }
-            backoff = (backoff * 2).min(Duration::from_secs(30));
-        }
-        for message in &messages {
-            subscribed.store_offset(message);
-        }
+        };
+        subscribed.retire(settings, &why).await;
+        progress.rebuilt();
     }
-    subscribed.finish(settings);
-    Ok(())
 }
 
-/// [`run`] as a service's background task (see [`crate::app::Service::with_task`]); logs
-/// why it stopped if it could not start.
+/// Takes a batch starting with `first`, applies it and stores its offsets; `false` when
+/// shutdown interrupted it.
+async fn consume_batch<'a, H: BatchHandler>(
+    subscribed: &'a Subscribed,
+    first: BorrowedMessage<'a>,
+    handler: &H,
+    batching: Batching,
+    progress: &Progress,
+    shutdown: &CancellationToken,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + batching.linger;
+    let mut messages = vec![first];
+    while messages.len() < batching.max_messages {
+        match tokio::time::timeout_at(deadline, subscribed.consumer.recv()).await {
+            Ok(Ok(message)) => messages.push(message),
+            Ok(Err(_)) | Err(_) => break,
+        }
+    }
+    let mut items = Vec::with_capacity(messages.len());
+    for message in &messages {
+        let prepared = parse(message.payload()).and_then(|event| {
+            handler
+                .prepare(message.topic(), event)
+                .map_err(|reject| reject.0)
+        });
+        match prepared {
+            Ok(item) => items.push(item),
+            Err(reason) => {
+                if !dead_letter(message, &reason, &subscribed.dlq, shutdown).await {
+                    return false;
+                }
+            }
+        }
+    }
+    let mut backoff = Duration::from_millis(100);
+    while !items.is_empty() {
+        // Busy with the batch: the client is not stuck, whatever its group does meanwhile.
+        progress.advanced();
+        match handler.apply(&items).await {
+            Ok(()) => break,
+            Err(error) => {
+                tracing::warn!(error = %crate::error::error_chain(error.as_ref()), events = items.len(), "batch failed; retrying");
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return false,
+            () = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+    for message in &messages {
+        subscribed.store_offset(message);
+    }
+    true
+}
+
+/// [`run`] as a service's background task (see [`crate::app::Service::with_task`]), with
+/// its watchdog beside it; logs why it stopped if it could not start.
 pub fn task<H: EventHandler + 'static>(
     kafka: KafkaSettings,
     settings: ConsumerSettings,
     handler: H,
     assignment: Assignment,
-) -> impl FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send {
+    watchdog: &Watchdog,
+) -> impl FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send + use<H> {
+    let (progress, watch) = watchdog.watch(format!("consumer {}", settings.group_id));
     move |shutdown| {
         Box::pin(async move {
-            if let Err(error) = run(&kafka, &settings, &handler, &assignment, shutdown).await {
-                tracing::error!(group = %settings.group_id, error = %crate::error::error_chain(error.as_ref()), "consumer stopped");
-            }
+            let consume = async {
+                let run = run(
+                    &kafka,
+                    &settings,
+                    &handler,
+                    &assignment,
+                    &progress,
+                    shutdown.clone(),
+                );
+                if let Err(error) = run.await {
+                    tracing::error!(group = %settings.group_id, error = %crate::error::error_chain(error.as_ref()), "consumer stopped");
+                }
+            };
+            tokio::join!(consume, watch(shutdown.clone()));
         })
     }
 }
@@ -323,6 +471,7 @@ async fn process<H: EventHandler>(
     message: &BorrowedMessage<'_>,
     handler: &H,
     dlq: &FutureProducer,
+    progress: &Progress,
     shutdown: &CancellationToken,
 ) -> bool {
     let topic = message.topic();
@@ -332,6 +481,8 @@ async fn process<H: EventHandler>(
     };
     let mut backoff = Duration::from_millis(100);
     loop {
+        // Busy with a message: the client is not stuck, whatever its group does meanwhile.
+        progress.advanced();
         let span = tracing::info_span!("consume", topic, event_id = %event.id, event_type = %event.event_type);
         match tracing::Instrument::instrument(handler.handle(topic, event.clone()), span).await {
             Ok(()) => return true,

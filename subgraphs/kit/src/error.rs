@@ -53,14 +53,27 @@ pub trait ClientFacing: std::error::Error + Send + Sync + 'static {
 /// The message shown for every internal failure.
 pub const INTERNAL_MESSAGE: &str = "internal error; it has been logged, please retry later";
 
-/// Converts a service error into the GraphQL error a client sees.
+/// The message shown when the service's database gave no connection in time.
+pub const DATABASE_UNAVAILABLE_MESSAGE: &str =
+    "the service's database is not answering; nothing was changed, retry shortly";
+
+/// Converts a service error into the GraphQL error a client sees. An internal failure
+/// because the database gave no connection in time (down, frozen, overloaded) is
+/// `UPSTREAM_UNAVAILABLE`: the request never reached the database, and a retry may succeed.
 pub fn graphql_error<E: ClientFacing>(error: E) -> async_graphql::Error {
-    let code = error.code();
-    let message = if code == ErrorCode::InternalServerError {
-        tracing::error!(error = %error_chain(&error), "request failed");
-        INTERNAL_MESSAGE.to_owned()
-    } else {
-        error.to_string()
+    let (code, message) = match error.code() {
+        ErrorCode::InternalServerError if no_database_connection(&error) => {
+            tracing::warn!(error = %error_chain(&error), "request failed: no database connection");
+            (
+                ErrorCode::UpstreamUnavailable,
+                DATABASE_UNAVAILABLE_MESSAGE.to_owned(),
+            )
+        }
+        ErrorCode::InternalServerError => {
+            tracing::error!(error = %error_chain(&error), "request failed");
+            (ErrorCode::InternalServerError, INTERNAL_MESSAGE.to_owned())
+        }
+        code => (code, error.to_string()),
     };
     let field = error.field().map(str::to_owned);
     async_graphql::Error::new(message).extend_with(|_, extensions| {
@@ -93,6 +106,21 @@ impl<T, E: ClientFacing> ToGraphql<T> for Result<T, E> {
     fn to_graphql(self) -> async_graphql::Result<T> {
         self.map_err(graphql_error)
     }
+}
+
+/// True when `error` comes from a pool that gave no connection (timed out or closed).
+fn no_database_connection(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if matches!(
+            error.downcast_ref::<sqlx::Error>(),
+            Some(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
+        ) {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// `outer: inner: innermost`, for logs.
@@ -179,6 +207,31 @@ mod tests {
         assert_eq!(error.message, INTERNAL_MESSAGE);
         let extensions = serde_json::to_value(error.extensions).expect("extensions serialize");
         assert_eq!(extensions["code"], "INTERNAL_SERVER_ERROR");
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    enum ServiceError {
+        #[error(transparent)]
+        Unexpected(#[from] anyhow::Error),
+    }
+
+    impl ClientFacing for ServiceError {
+        fn code(&self) -> ErrorCode {
+            ErrorCode::InternalServerError
+        }
+    }
+
+    #[test]
+    fn a_database_that_gives_no_connection_is_an_upstream_to_retry() {
+        let timed_out = anyhow::Error::new(sqlx::Error::PoolTimedOut).context("billing database");
+        let error = graphql_error(ServiceError::from(timed_out));
+        assert_eq!(error.message, DATABASE_UNAVAILABLE_MESSAGE);
+        let extensions = serde_json::to_value(error.extensions).expect("extensions serialize");
+        assert_eq!(extensions["code"], "UPSTREAM_UNAVAILABLE");
+
+        let other = anyhow::Error::new(sqlx::Error::RowNotFound).context("billing database");
+        let error = graphql_error(ServiceError::from(other));
+        assert_eq!(error.message, INTERNAL_MESSAGE);
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Kafka client construction shared by the relay, the consumer loop and readiness checks.
 
-use std::time::Duration;
+use std::{
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use rdkafka::{
     ClientConfig,
-    producer::{FutureProducer, Producer as _},
+    producer::{BaseProducer, FutureProducer, Producer as _},
 };
 
 use crate::settings::KafkaSettings;
@@ -37,6 +40,46 @@ pub fn idempotent_producer(settings: &KafkaSettings) -> anyhow::Result<FuturePro
         .context("cannot create Kafka producer")
 }
 
+/// A producer that can be replaced by a new one (after a fatal error, or when its watchdog
+/// finds it stuck) while others hold the handle.
+#[derive(Clone)]
+pub struct SharedProducer(Arc<RwLock<FutureProducer>>);
+
+impl SharedProducer {
+    pub fn new(producer: FutureProducer) -> Self {
+        Self(Arc::new(RwLock::new(producer)))
+    }
+
+    /// The current producer.
+    pub fn get(&self) -> FutureProducer {
+        self.0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces the producer with `producer`; the old one is flushed briefly and dropped.
+    pub fn replace(&self, producer: FutureProducer) {
+        let old = std::mem::replace(
+            &mut *self
+                .0
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            producer,
+        );
+        drop(old.flush(Duration::from_millis(100)));
+    }
+}
+
+/// The error that ended `producer` for good, if one did (e.g. an idempotent producer fenced
+/// or out of sequence): it never sends again and must be replaced.
+pub fn fatal_error(producer: &FutureProducer) -> Option<String> {
+    producer
+        .client()
+        .fatal_error()
+        .map(|(code, reason)| format!("{code}: {reason}"))
+}
+
 /// True when a broker answers a metadata request within `timeout`.
 pub async fn is_reachable(producer: &FutureProducer, timeout: Duration) -> bool {
     let client = producer.clone();
@@ -45,11 +88,23 @@ pub async fn is_reachable(producer: &FutureProducer, timeout: Duration) -> bool 
         .unwrap_or(false)
 }
 
-/// `/ready` check: a Kafka broker answers.
-pub fn probe(producer: &FutureProducer) -> crate::server::Probe {
+/// True when a broker answers a metadata request from a new client within `timeout`: the
+/// witness a stuck client cannot be.
+pub async fn broker_answers(settings: &KafkaSettings, timeout: Duration) -> bool {
+    let config = client_config(settings);
+    tokio::task::spawn_blocking(move || {
+        let client: Result<BaseProducer, _> = config.create();
+        client.is_ok_and(|client| client.client().fetch_metadata(None, timeout).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// `/ready` check: a Kafka broker answers `producer`.
+pub fn probe(producer: &SharedProducer) -> crate::server::Probe {
     let producer = producer.clone();
-    std::sync::Arc::new(move || {
-        let producer = producer.clone();
+    Arc::new(move || {
+        let producer = producer.get();
         Box::pin(async move {
             if is_reachable(&producer, Duration::from_secs(1)).await {
                 Ok(())

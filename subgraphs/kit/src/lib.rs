@@ -12,6 +12,7 @@
 //! - [`events`]: the CloudEvents 1.0 envelope.
 //! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
 //! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.
+//! - [`watchdog`]: Kafka clients rebuilt when stuck, and the process given up when that fails.
 //! - [`app`]: a bound service (listener, router, relay) run under one cancellation token.
 //! - [`db`]: pool, migrations, outbox table and readiness probe, for either database.
 //! - `mysql` (feature): MySQL specifics (`LIKE` escaping).
@@ -38,3 +39,4 @@ pub mod shutdown;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod watchdog;

@@ -7,7 +7,8 @@
 //! - `GET /graphql`: GraphiQL for this subgraph (subscriptions pointed at `/ws`), and
 //!   introspection, only where `GRAPHQL_INTROSPECTION` allows.
 //! - `GET /ws`: subscriptions over WebSocket (`graphql-transport-ws`).
-//! - `GET /health`: the process is alive.
+//! - `GET /health`: the process is worth running (added by [`crate::app::Service`], which
+//!   knows its watchdogs).
 //! - `GET /ready`: every dependency answers (503 with the failing ones otherwise).
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
@@ -86,10 +87,6 @@ where
     Router::new()
         .route("/graphql", graphql_route)
         .route_service("/ws", GraphQLSubscription::new(schema))
-        .route(
-            "/health",
-            get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
-        )
         .route("/ready", get(move || ready(Arc::clone(&probes))))
         .with_state(served)
         .layer(tower_http::trace::TraceLayer::new_for_http())

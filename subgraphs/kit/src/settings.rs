@@ -4,6 +4,8 @@ use std::{fmt, str::FromStr, time::Duration};
 
 use anyhow::Context as _;
 
+use crate::watchdog::WatchdogSettings;
+
 /// Reads `name` from the environment, falling back to `default` when unset or empty.
 pub fn env_or(name: &str, default: &str) -> String {
     match std::env::var(name) {
@@ -106,14 +108,28 @@ pub struct KafkaSettings {
     /// librdkafka debug contexts for every client, `KAFKA_DEBUG` (e.g. `cgrp,broker,topic`;
     /// unset: none). Logged at debug level under the `librdkafka` target.
     pub debug: Option<String>,
+    /// When a stuck client is rebuilt and when the process gives up (`KAFKA_STALL_SECONDS`,
+    /// `KAFKA_STALL_GRACE_SECONDS`).
+    pub watchdog: WatchdogSettings,
 }
 
 impl KafkaSettings {
+    /// `brokers` with every other setting at its default.
+    pub fn new(brokers: String) -> Self {
+        Self {
+            brokers,
+            sweep_interval_ms: 1_000,
+            debug: None,
+            watchdog: WatchdogSettings::default(),
+        }
+    }
+
     pub fn from_env() -> anyhow::Result<Self> {
         Ok(Self {
             brokers: env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
             sweep_interval_ms: env_parse("OUTBOX_SWEEP_MS", 1_000)?,
             debug: Some(env_or("KAFKA_DEBUG", "")).filter(|contexts| !contexts.is_empty()),
+            watchdog: WatchdogSettings::from_env()?,
         })
     }
 }

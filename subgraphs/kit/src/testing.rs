@@ -23,6 +23,27 @@ use crate::{
     settings::{HttpSettings, KafkaSettings, Secret, ServiceSettings, env_or},
 };
 
+/// Puts `client` in the fatal state a fenced idempotent producer ends in, with librdkafka's
+/// own hook for testing that (`rd_kafka_test_fatal_error`): it never sends again.
+#[allow(unsafe_code)]
+pub fn force_fatal_error<C: rdkafka::ClientContext>(client: &rdkafka::client::Client<C>) {
+    let reason = c"fenced by the test";
+    // SAFETY: the client pointer is valid while `client` is borrowed, and the reason is a
+    // NUL-terminated string librdkafka copies.
+    let code = unsafe {
+        rdkafka::bindings::rd_kafka_test_fatal_error(
+            client.native_ptr(),
+            rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_PRODUCER_FENCED,
+            reason.as_ptr(),
+        )
+    };
+    assert_eq!(
+        code,
+        rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR,
+        "librdkafka took the fatal error"
+    );
+}
+
 /// Brokers for tests.
 pub fn kafka_brokers() -> String {
     env_or("KAFKA_BROKERS", "127.0.0.1:9092")
@@ -30,6 +51,13 @@ pub fn kafka_brokers() -> String {
 
 /// Queues `event` on `topic` (keyed by its subject) without waiting for delivery; when the
 /// producer's queue is full, waits for room instead of failing. For load generators.
+/// `KAFKA_DEBUG` for the services a test starts (see [`KafkaSettings::debug`]).
+pub fn kafka_debug() -> Option<String> {
+    std::env::var("KAFKA_DEBUG")
+        .ok()
+        .filter(|contexts| !contexts.is_empty())
+}
+
 pub fn enqueue(
     producer: &rdkafka::producer::FutureProducer,
     topic: &str,
@@ -89,9 +117,9 @@ pub fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
         database_url: Secret::new(database_url),
         db_max_connections: 10,
         kafka: KafkaSettings {
-            brokers: kafka_brokers(),
             sweep_interval_ms: 200,
-            debug: None,
+            debug: kafka_debug(),
+            ..KafkaSettings::new(kafka_brokers())
         },
         topic: topic.to_owned(),
         outbox_retention_hours: 168,

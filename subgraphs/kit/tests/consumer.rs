@@ -10,6 +10,7 @@ use kit::{
     events::CloudEvent,
     settings::KafkaSettings,
     testing::{eventually, kafka_brokers, read_messages, unique_topic},
+    watchdog::{Watchdog, WatchdogSettings},
 };
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use tokio_util::sync::CancellationToken;
@@ -44,9 +45,8 @@ impl EventHandler for Recorder {
 
 fn kafka() -> KafkaSettings {
     KafkaSettings {
-        brokers: kafka_brokers(),
         sweep_interval_ms: 100,
-        debug: None,
+        ..KafkaSettings::new(kafka_brokers())
     }
 }
 
@@ -88,12 +88,15 @@ fn spawn_consumer(
 ) -> (CancellationToken, tokio::task::JoinHandle<()>) {
     let stop = CancellationToken::new();
     let token = stop.clone();
+    // Unwatched: no watchdog task runs for it.
+    let (progress, _watch) = Watchdog::new(&kafka(), WatchdogSettings::default()).watch("test");
     let task = tokio::spawn(async move {
         consumer::run(
             &kafka(),
             &settings,
             &handler,
             &consumer::Assignment::default(),
+            &progress,
             token,
         )
         .await

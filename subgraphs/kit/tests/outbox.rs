@@ -28,12 +28,10 @@ async fn relay_until_published<S: OutboxStore>(
     expected: usize,
 ) -> Vec<CloudEvent> {
     let kafka = KafkaSettings {
-        brokers: kafka_brokers(),
         sweep_interval_ms: 100,
-        debug: None,
+        ..KafkaSettings::new(kafka_brokers())
     };
-    let producer = kit::kafka::idempotent_producer(&kafka).expect("producer");
-    let relay = Relay::new(store, producer, outbox, Duration::from_millis(100));
+    let relay = Relay::new(store, &kafka, outbox, Duration::from_millis(100)).expect("relay");
     let stop = CancellationToken::new();
     let running = tokio::spawn(relay.run(stop.clone()));
     let events = read_events(
@@ -166,13 +164,11 @@ where
             .expect("record");
     }
     let kafka = KafkaSettings {
-        brokers: kafka_brokers(),
         sweep_interval_ms: 100,
-        debug: None,
+        ..KafkaSettings::new(kafka_brokers())
     };
-    let producer = kit::kafka::idempotent_producer(&kafka).expect("producer");
-    let relay = Relay::new(store, producer, &outbox, Duration::from_millis(100));
-    assert_eq!(relay.publish_once().await.expect("publish"), 3);
+    let relay = Relay::new(store, &kafka, &outbox, Duration::from_millis(100)).expect("relay");
+    assert_eq!(relay.publish_once().await.expect("publish").read, 3);
     outbox
         .record(&mut *conn, &event("four"), &context)
         .await
@@ -191,7 +187,7 @@ where
     );
     assert_eq!(relay.purge_once(Duration::from_millis(200)).await, 0);
     assert_eq!(
-        relay.publish_once().await.expect("publish"),
+        relay.publish_once().await.expect("publish").read,
         1,
         "the pending row survived the purge"
     );

@@ -45,9 +45,8 @@ pub async fn analytics_via(mongo_url: Option<String>) -> Analytics {
         billing: unique_topic("billing-events"),
     };
     let kafka = KafkaSettings {
-        brokers: kafka_brokers(),
         sweep_interval_ms: 200,
-        debug: None,
+        ..KafkaSettings::new(kafka_brokers())
     };
     let settings = Settings {
         http: HttpSettings::loopback(),

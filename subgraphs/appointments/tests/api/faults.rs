@@ -28,17 +28,16 @@ async fn with_kafka_down_bookings_succeed_and_their_events_follow_once_it_is_bac
     );
 
     let live = KafkaSettings {
-        brokers: kafka_brokers(),
         sweep_interval_ms: 100,
-        debug: None,
+        ..KafkaSettings::new(kafka_brokers())
     };
-    let producer = kit::kafka::idempotent_producer(&live).expect("producer");
     let relay = Relay::new(
         PgOutbox(clinic.app.pool.clone()),
-        producer,
+        &live,
         &Outbox::new(clinic.app.topic.clone()),
         Duration::from_millis(100),
-    );
+    )
+    .expect("relay");
     let stop = tokio_util::sync::CancellationToken::new();
     let running = tokio::spawn(relay.run(stop.clone()));
     let events = clinic.app.events(3).await;

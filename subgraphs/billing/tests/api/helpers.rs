@@ -24,9 +24,8 @@ pub async fn billing() -> Billing {
     let topic = unique_topic("billing-events");
     let appointments_topic = unique_topic("appointment-events");
     let kafka = KafkaSettings {
-        brokers: kafka_brokers(),
         sweep_interval_ms: 200,
-        debug: None,
+        ..KafkaSettings::new(kafka_brokers())
     };
     let settings = Settings {
         service: service_settings(&db.url, &topic),

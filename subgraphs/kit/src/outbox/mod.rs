@@ -66,17 +66,26 @@ pub trait OutboxConnection: Send {
     ) -> impl Future<Output = sqlx::Result<()>> + Send;
 }
 
+/// What one round of a relay did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    /// Pending rows read.
+    pub read: usize,
+    /// Of those, the ones the broker took (now marked published).
+    pub acknowledged: usize,
+}
+
 /// Where a relay reads pending rows from and marks them published.
 pub trait OutboxStore: Send + Sync + 'static {
     /// Creates the outbox table if it does not exist; the kit owns its shape.
     fn ensure_schema(&self) -> impl Future<Output = sqlx::Result<()>> + Send;
 
-    /// Publishes up to [`BATCH_SIZE`] of the oldest pending rows with [`send_batch`], marks
-    /// the acknowledged ones, and returns how many rows it read.
+    /// Publishes up to [`BATCH_SIZE`] of the oldest pending rows with [`send_batch`] and
+    /// marks the acknowledged ones.
     fn publish_pending(
         &self,
         producer: &FutureProducer,
-    ) -> impl Future<Output = anyhow::Result<usize>> + Send;
+    ) -> impl Future<Output = anyhow::Result<Published>> + Send;
 
     /// Deletes up to [`PURGE_BATCH`] rows published more than `older_than` ago; returns how
     /// many. Pending rows are never deleted, however old.

@@ -3,7 +3,9 @@
 use rdkafka::producer::FutureProducer;
 use sqlx::{MySqlConnection, MySqlPool, QueryBuilder};
 
-use super::{BATCH_SIZE, OutboxConnection, OutboxStore, PURGE_BATCH, PendingMessage, send_batch};
+use super::{
+    BATCH_SIZE, OutboxConnection, OutboxStore, PURGE_BATCH, PendingMessage, Published, send_batch,
+};
 use crate::events::CloudEvent;
 
 /// The kit owns this table's shape; services create it at start ([`OutboxStore::ensure_schema`]).
@@ -65,7 +67,7 @@ impl OutboxStore for MySqlOutbox {
         Ok(deleted.rows_affected())
     }
 
-    async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<usize> {
+    async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<Published> {
         let mut conn = self.0.acquire().await?;
         // READ COMMITTED: lock only the rows read. Under the default REPEATABLE READ the
         // locking read also locks the gap after the last pending row, and every mutation's
@@ -84,9 +86,16 @@ impl OutboxStore for MySqlOutbox {
         let read = pending.len();
         if read == 0 {
             tx.commit().await?;
-            return Ok(0);
+            return Ok(Published {
+                read,
+                acknowledged: 0,
+            });
         }
         let acknowledged = send_batch(producer, pending).await;
+        let published = Published {
+            read,
+            acknowledged: acknowledged.len(),
+        };
         if !acknowledged.is_empty() {
             let mut update = QueryBuilder::new(
                 "UPDATE outbox SET published_at = CURRENT_TIMESTAMP(6) WHERE seq IN (",
@@ -99,6 +108,6 @@ impl OutboxStore for MySqlOutbox {
             update.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(read)
+        Ok(published)
     }
 }

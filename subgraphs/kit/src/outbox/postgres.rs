@@ -4,7 +4,8 @@ use rdkafka::producer::FutureProducer;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::{
-    BATCH_SIZE, Outbox, OutboxConnection, OutboxStore, PURGE_BATCH, PendingMessage, send_batch,
+    BATCH_SIZE, Outbox, OutboxConnection, OutboxStore, PURGE_BATCH, PendingMessage, Published,
+    send_batch,
 };
 use crate::{context::RequestContext, events::CloudEvent};
 
@@ -120,7 +121,7 @@ impl OutboxStore for PgOutbox {
         Ok(deleted.rows_affected())
     }
 
-    async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<usize> {
+    async fn publish_pending(&self, producer: &FutureProducer) -> anyhow::Result<Published> {
         let mut tx = self.0.begin().await?;
         let pending: Vec<PendingMessage> = sqlx::query_as(
             "SELECT seq, topic, message_key, payload, traceparent FROM outbox
@@ -129,15 +130,19 @@ impl OutboxStore for PgOutbox {
         .bind(BATCH_SIZE)
         .fetch_all(&mut *tx)
         .await?;
-        let read = pending.len();
-        if read > 0 {
+        let mut published = Published {
+            read: pending.len(),
+            acknowledged: 0,
+        };
+        if published.read > 0 {
             let acknowledged = send_batch(producer, pending).await;
+            published.acknowledged = acknowledged.len();
             sqlx::query("UPDATE outbox SET published_at = now() WHERE seq = ANY($1)")
                 .bind(&acknowledged)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
-        Ok(read)
+        Ok(published)
     }
 }

@@ -11,30 +11,56 @@ use rdkafka::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{BATCH_SIZE, Outbox, OutboxStore, PURGE_BATCH, PendingMessage};
+use super::{BATCH_SIZE, Outbox, OutboxStore, PURGE_BATCH, PendingMessage, Published};
+use crate::{kafka::SharedProducer, settings::KafkaSettings, watchdog::Progress};
 
 /// How often a relay with a retention deletes the rows published before it.
 pub const PURGE_EVERY: Duration = Duration::from_secs(600);
 
 /// Publishes an [`OutboxStore`] through an idempotent producer until cancelled, and deletes
 /// published rows once they are older than its retention, if it has one.
+///
+/// Its producer is replaced by a new one when it fails for good (a fatal error of the
+/// idempotent producer) or when its watchdog asks (see [`crate::watchdog`]); the rows it did
+/// not deliver stay pending and go out through the new one.
 pub struct Relay<S> {
     store: S,
-    producer: FutureProducer,
+    kafka: KafkaSettings,
+    producer: SharedProducer,
     wake: Arc<tokio::sync::Notify>,
     sweep: Duration,
     retention: Option<Duration>,
+    progress: Option<Progress>,
 }
 
 impl<S: OutboxStore> Relay<S> {
-    pub fn new(store: S, producer: FutureProducer, outbox: &Outbox, sweep: Duration) -> Self {
-        Self {
+    pub fn new(
+        store: S,
+        kafka: &KafkaSettings,
+        outbox: &Outbox,
+        sweep: Duration,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
             store,
-            producer,
+            kafka: kafka.clone(),
+            producer: SharedProducer::new(crate::kafka::idempotent_producer(kafka)?),
             wake: outbox.notified(),
             sweep,
             retention: None,
-        }
+            progress: None,
+        })
+    }
+
+    /// The producer it publishes with, replaced in place when the relay rebuilds it.
+    pub fn producer(&self) -> SharedProducer {
+        self.producer.clone()
+    }
+
+    /// Reports progress to a watchdog and rebuilds the producer when it asks.
+    #[must_use]
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// Keeps published rows for `retention`, then deletes them (every [`PURGE_EVERY`], and
@@ -55,12 +81,29 @@ impl<S: OutboxStore> Relay<S> {
                 self.purge_once(retention).await;
             }
             match self.publish_once().await {
-                Ok(read) if read as i64 >= BATCH_SIZE => continue,
-                Ok(_) => failures = 0,
+                Ok(published) => {
+                    if published.read == 0 || published.acknowledged > 0 {
+                        self.advanced();
+                    }
+                    if published.acknowledged == published.read {
+                        failures = 0;
+                        if published.read as i64 >= BATCH_SIZE {
+                            continue;
+                        }
+                    } else {
+                        failures = failures.saturating_add(1);
+                    }
+                }
                 Err(error) => {
+                    // The database, not Kafka: nothing for the producer's watchdog to judge.
+                    self.advanced();
                     failures = failures.saturating_add(1);
                     tracing::warn!(error = %crate::error::error_chain(error.as_ref()), failures, "outbox relay attempt failed; will retry");
                 }
+            }
+            if let Some(error) = crate::kafka::fatal_error(&self.producer.get()) {
+                self.rebuild(&format!("the producer failed for good ({error})"));
+                continue;
             }
             let pause = if failures == 0 {
                 self.sweep
@@ -68,23 +111,52 @@ impl<S: OutboxStore> Relay<S> {
                 self.sweep
                     .max(Duration::from_millis(250 << failures.min(5)))
             };
+            let rebuild = async {
+                match &self.progress {
+                    Some(progress) => progress.rebuild_requested().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 () = self.wake.notified() => {}
                 () = tokio::time::sleep(pause) => {}
+                () = rebuild => self.rebuild("its watchdog found it stuck"),
                 () = shutdown.cancelled() => break,
             }
         }
         if let Err(error) = self.publish_once().await {
             tracing::warn!(error = %error, "final outbox drain failed; events stay pending for the next start");
         }
-        if let Err(error) = self.producer.flush(Duration::from_secs(5)) {
+        if let Err(error) = self.producer.get().flush(Duration::from_secs(5)) {
             tracing::warn!(error = %error, "producer flush at shutdown failed");
         }
     }
 
-    /// Publishes one batch; returns how many pending rows were read.
-    pub async fn publish_once(&self) -> anyhow::Result<usize> {
-        self.store.publish_pending(&self.producer).await
+    /// Publishes one batch: how many pending rows were read, and how many the broker took.
+    pub async fn publish_once(&self) -> anyhow::Result<Published> {
+        self.store.publish_pending(&self.producer.get()).await
+    }
+
+    fn advanced(&self) {
+        if let Some(progress) = &self.progress {
+            progress.advanced();
+        }
+    }
+
+    /// Replaces the producer with a new one, saying why.
+    fn rebuild(&self, why: &str) {
+        match crate::kafka::idempotent_producer(&self.kafka) {
+            Ok(producer) => {
+                tracing::warn!(why, "outbox relay: rebuilding its Kafka producer");
+                self.producer.replace(producer);
+                if let Some(progress) = &self.progress {
+                    progress.rebuilt();
+                }
+            }
+            Err(error) => {
+                tracing::error!(why, error = %crate::error::error_chain(error.as_ref()), "outbox relay: cannot create a new Kafka producer");
+            }
+        }
     }
 
     /// Deletes every row published more than `retention` ago, a batch at a time; returns how

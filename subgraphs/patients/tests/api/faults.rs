@@ -38,17 +38,16 @@ async fn with_kafka_down_registration_succeeds_and_the_event_follows_once_it_is_
 
     // Kafka "comes back": a relay on the live broker drains the same outbox.
     let live = KafkaSettings {
-        brokers: kafka_brokers(),
         sweep_interval_ms: 100,
-        debug: None,
+        ..KafkaSettings::new(kafka_brokers())
     };
-    let producer = kit::kafka::idempotent_producer(&live).expect("producer");
     let relay = Relay::new(
         MySqlOutbox(app.pool.clone()),
-        producer,
+        &live,
         &Outbox::new(app.topic.clone()),
         Duration::from_millis(100),
-    );
+    )
+    .expect("relay");
     let stop = tokio_util::sync::CancellationToken::new();
     let running = tokio::spawn(relay.run(stop.clone()));
 
