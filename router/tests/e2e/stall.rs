@@ -401,3 +401,56 @@ async fn after_a_frozen_peer_or_database_the_connections_heal_by_themselves() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "freezes the shared Kafka broker and the deployed binaries: scripts/test.sh runs it alone"]
+async fn after_a_starved_machine_resumes_every_service_recovers_by_itself() {
+    // The machine starved: the broker and every consuming service stopped together, past
+    // every session; the broker comes back first, the services a while after.
+    let frozen_for = Duration::from_secs(
+        std::env::var("STARVED_SECONDS")
+            .ok()
+            .and_then(|seconds| seconds.parse().ok())
+            .unwrap_or(90),
+    );
+    let system = deploy().await;
+    let patient = patient(&system, "ada@example.org").await;
+    let doctor = doctor(&system, "grace@clinic.org").await;
+    let date = in_days(9);
+    let mut booked = vec![book(&system, &patient, &doctor, &date, "08:00").await];
+    billed_and_counted_once(&system, &patient, &date, &booked).await;
+
+    let consumers = [&system.appointments, &system.billing, &system.analytics];
+    let freeze = Freeze::begin();
+    for service in consumers {
+        service.freeze();
+    }
+    tokio::time::sleep(frozen_for).await;
+    drop(freeze);
+    tokio::time::sleep(Duration::from_secs(15)).await;
+    for service in consumers {
+        service.thaw();
+    }
+    let resumed = Instant::now();
+    booked.push(book(&system, &patient, &doctor, &date, "09:00").await);
+    billed_and_counted_once(&system, &patient, &date, &booked).await;
+    let answers = all_ready(&system.services()).await;
+    eprintln!(
+        "starved {} s: caught up and ready {:.1} s after: {answers:?}",
+        frozen_for.as_secs(),
+        resumed.elapsed().as_secs_f64()
+    );
+    assert!(
+        answers.iter().all(|(_, status, _)| *status == 200),
+        "{answers:?}"
+    );
+    recovered_with_nothing_lost(
+        &system,
+        &system.router_url,
+        &patient,
+        &doctor,
+        &date,
+        booked,
+    )
+    .await;
+}
