@@ -29,9 +29,25 @@ stop() {
 }
 trap stop INT TERM
 
+# Runs a service, and again whenever it exits with a failure on its own (its watchdog gave
+# up on a stuck Kafka client, say), as Compose's `restart: unless-stopped` does.
+supervise() { # name port
+  local name=$1 port=$2 child status
+  trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM
+  while :; do
+    PORT="$port" "$CARGO_TARGET_DIR/debug/$name" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    ((status == 0)) && return 0
+    echo "[dev] $name exited with status $status; starting it again in 2 s"
+    sleep 2
+  done
+}
+
 for service in "${SERVICES[@]}"; do
   name="${service%%:*}" port="${service##*:}"
-  PORT="$port" "$CARGO_TARGET_DIR/debug/$name" &
+  supervise "$name" "$port" &
   pids+=($!)
 done
 

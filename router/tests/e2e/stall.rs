@@ -72,7 +72,6 @@ async fn readiness(system: &System) -> Vec<(&'static str, u16, String)> {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "freezes the shared Kafka broker: scripts/test.sh runs it alone, after the other tests"]
 async fn after_the_broker_is_frozen_for_minutes_every_service_recovers_by_itself() {
-    kit::telemetry::init("stall");
     let frozen_for = Duration::from_secs(
         std::env::var("STALL_SECONDS")
             .ok()

@@ -19,7 +19,6 @@ use std::time::Duration;
 use kit::{
     app::Service,
     consumer::{self, Assignment, Batching, ConsumerSettings, StartFrom},
-    kafka::SharedProducer,
     watchdog::Watchdog,
 };
 use tokio_util::sync::CancellationToken;
@@ -49,14 +48,13 @@ impl App {
                 "finished batches interrupted by the last stop"
             );
         }
-        let producer = SharedProducer::new(kit::kafka::idempotent_producer(&settings.kafka)?);
         let watchdog = Watchdog::new(&settings.kafka, settings.kafka.watchdog);
         // Readiness follows the first consumer; with more consumers than partitions the
         // others may rightly hold none.
         let assignment = Assignment::default();
         let probes = vec![
             ("database", store.probe()),
-            ("kafka", kit::kafka::probe(&producer)),
+            ("kafka", kit::kafka::broker_probe(&settings.kafka)),
             ("events", assignment.probe()),
         ];
         let statistics = Statistics::new(store.clone(), settings.workday_minutes);

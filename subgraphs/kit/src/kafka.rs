@@ -100,13 +100,35 @@ pub async fn broker_answers(settings: &KafkaSettings, timeout: Duration) -> bool
     .unwrap_or(false)
 }
 
-/// `/ready` check: a Kafka broker answers `producer`.
+/// `/ready` check for a service without a producer of its own: a broker answers a new
+/// client.
+pub fn broker_probe(settings: &KafkaSettings) -> crate::server::Probe {
+    let settings = settings.clone();
+    reachability_probe(move || {
+        let settings = settings.clone();
+        async move { broker_answers(&settings, Duration::from_secs(1)).await }
+    })
+}
+
+/// `/ready` check: a Kafka broker answers `producer` (whichever it holds now).
 pub fn probe(producer: &SharedProducer) -> crate::server::Probe {
     let producer = producer.clone();
-    Arc::new(move || {
+    reachability_probe(move || {
         let producer = producer.get();
+        async move { is_reachable(&producer, Duration::from_secs(1)).await }
+    })
+}
+
+/// A `/ready` check that passes while `answers` does.
+fn reachability_probe<F, A>(answers: F) -> crate::server::Probe
+where
+    F: Fn() -> A + Send + Sync + 'static,
+    A: Future<Output = bool> + Send + 'static,
+{
+    Arc::new(move || {
+        let answer = answers();
         Box::pin(async move {
-            if is_reachable(&producer, Duration::from_secs(1)).await {
+            if answer.await {
                 Ok(())
             } else {
                 Err("no Kafka broker answers".to_owned())
