@@ -12,6 +12,13 @@ source scripts/env.sh
 # every subgraph. Deployments leave it off.
 export GRAPHQL_INTROSPECTION="${GRAPHQL_INTROSPECTION:-true}"
 
+# The local servers' development credentials (scripts/infra.sh creates this user). The
+# binaries have no default database URL: a deployment names its own.
+export PATIENTS_DATABASE_URL="${PATIENTS_DATABASE_URL:-mysql://pms:pms@127.0.0.1:3306/patients}"
+export DOCTORS_DATABASE_URL="${DOCTORS_DATABASE_URL:-mysql://pms:pms@127.0.0.1:3306/doctors}"
+export APPOINTMENTS_DATABASE_URL="${APPOINTMENTS_DATABASE_URL:-postgres://pms:pms@127.0.0.1:5432/appointments}"
+export BILLING_DATABASE_URL="${BILLING_DATABASE_URL:-postgres://pms:pms@127.0.0.1:5432/billing}"
+
 # name:port of each service to run.
 SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082)
 

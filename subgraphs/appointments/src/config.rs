@@ -8,7 +8,7 @@ use kit::settings::{ServiceSettings, env_or, env_parse};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// `APPOINTMENTS_DATABASE_URL` (default `postgres://pms:pms@127.0.0.1:5432/appointments`),
+    /// `APPOINTMENTS_DATABASE_URL` (required),
     /// `APPOINTMENTS_DB_MAX_CONNECTIONS` (10), `APPOINTMENTS_TOPIC` (`appointment-events`),
     /// `PORT` (8084) and the shared Kafka settings.
     pub service: ServiceSettings,
@@ -26,12 +26,7 @@ impl Settings {
     pub fn from_env() -> anyhow::Result<Self> {
         let zone = env_or("CLINIC_TIMEZONE", "UTC");
         Ok(Self {
-            service: ServiceSettings::from_env(
-                "APPOINTMENTS",
-                8084,
-                "postgres://pms:pms@127.0.0.1:5432/appointments",
-                "appointment-events",
-            )?,
+            service: ServiceSettings::from_env("APPOINTMENTS", 8084, "appointment-events")?,
             clinic_timezone: zone
                 .parse()
                 .map_err(|_| anyhow::anyhow!("{zone:?} is not an IANA time zone"))

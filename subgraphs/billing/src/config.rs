@@ -6,7 +6,7 @@ use crate::domain::PriceList;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// `BILLING_DATABASE_URL` (default `postgres://pms:pms@127.0.0.1:5432/billing`),
+    /// `BILLING_DATABASE_URL` (required),
     /// `BILLING_DB_MAX_CONNECTIONS` (10), `BILLING_TOPIC` (`billing-events`), `PORT` (8081)
     /// and the shared Kafka settings.
     pub service: ServiceSettings,
@@ -30,12 +30,7 @@ impl Settings {
         )
         .map_err(|error| anyhow::anyhow!("BILLING_CURRENCY / BILLING_PRICES: {error}"))?;
         Ok(Self {
-            service: ServiceSettings::from_env(
-                "BILLING",
-                8081,
-                "postgres://pms:pms@127.0.0.1:5432/billing",
-                "billing-events",
-            )?,
+            service: ServiceSettings::from_env("BILLING", 8081, "billing-events")?,
             appointments_topic: env_or("APPOINTMENTS_TOPIC", "appointment-events"),
             consumer_group: env_or("BILLING_CONSUMER_GROUP", "billing"),
             consumers: env_parse("BILLING_CONSUMERS", 3)?.max(1),

@@ -14,6 +14,17 @@ pub fn env_or(name: &str, default: &str) -> String {
     }
 }
 
+/// Reads `name`, which has no default (`what` says what it is): unset or empty is an error
+/// naming it, so a deployment never runs on a default credential by accident.
+pub fn env_required(name: &str, what: &str) -> anyhow::Result<String> {
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => Ok(value),
+        _ => anyhow::bail!(
+            "environment variable {name} is not set: {what} (scripts/dev.sh sets the local development one)"
+        ),
+    }
+}
+
 /// Reads and parses `name`, falling back to `default`; a value that does not parse is an error
 /// naming the variable, so a typo in deployment fails at start rather than silently.
 pub fn env_parse<T>(name: &str, default: T) -> anyhow::Result<T>
@@ -151,18 +162,17 @@ pub struct ServiceSettings {
 }
 
 impl ServiceSettings {
-    /// Reads `<prefix>_DATABASE_URL` (default `database_url`), `<prefix>_DB_MAX_CONNECTIONS`,
+    /// Reads `<prefix>_DATABASE_URL` (required: credentials are never compiled in),
+    /// `<prefix>_DB_MAX_CONNECTIONS`,
     /// `<prefix>_TOPIC` (default `topic`), `PORT` (default `port`) and the shared Kafka
     /// settings.
-    pub fn from_env(
-        prefix: &str,
-        port: u16,
-        database_url: &str,
-        topic: &str,
-    ) -> anyhow::Result<Self> {
+    pub fn from_env(prefix: &str, port: u16, topic: &str) -> anyhow::Result<Self> {
         Ok(Self {
             http: HttpSettings::from_env(port)?,
-            database_url: Secret::new(env_or(&format!("{prefix}_DATABASE_URL"), database_url)),
+            database_url: Secret::new(env_required(
+                &format!("{prefix}_DATABASE_URL"),
+                "the service's database URL, with its credentials",
+            )?),
             db_max_connections: env_parse(&format!("{prefix}_DB_MAX_CONNECTIONS"), 10)?,
             kafka: KafkaSettings::from_env()?,
             topic: env_or(&format!("{prefix}_TOPIC"), topic),

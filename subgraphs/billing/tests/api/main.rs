@@ -5,3 +5,4 @@ mod consuming;
 mod helpers;
 mod paying;
 mod schema;
+mod start;
