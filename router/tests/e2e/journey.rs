@@ -14,17 +14,51 @@ use super::{
 pub trait Api {
     /// `data` of an operation that must succeed.
     fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value>;
+
+    /// `http://127.0.0.1:<port>` of the router.
+    fn router_url(&self) -> &str;
+
+    /// Each subgraph's name and base URL.
+    fn subgraphs(&self) -> Vec<(&'static str, &str)>;
 }
 
 impl Api for System {
     fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
         System::data(self, query, variables)
     }
+
+    fn router_url(&self) -> &str {
+        &self.router_url
+    }
+
+    fn subgraphs(&self) -> Vec<(&'static str, &str)> {
+        let mut subgraphs = vec![
+            ("patients", self.patients.base_url.as_str()),
+            ("doctors", self.doctors.base_url.as_str()),
+            ("appointments", self.appointments.base_url.as_str()),
+            ("analytics", self.analytics.base_url.as_str()),
+        ];
+        if let Some(billing) = &self.billing {
+            subgraphs.push(("billing", billing.base_url.as_str()));
+        }
+        subgraphs
+    }
 }
 
 impl Api for Deployment {
     fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
         Deployment::data(self, query, variables)
+    }
+
+    fn router_url(&self) -> &str {
+        &self.router_url
+    }
+
+    fn subgraphs(&self) -> Vec<(&'static str, &str)> {
+        self.services()
+            .into_iter()
+            .map(|process| (process.name, process.url.as_str()))
+            .collect()
     }
 }
 

@@ -38,46 +38,53 @@ fn broker_answers() -> bool {
         .any(|address| TcpStream::connect(address.trim()).is_ok())
 }
 
-/// Stops the broker; starts it again when dropped, whatever the test did.
-struct Outage;
+/// A change to a shared server by `scripts/infra.sh` (`kafka-stop`, `kafka-freeze`, ...),
+/// undone when dropped, whatever the test did.
+pub struct InfraChange {
+    undo: &'static str,
+}
 
-impl Outage {
-    fn begin() -> Self {
-        let outage = Self;
-        infra("kafka-stop").unwrap_or_else(|error| panic!("{error}"));
-        assert!(
-            !broker_answers(),
-            "Kafka still answers at {}: this test needs a broker started by scripts/infra.sh",
-            kafka_brokers()
-        );
-        outage
+impl InfraChange {
+    pub fn begin(command: &str, undo: &'static str) -> Self {
+        infra(command).unwrap_or_else(|error| panic!("{error}"));
+        Self { undo }
     }
 }
 
-impl Drop for Outage {
+impl Drop for InfraChange {
     fn drop(&mut self) {
         // No panic here: this may run while a failed test unwinds.
-        if let Err(error) = infra("kafka-start") {
-            eprintln!("Kafka did not start again: {error}");
+        if let Err(error) = infra(self.undo) {
+            eprintln!("not undone: {error}");
         }
     }
+}
+
+/// `name` in whole seconds, `default` when unset or not a number.
+pub fn seconds_from_env(name: &str, default: u64) -> Duration {
+    Duration::from_secs(
+        std::env::var(name)
+            .ok()
+            .and_then(|seconds| seconds.parse().ok())
+            .unwrap_or(default),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "stops the shared Kafka broker: scripts/test.sh runs it alone, after the other tests"]
 async fn with_kafka_down_the_clinic_keeps_booking_and_bills_and_statistics_catch_up() {
-    let down_for = Duration::from_secs(
-        std::env::var("OUTAGE_SECONDS")
-            .ok()
-            .and_then(|seconds| seconds.parse().ok())
-            .unwrap_or(60),
-    );
+    let down_for = seconds_from_env("OUTAGE_SECONDS", 60);
     let system = system().await;
     let patient = patient(&system, "ada@example.org").await;
     let doctor = doctor(&system, "grace@clinic.org").await;
     let date = in_days(5);
 
-    let outage = Outage::begin();
+    let outage = InfraChange::begin("kafka-stop", "kafka-start");
+    assert!(
+        !broker_answers(),
+        "Kafka still answers at {}: this test needs a broker started by scripts/infra.sh",
+        kafka_brokers()
+    );
     let started = Instant::now();
     let mut booked = Vec::new();
     for time in ["09:00", "10:00", "11:00"] {

@@ -80,23 +80,6 @@ impl Process {
         assert!(status.success(), "kill -{signal} {}", self.name);
     }
 
-    /// `/ready`'s status and body (status 0 when nothing answers).
-    pub async fn readiness(&self) -> (u16, String) {
-        let client = reqwest::Client::new();
-        match client
-            .get(format!("{}/ready", self.url))
-            .timeout(Duration::from_secs(3))
-            .send()
-            .await
-        {
-            Ok(response) => (
-                response.status().as_u16(),
-                response.text().await.unwrap_or_default(),
-            ),
-            Err(error) => (0, error.to_string()),
-        }
-    }
-
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
@@ -104,7 +87,7 @@ impl Process {
     async fn wait_ready(&mut self, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
-            if self.readiness().await.0 == 200 {
+            if readiness(&self.url).await.0 == 200 {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -127,6 +110,23 @@ impl Drop for Process {
             .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A service's `/ready` status and body (status 0 when nothing answers within 3 s).
+pub async fn readiness(base_url: &str) -> (u16, String) {
+    let client = reqwest::Client::new();
+    match client
+        .get(format!("{base_url}/ready"))
+        .timeout(Duration::from_secs(3))
+        .send()
+        .await
+    {
+        Ok(response) => (
+            response.status().as_u16(),
+            response.text().await.unwrap_or_default(),
+        ),
+        Err(error) => (0, error.to_string()),
     }
 }
 

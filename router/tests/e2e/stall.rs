@@ -19,65 +19,43 @@ use serde_json::json;
 
 use super::{
     journey::{Api, BOOK, book, booking, doctor, in_days, patient},
-    outage::infra,
-    processes::{Process, deploy},
-    system::{System, system},
+    outage::{InfraChange, seconds_from_env},
+    processes::{deploy, readiness},
+    system::system,
 };
 
-/// Freezes the broker; resumes it when dropped, whatever the test did.
-struct Freeze;
-
-impl Freeze {
-    fn begin() -> Self {
-        infra("kafka-freeze").unwrap_or_else(|error| panic!("{error}"));
-        Self
-    }
-}
-
-impl Drop for Freeze {
-    fn drop(&mut self) {
-        if let Err(error) = infra("kafka-thaw") {
-            eprintln!("Kafka was not resumed: {error}");
-        }
-    }
-}
-
-/// The services whose readiness depends on a consumer holding its partitions, and each
-/// readiness answer.
-async fn readiness(system: &System) -> Vec<(&'static str, u16, String)> {
+/// Each subgraph's name and `/ready` answer, now.
+async fn readiness_now(api: &impl Api) -> Vec<(&'static str, u16, String)> {
     let mut answers = Vec::new();
-    let services = [
-        ("patients", &system.patients.base_url),
-        ("doctors", &system.doctors.base_url),
-        ("appointments", &system.appointments.base_url),
-        (
-            "billing",
-            &system.billing.as_ref().expect("billing").base_url,
-        ),
-        ("analytics", &system.analytics.base_url),
-    ];
-    for (name, url) in services {
-        let (status, body) = match reqwest::get(format!("{url}/ready")).await {
-            Ok(response) => (
-                response.status().as_u16(),
-                response.text().await.unwrap_or_default(),
-            ),
-            Err(error) => (0, error.to_string()),
-        };
+    for (name, url) in api.subgraphs() {
+        let (status, body) = readiness(url).await;
         answers.push((name, status, body));
     }
     answers
 }
 
+/// Waits up to a minute for every subgraph to answer `/ready` 200, and asserts it did
+/// `after` what; returns how long it took.
+async fn all_ready(api: &impl Api, after: &str) -> Duration {
+    let started = Instant::now();
+    loop {
+        let answers = readiness_now(api).await;
+        let ready = answers.iter().all(|(_, status, _)| *status == 200);
+        if ready || started.elapsed() > Duration::from_secs(60) {
+            assert!(
+                ready,
+                "not every service is ready a minute after {after}: {answers:?}"
+            );
+            return started.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "freezes the shared Kafka broker: scripts/test.sh runs it alone, after the other tests"]
 async fn after_the_broker_is_frozen_for_minutes_every_service_recovers_by_itself() {
-    let frozen_for = Duration::from_secs(
-        std::env::var("STALL_SECONDS")
-            .ok()
-            .and_then(|seconds| seconds.parse().ok())
-            .unwrap_or(180),
-    );
+    let frozen_for = seconds_from_env("STALL_SECONDS", 180);
     let system = system().await;
     let patient = patient(&system, "ada@example.org").await;
     let doctor = doctor(&system, "grace@clinic.org").await;
@@ -91,7 +69,7 @@ async fn after_the_broker_is_frozen_for_minutes_every_service_recovers_by_itself
         )
         .await;
 
-    let freeze = Freeze::begin();
+    let freeze = InfraChange::begin("kafka-freeze", "kafka-thaw");
     let started = Instant::now();
     for time in ["09:00", "10:00"] {
         booked.push(book(&system, &patient, &doctor, &date, time).await);
@@ -101,7 +79,7 @@ async fn after_the_broker_is_frozen_for_minutes_every_service_recovers_by_itself
         eprintln!(
             "frozen {:>3} s: {:?}",
             started.elapsed().as_secs(),
-            readiness(&system).await
+            readiness_now(&system).await
         );
     }
     booked.push(book(&system, &patient, &doctor, &date, "11:00").await);
@@ -109,32 +87,13 @@ async fn after_the_broker_is_frozen_for_minutes_every_service_recovers_by_itself
     let resumed = Instant::now();
 
     // Every service ready again: consumers hold their partitions, producers deliver.
-    let mut last = Vec::new();
-    while resumed.elapsed() < Duration::from_secs(60) {
-        last = readiness(&system).await;
-        if last.iter().all(|(_, status, _)| *status == 200) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    let took = all_ready(&system, "the broker resumed").await;
     eprintln!(
-        "ready again {:.1} s after the broker resumed: {last:?}",
-        resumed.elapsed().as_secs_f64()
-    );
-    assert!(
-        last.iter().all(|(_, status, _)| *status == 200),
-        "not every service is ready a minute after the broker resumed: {last:?}"
+        "ready again {:.1} s after the broker resumed",
+        took.as_secs_f64()
     );
 
-    recovered_with_nothing_lost(
-        &system,
-        &system.router_url,
-        &patient,
-        &doctor,
-        &date,
-        booked,
-    )
-    .await;
+    recovered_with_nothing_lost(&system, &patient, &doctor, &date, booked).await;
     eprintln!(
         "caught up {:.1} s after the broker resumed",
         resumed.elapsed().as_secs_f64()
@@ -145,14 +104,13 @@ async fn after_the_broker_is_frozen_for_minutes_every_service_recovers_by_itself
 /// `booked` (and that one) has one bill and is counted once.
 async fn recovered_with_nothing_lost(
     api: &impl Api,
-    router_url: &str,
     patient: &str,
     doctor: &str,
     date: &str,
     mut booked: Vec<String>,
 ) {
     let mut updates = GraphqlSubscription::start(
-        &format!("{}/graphql", router_url.replace("http://", "ws://")),
+        &format!("{}/graphql", api.router_url().replace("http://", "ws://")),
         "subscription($doctor: ID) { appointmentUpdated(doctorId: $doctor) { kind appointment { id } } }",
         json!({ "doctor": doctor }),
     )
@@ -205,24 +163,6 @@ async fn billed_and_counted_once(api: &impl Api, patient: &str, date: &str, book
     );
 }
 
-/// Waits up to a minute for every process to answer `/ready` 200; the last answers.
-async fn all_ready(processes: &[&Process]) -> Vec<(&'static str, u16, String)> {
-    let started = Instant::now();
-    loop {
-        let mut answers = Vec::new();
-        for process in processes {
-            let (status, body) = process.readiness().await;
-            answers.push((process.name, status, body));
-        }
-        if answers.iter().all(|(_, status, _)| *status == 200)
-            || started.elapsed() > Duration::from_secs(60)
-        {
-            return answers;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "runs the deployed binaries and freezes them: scripts/test.sh runs it after building them"]
 async fn each_consuming_service_frozen_past_its_group_session_recovers_by_itself() {
@@ -252,51 +192,20 @@ async fn each_consuming_service_frozen_past_its_group_session_recovers_by_itself
         // What was booked before and during the freeze is billed and counted: the
         // consumers work again (readiness alone may still show the partitions held before).
         billed_and_counted_once(&system, &patient, &date, &booked).await;
-        let answers = all_ready(&system.services()).await;
+        all_ready(&system, &format!("{} resumed", frozen.name)).await;
         eprintln!(
-            "{} frozen {} s; caught up and ready {:.1} s after: {answers:?}",
+            "{} frozen {} s; caught up and ready {:.1} s after",
             frozen.name,
             frozen_for.as_secs(),
             resumed.elapsed().as_secs_f64()
         );
-        assert!(
-            answers.iter().all(|(_, status, _)| *status == 200),
-            "not every service is ready a minute after {} resumed: {answers:?}",
-            frozen.name
-        );
     }
-    recovered_with_nothing_lost(
-        &system,
-        &system.router_url,
-        &patient,
-        &doctor,
-        &date,
-        booked,
-    )
-    .await;
-}
-
-/// Runs `scripts/infra.sh postgres-freeze` and resumes PostgreSQL when dropped.
-struct DatabaseFreeze;
-
-impl DatabaseFreeze {
-    fn begin() -> Self {
-        infra("postgres-freeze").unwrap_or_else(|error| panic!("{error}"));
-        Self
-    }
-}
-
-impl Drop for DatabaseFreeze {
-    fn drop(&mut self) {
-        if let Err(error) = infra("postgres-thaw") {
-            eprintln!("PostgreSQL was not resumed: {error}");
-        }
-    }
+    recovered_with_nothing_lost(&system, &patient, &doctor, &date, booked).await;
 }
 
 /// A booking through the router: its response and how long it took.
 async fn try_booking(
-    router_url: &str,
+    api: &impl Api,
     patient: &str,
     doctor: &str,
     date: &str,
@@ -304,7 +213,7 @@ async fn try_booking(
 ) -> (serde_json::Value, Duration) {
     let started = Instant::now();
     let response = kit::testing::graphql(
-        &format!("{router_url}/graphql"),
+        &format!("{}/graphql", api.router_url()),
         BOOK,
         booking(patient, doctor, date, time),
     )
@@ -323,7 +232,7 @@ async fn after_a_frozen_peer_or_database_the_connections_heal_by_themselves() {
 
     // The doctors subgraph frozen: a booking cannot check its doctor and says so quickly.
     system.doctors.freeze();
-    let (refused, took) = try_booking(&system.router_url, &patient, &doctor, &date, "09:00").await;
+    let (refused, took) = try_booking(&system, &patient, &doctor, &date, "09:00").await;
     system.doctors.thaw();
     assert_eq!(
         refused["errors"][0]["extensions"]["code"], "UPSTREAM_UNAVAILABLE",
@@ -336,8 +245,8 @@ async fn after_a_frozen_peer_or_database_the_connections_heal_by_themselves() {
     // PostgreSQL frozen for longer than a request may take: a booking gets no connection
     // within the pool's 3 s and says so (nothing written, retry), and the pools work again
     // once it is back.
-    let freeze = DatabaseFreeze::begin();
-    let (failed, took) = try_booking(&system.router_url, &patient, &doctor, &date, "10:00").await;
+    let freeze = InfraChange::begin("postgres-freeze", "postgres-thaw");
+    let (failed, took) = try_booking(&system, &patient, &doctor, &date, "10:00").await;
     eprintln!("booking with the database frozen: {took:?} {failed}");
     assert_eq!(
         failed["errors"][0]["extensions"]["code"], "UPSTREAM_UNAVAILABLE",
@@ -348,8 +257,7 @@ async fn after_a_frozen_peer_or_database_the_connections_heal_by_themselves() {
     drop(freeze);
     let resumed = Instant::now();
     let booked_again = loop {
-        let (response, _) =
-            try_booking(&system.router_url, &patient, &doctor, &date, "11:00").await;
+        let (response, _) = try_booking(&system, &patient, &doctor, &date, "11:00").await;
         if response["errors"].is_null() {
             break response["data"]["createAppointment"]["id"]
                 .as_str()
@@ -385,20 +293,8 @@ async fn after_a_frozen_peer_or_database_the_connections_heal_by_themselves() {
     {
         booked.push(id.to_owned());
     }
-    let answers = all_ready(&system.services()).await;
-    assert!(
-        answers.iter().all(|(_, status, _)| *status == 200),
-        "{answers:?}"
-    );
-    recovered_with_nothing_lost(
-        &system,
-        &system.router_url,
-        &patient,
-        &doctor,
-        &date,
-        booked,
-    )
-    .await;
+    all_ready(&system, "PostgreSQL resumed").await;
+    recovered_with_nothing_lost(&system, &patient, &doctor, &date, booked).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -406,12 +302,7 @@ async fn after_a_frozen_peer_or_database_the_connections_heal_by_themselves() {
 async fn after_a_starved_machine_resumes_every_service_recovers_by_itself() {
     // The machine starved: the broker and every consuming service stopped together, past
     // every session; the broker comes back first, the services a while after.
-    let frozen_for = Duration::from_secs(
-        std::env::var("STARVED_SECONDS")
-            .ok()
-            .and_then(|seconds| seconds.parse().ok())
-            .unwrap_or(90),
-    );
+    let frozen_for = seconds_from_env("STARVED_SECONDS", 90);
     let system = deploy().await;
     let patient = patient(&system, "ada@example.org").await;
     let doctor = doctor(&system, "grace@clinic.org").await;
@@ -420,7 +311,7 @@ async fn after_a_starved_machine_resumes_every_service_recovers_by_itself() {
     billed_and_counted_once(&system, &patient, &date, &booked).await;
 
     let consumers = [&system.appointments, &system.billing, &system.analytics];
-    let freeze = Freeze::begin();
+    let freeze = InfraChange::begin("kafka-freeze", "kafka-thaw");
     for service in consumers {
         service.freeze();
     }
@@ -433,23 +324,11 @@ async fn after_a_starved_machine_resumes_every_service_recovers_by_itself() {
     let resumed = Instant::now();
     booked.push(book(&system, &patient, &doctor, &date, "09:00").await);
     billed_and_counted_once(&system, &patient, &date, &booked).await;
-    let answers = all_ready(&system.services()).await;
+    all_ready(&system, "the machine resumed").await;
     eprintln!(
-        "starved {} s: caught up and ready {:.1} s after: {answers:?}",
+        "starved {} s: caught up and ready {:.1} s after",
         frozen_for.as_secs(),
         resumed.elapsed().as_secs_f64()
     );
-    assert!(
-        answers.iter().all(|(_, status, _)| *status == 200),
-        "{answers:?}"
-    );
-    recovered_with_nothing_lost(
-        &system,
-        &system.router_url,
-        &patient,
-        &doctor,
-        &date,
-        booked,
-    )
-    .await;
+    recovered_with_nothing_lost(&system, &patient, &doctor, &date, booked).await;
 }

@@ -82,8 +82,6 @@ fn consume(
     assignment: Assignment,
     watchdog: &Watchdog,
 ) -> impl FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send + use<> {
-    let (progress, watch) = watchdog.watch(format!("consumer {}", settings.consumer_group));
-    let kafka = settings.kafka.clone();
     let consumer = ConsumerSettings {
         group_id: settings.consumer_group.clone(),
         topics: settings.topics.clone(),
@@ -93,24 +91,12 @@ fn consume(
         max_messages: settings.batch_size,
         linger: Duration::from_millis(settings.batch_linger_ms),
     };
-    move |shutdown| {
-        Box::pin(async move {
-            let ingest = Ingest { store };
-            let consume = async {
-                let run = consumer::run_batched(
-                    &kafka,
-                    &consumer,
-                    &ingest,
-                    batching,
-                    &assignment,
-                    &progress,
-                    shutdown.clone(),
-                );
-                if let Err(error) = run.await {
-                    tracing::error!(error = %kit::error::error_chain(error.as_ref()), "consumer stopped");
-                }
-            };
-            tokio::join!(consume, watch(shutdown.clone()));
-        })
-    }
+    consumer::batched_task(
+        settings.kafka.clone(),
+        consumer,
+        Ingest { store },
+        batching,
+        assignment,
+        watchdog,
+    )
 }

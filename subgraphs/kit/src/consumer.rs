@@ -24,6 +24,7 @@ use std::{
 };
 
 use anyhow::Context as _;
+use futures::future::BoxFuture;
 use rdkafka::{
     ClientContext, Message as _, Statistics,
     consumer::{
@@ -444,21 +445,66 @@ pub fn task<H: EventHandler + 'static>(
     handler: H,
     assignment: Assignment,
     watchdog: &Watchdog,
-) -> impl FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send + use<H> {
-    let (progress, watch) = watchdog.watch(format!("consumer {}", settings.group_id));
+) -> impl FnOnce(CancellationToken) -> BoxFuture<'static, ()> + Send + use<H> {
+    let group = settings.group_id.clone();
+    watched(watchdog, group, move |progress, shutdown| {
+        Box::pin(async move {
+            run(
+                &kafka,
+                &settings,
+                &handler,
+                &assignment,
+                &progress,
+                shutdown,
+            )
+            .await
+        })
+    })
+}
+
+/// [`run_batched`] as a service's background task, like [`task`].
+pub fn batched_task<H: BatchHandler + 'static>(
+    kafka: KafkaSettings,
+    settings: ConsumerSettings,
+    handler: H,
+    batching: Batching,
+    assignment: Assignment,
+    watchdog: &Watchdog,
+) -> impl FnOnce(CancellationToken) -> BoxFuture<'static, ()> + Send + use<H> {
+    let group = settings.group_id.clone();
+    watched(watchdog, group, move |progress, shutdown| {
+        Box::pin(async move {
+            let run = run_batched(
+                &kafka,
+                &settings,
+                &handler,
+                batching,
+                &assignment,
+                &progress,
+                shutdown,
+            );
+            run.await
+        })
+    })
+}
+
+/// A consumer loop and the watchdog of its client, run together until shutdown.
+fn watched<F>(
+    watchdog: &Watchdog,
+    group: String,
+    consume: F,
+) -> impl FnOnce(CancellationToken) -> BoxFuture<'static, ()> + Send + use<F>
+where
+    F: FnOnce(Progress, CancellationToken) -> BoxFuture<'static, anyhow::Result<()>>
+        + Send
+        + 'static,
+{
+    let (progress, watch) = watchdog.watch(format!("consumer {group}"));
     move |shutdown| {
         Box::pin(async move {
             let consume = async {
-                let run = run(
-                    &kafka,
-                    &settings,
-                    &handler,
-                    &assignment,
-                    &progress,
-                    shutdown.clone(),
-                );
-                if let Err(error) = run.await {
-                    tracing::error!(group = %settings.group_id, error = %crate::error::error_chain(error.as_ref()), "consumer stopped");
+                if let Err(error) = consume(progress, shutdown.clone()).await {
+                    tracing::error!(%group, error = %crate::error::error_chain(error.as_ref()), "consumer stopped");
                 }
             };
             tokio::join!(consume, watch(shutdown.clone()));
