@@ -5,13 +5,14 @@
 //! refuses to start when the supergraph file is missing or is not a composed supergraph,
 //! saying which file and why. Its GraphiQL page works offline (see [`graphiql`]); what one
 //! request may ask for is bounded and told in words ([`limits`]), each client address
-//! has a request rate ([`rate_limit`]), and no WebSocket message can overflow a worker's
+//! has a request rate ([`rate_limit`]), every caller is authenticated ([`identity`]), and no WebSocket message can overflow a worker's
 //! stack ([`worker`]).
 
 // Hive Router's service stack is deep; its own crate raises the limit the same way.
 #![recursion_limit = "256"]
 
 mod graphiql;
+mod identity;
 mod limits;
 mod rate_limit;
 mod supergraph;
@@ -39,7 +40,8 @@ fn main() -> Result<(), RouterInitError> {
             let plugins = PluginRegistry::new()
                 .register::<rate_limit::RateLimit>()
                 .register::<graphiql::OfflineGraphiql>()
-                .register::<limits::Limits>();
+                .register::<limits::Limits>()
+                .register::<identity::Identity>();
             router_entrypoint(plugins).await
         })
 }

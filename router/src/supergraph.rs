@@ -1,4 +1,4 @@
-//! The start-up check of the supergraph file the configuration points at.
+//! The start-up check of the configuration and of the supergraph file it points at.
 
 use hive_router::{
     config::{load_config, supergraph::SupergraphSource},
@@ -13,9 +13,14 @@ pub fn check_configured() -> Result<(), String> {
     let shown = config_path.as_deref().unwrap_or("router.config.yaml");
     let config = load_config(config_path.clone()).map_err(|error| {
         // Hive Router resolves the supergraph path while loading; a missing file fails there.
-        match (error.to_string().contains("`supergraph`"), named_supergraph(shown)) {
+        let error = error.to_string();
+        match (error.contains("`supergraph`"), named_supergraph(shown)) {
             (true, Some(path)) => format!(
                 "cannot read the supergraph {path} (named in {shown}): no such file; compose it with `scripts/compose.sh`"
+            ),
+            // The committed configuration reads the token keys' location from the environment.
+            _ if error.contains("jwt.jwks_providers") => format!(
+                "no keys to verify tokens with ({shown}, `jwt`): set JWKS_FILE to a JWKS file (development: `scripts/token.sh --jwks` prints the development issuer's), or JWKS_SOURCE=remote and JWKS_URL to your identity provider's ({error})"
             ),
             _ => format!("cannot load the configuration ({shown}): {error}"),
         }
