@@ -8,7 +8,13 @@ VEGETA="$(go env GOPATH)/bin/vegeta"
 DURATION="${DURATION:-30s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 WRK_POST_LUA="$(mktemp --suffix=.lua)"
-printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = os.getenv("BODY")\n' > "$WRK_POST_LUA"
+# `TOKEN`, when set, goes on every request as `Authorization: Bearer` (the router needs one).
+cat > "$WRK_POST_LUA" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+if os.getenv("TOKEN") then wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN") end
+wrk.body = os.getenv("BODY")
+LUA
 
 # wrk_post NAME URL BODY [wrk prefix...]: checks that the query succeeds, runs wrk with
 # $CONNECTIONS connections for $DURATION (prefixed by e.g. `taskset -c 1`), prints
@@ -16,7 +22,7 @@ printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nw
 # in milliseconds in WRK_P99_MS.
 wrk_post() {
   local name=$1 url=$2 body=$3; shift 3
-  local check; check="$(curl -fsS "$url" -H 'content-type: application/json' -d "$body")"
+  local check; check="$(curl -fsS "$url" -H 'content-type: application/json' ${TOKEN:+-H "authorization: Bearer $TOKEN"} -d "$body")"
   if [[ "$check" == *'"errors"'* || "$check" != *'"data"'* ]]; then
     echo "[bench] $name: the query fails: $check" >&2; exit 1
   fi

@@ -25,8 +25,11 @@ source scripts/bench-lib.sh
 run="$(date +%s)"
 LOGS="$(mktemp -d)"
 scripts/infra.sh up
-cargo build --release --locked --bin patients --bin doctors --bin appointments --bin billing --bin router
+cargo build --release --locked --bin patients --bin doctors --bin appointments --bin billing --bin router --bin pms-token
 bin="$CARGO_TARGET_DIR/release"
+# Tokens of the development issuer, as an administrator (see scripts/token.sh).
+export JWKS_FILE="$("$bin/pms-token" --jwks)"
+export TOKEN="$("$bin/pms-token" administrator)"
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$WRK_POST_LUA"' EXIT
@@ -67,7 +70,7 @@ ROUTER_CONFIG_FILE_PATH="$config" "$bin/router" >"$LOGS/router.log" 2>&1 & route
 until curl -fsS http://127.0.0.1:14004/readiness >/dev/null 2>&1; do sleep 0.005; done
 ready_ms=$(echo "($(date +%s.%N) - $started) * 1000" | bc)
 
-gql() { curl -fsS "$1" -H 'content-type: application/json' -d "$2"; }
+gql() { curl -fsS "$1" -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -d "$2"; }
 R=http://127.0.0.1:14004/graphql
 echo "[bench] seeding: 1 patient, 20 doctors, 20 appointments with bills"
 patient="$(gql $R '{"query":"mutation { createPatient(input: {name: \"Bench Patient\", email: \"bench@example.org\", phone: \"+1 555 0000\"}) { id } }"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')"
@@ -116,9 +119,9 @@ echo "[bench] attack mix: a tenth of the requests abusive"
 wrk_post "patient(id), no attack" "$R" "$one"; calm_p99=$WRK_P99_MS; calm_rps=$WRK_RPS
 attack_rate=$(printf '%.0f' "$(echo "$calm_rps / 9" | bc -l)")
 targets="$LOGS/attacks.txt"
-python3 - "$R" "$LOGS" "$targets" <<'PY'
+python3 - "$R" "$LOGS" "$targets" "$TOKEN" <<'PY'
 import json, sys
-url, logs, targets = sys.argv[1:4]
+url, logs, targets, token = sys.argv[1:5]
 fragments = "{ ...F0 }" + "".join(
     f" fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(30)
 ) + " fragment F30 on Query { __typename }"
@@ -134,7 +137,7 @@ with open(targets, "w") as out:
     for name, query in attacks.items():
         path = f"{logs}/attack-{name}.json"
         json.dump({"query": query}, open(path, "w"))
-        out.write(f"POST {url}\nContent-Type: application/json\n@{path}\n\n")
+        out.write(f"POST {url}\nContent-Type: application/json\nAuthorization: Bearer {token}\n@{path}\n\n")
 PY
 "$VEGETA" attack -rate="$attack_rate/s" -duration="$DURATION" -targets="$targets" -max-workers=64 \
   > "$LOGS/attack.bin" & attacker=$!

@@ -23,8 +23,12 @@ export BILLING_DATABASE_URL="${BILLING_DATABASE_URL:-postgres://pms:pms@127.0.0.
 SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082)
 
 scripts/infra.sh up
-cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}" router)
+cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}" router pms-token)
 scripts/compose.sh
+
+# The router verifies tokens with the development issuer's key set (created on first use
+# outside the repository; scripts/token.sh prints tokens of it).
+export JWKS_FILE="${JWKS_FILE:-$("$CARGO_TARGET_DIR/debug/pms-token" --jwks)}"
 
 pids=()
 stop() {
@@ -74,6 +78,10 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 echo "[dev] router       http://localhost:4004/graphql   <- the API, GraphiQL in a browser"
+echo "[dev] every request needs a token; GraphiQL signed in as the administrator:"
+echo "[dev]   http://localhost:4004/graphql#token=$("$CARGO_TARGET_DIR/debug/pms-token" administrator)"
+echo "[dev] other roles: scripts/token.sh front-desk | doctor <id> | billing-clerk | patient <id>"
+echo "[dev]   (in GraphiQL's Headers tab: {\"Authorization\": \"Bearer <token>\"})"
 echo "[dev] metrics      http://localhost:9090/metrics"
 echo "[dev] Ctrl-C to stop"
 wait "${pids[@]}"

@@ -1,14 +1,15 @@
 // Drives the router's GraphiQL page in headless Chromium (Debian's `chromium`, through
 // playwright-core) for the router's end-to-end test:
-//   node check.mjs <router-url> <doctor-id> <booking-json> <screenshot.png>
-// 1. opens GET /graphql, refusing every request that leaves the router (no CDN);
+//   node check.mjs <router-url> <token> <doctor-id> <booking-json> <screenshot.png>
+// 1. opens GET /graphql signed in (`#token=`), refusing every request that leaves the
+//    router (no CDN);
 // 2. runs a query and waits for its result in the result pane;
 // 3. runs `appointmentUpdated` for the doctor, books through the API, and waits for the
 //    update to appear in the pane; takes a screenshot.
 // Prints one JSON line: { external: [...], query: "...", subscription: "..." }.
 import { chromium } from "playwright-core";
 
-const [routerUrl, doctorId, bookingJson, screenshot] = process.argv.slice(2);
+const [routerUrl, token, doctorId, bookingJson, screenshot] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox"],
@@ -26,7 +27,7 @@ try {
   });
 
   const open = async (operation) => {
-    await page.goto(`${routerUrl}/graphql?query=${encodeURIComponent(operation)}`);
+    await page.goto(`${routerUrl}/graphql?query=${encodeURIComponent(operation)}#token=${token}`);
     await page.waitForSelector(".graphiql-execute-button", { timeout: 30000 });
     await page.click(".graphiql-execute-button");
   };
@@ -48,7 +49,7 @@ try {
   await page.waitForTimeout(2000);
   const booked = await fetch(`${routerUrl}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: bookingJson,
   });
   if (!booked.ok) throw new Error(`booking failed: ${booked.status}`);

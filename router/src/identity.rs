@@ -19,15 +19,19 @@ use hive_router::{
     plugins::{
         hooks::{
             on_graphql_error::{OnGraphQLErrorHookPayload, OnGraphQLErrorHookResult},
+            on_graphql_params::{OnGraphQLParamsStartHookPayload, OnGraphQLParamsStartHookResult},
             on_plugin_init::{OnPluginInitPayload, OnPluginInitResult},
         },
-        plugin_trait::RouterPlugin,
+        plugin_trait::{RouterPlugin, StartHookPayload as _},
     },
 };
 use serde::Deserialize;
 
 pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 pub const FORBIDDEN: &str = "FORBIDDEN";
+
+/// Clock skew allowed between the issuer and the router (jsonwebtoken's default for `exp`).
+const LEEWAY_SECONDS: u64 = 60;
 
 /// The codes Hive Router gives a request whose token is missing or does not verify.
 const TOKEN_CODES: [&str; 6] = [
@@ -69,6 +73,28 @@ impl RouterPlugin for Identity {
             production_ready(&payload.router_config().jwt)?;
         }
         payload.initialize_plugin(Self)
+    }
+
+    /// Hive Router checks a token's signature, issuer, audience and expiry but not its
+    /// `nbf`: a token not valid yet is refused here (over HTTP and WebSocket alike).
+    async fn on_graphql_params<'exec>(
+        &'exec self,
+        payload: OnGraphQLParamsStartHookPayload<'exec>,
+    ) -> OnGraphQLParamsStartHookResult<'exec> {
+        let token = payload
+            .router_http_request
+            .headers
+            .get(hive_router::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        if token.is_some_and(|token| identity::not_yet_valid(token, now, LEEWAY_SECONDS)) {
+            let error = unauthenticated("INVALID_JWT", "ImmatureSignature");
+            return payload.end_with_graphql_error(error, StatusCode::UNAUTHORIZED);
+        }
+        payload.proceed()
     }
 
     fn on_graphql_error<'req>(
@@ -159,8 +185,41 @@ fn forbidden(path: &str) -> GraphQLError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A copy of the committed configuration, in a directory of its own, that names a key
+    /// set there (the committed one reads its location from `JWKS_FILE`); its path.
+    pub(crate) fn committed_config_with_keys() -> String {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let committed =
+            std::fs::read_to_string(format!("{root}/router.config.yaml")).expect("the configuration");
+        let dir = std::env::temp_dir().join(format!("pms-router-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a directory");
+        let issuer = identity::DevIssuer::generate().expect("a key pair");
+        issuer.write_jwks(&dir.join("jwks.json")).expect("jwks.json");
+        let config = committed
+            .replace("path: ../schema/", &format!("path: {root}/../schema/"))
+            .replace("path:\n        from_env: JWKS_FILE", "path: jwks.json");
+        let path = dir.join("router.config.yaml");
+        std::fs::write(&path, config).expect("the copy");
+        path.display().to_string()
+    }
+
+    #[test]
+    fn the_committed_configuration_requires_a_token_and_refuses_scopes_whole() {
+        use hive_router::config::{authorization::UnauthorizedMode, load_config};
+
+        let config = load_config(Some(committed_config_with_keys())).expect("it loads");
+        assert!(config.jwt.enabled);
+        assert_eq!(config.jwt.require_authentication, Some(true));
+        assert_eq!(config.jwt.issuers, Some(vec![identity::DEVELOPMENT_ISSUER.to_owned()]));
+        assert_eq!(config.jwt.audiences, Some(vec![identity::AUDIENCE.to_owned()]));
+        assert_eq!(
+            config.authorization.directives.unauthorized.mode,
+            UnauthorizedMode::Reject
+        );
+    }
 
     fn jwt(yaml: &str) -> JwtAuthConfig {
         serde_json::from_str(yaml).expect("jwt config")

@@ -468,8 +468,8 @@ mod tests {
 
         use hive_router::config::{load_config, traffic_shaping::DurationOrExpression};
 
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/router.config.yaml");
-        let config = load_config(Some(path.to_owned())).expect("the configuration loads");
+        let config = load_config(Some(crate::identity::tests::committed_config_with_keys()))
+            .expect("the configuration loads");
         let limits = &config.limits;
         assert_eq!(limits.max_depth.as_ref().map(|rule| rule.n), Some(12));
         assert_eq!(limits.max_tokens.as_ref().map(|rule| rule.n), Some(2000));

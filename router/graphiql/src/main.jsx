@@ -21,6 +21,21 @@ query Dashboard {
 // `?query=...` opens the page with that operation (links from documentation, tests).
 const query = new URLSearchParams(window.location.search).get("query") ?? undefined;
 
+// Every request needs a token. GraphiQL sends its Headers tab with each request and as the
+// WebSocket's `connection_init` payload. `#token=<JWT>` (the link scripts/dev.sh prints)
+// opens the page signed in; the fragment never reaches the server.
+const token = new URLSearchParams(window.location.hash.slice(1)).get("token");
+const signedIn = (bearer) => JSON.stringify({ Authorization: `Bearer ${bearer}` }, null, 2);
+const headers = token ? signedIn(token) : undefined;
+const defaultHeaders = signedIn("<a token: scripts/token.sh front-desk>");
+
 createRoot(document.getElementById("graphiql")).render(
-  React.createElement(GraphiQL, { fetcher, defaultQuery, query }),
+  React.createElement(GraphiQL, {
+    fetcher,
+    defaultQuery,
+    query,
+    headers,
+    defaultHeaders,
+    defaultEditorToolsVisibility: "headers",
+  }),
 );

@@ -13,7 +13,10 @@ use std::{
 use kit::testing::assert_error;
 use serde_json::{Value, json};
 
-use super::{journey::patient, system::system};
+use super::{
+    journey::patient,
+    system::{System, system},
+};
 
 /// How long a refusal may take: the work before it must be cheap.
 const REFUSED_WITHIN: Duration = if cfg!(debug_assertions) {
@@ -167,7 +170,7 @@ struct Bystander {
 }
 
 impl Bystander {
-    fn start(router_url: &str, patient_id: &str) -> Self {
+    fn start(router_url: &str, token: &str, patient_id: &str) -> Self {
         let (answered, failed, slowest_ms, stop) = Default::default();
         let [answered, failed, slowest_ms]: [Arc<AtomicUsize>; 3] = [answered, failed, slowest_ms];
         let stop: Arc<AtomicBool> = stop;
@@ -181,11 +184,17 @@ impl Bystander {
             let client = reqwest::Client::new();
             let graphql = format!("{router_url}/graphql");
             let health = format!("{router_url}/health");
+            let token = token.to_owned();
             let body = json!({ "query": "query($id: ID!) { patient(id: $id) { name } }", "variables": { "id": patient_id } });
             async move {
                 while !stop.load(Ordering::SeqCst) {
                     let started = Instant::now();
-                    let patient = client.post(&graphql).json(&body).send().await;
+                    let patient = client
+                        .post(&graphql)
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await;
                     let named = match patient {
                         Ok(response) => response
                             .json::<Value>()
@@ -229,12 +238,13 @@ impl Bystander {
     }
 }
 
-/// Sends `body` as a client that reads the whole answer; returns the status, the answer
-/// and how long it took.
-async fn send(router_url: &str, body: Vec<u8>) -> (u16, Value, Duration) {
+/// Sends `body` as a signed-in client that reads the whole answer; returns the status, the
+/// answer and how long it took.
+async fn send(system: &System, body: Vec<u8>) -> (u16, Value, Duration) {
     let started = Instant::now();
     let response = reqwest::Client::new()
-        .post(format!("{router_url}/graphql"))
+        .post(format!("{}/graphql", system.router_url))
+        .bearer_auth(&system.credentials.admin)
         .header("content-type", "application/json")
         .body(body)
         .send()
@@ -250,17 +260,18 @@ async fn send(router_url: &str, body: Vec<u8>) -> (u16, Value, Duration) {
 async fn abusive_operations_are_refused_quickly_while_others_are_served() {
     let system = system().await;
     let patient_id = patient(&system, "ada@example.org").await;
-    let bystander = Bystander::start(&system.router_url, &patient_id);
+    let bystander = Bystander::start(&system.router_url, &system.credentials.admin, &patient_id);
 
     let mut answers = Vec::new();
     for attack in attacks(&patient_id) {
-        let (status, answer, took) = send(&system.router_url, attack.body).await;
+        let (status, answer, took) = send(&system, attack.body).await;
         answers.push((attack.name, attack.limits, status, answer, took));
     }
     let nested = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000));
     let started = Instant::now();
     let response = reqwest::Client::new()
         .get(format!("{}/graphql", system.router_url))
+        .bearer_auth(&system.credentials.admin)
         .query(&[
             ("query", "query($v: String) { __typename }"),
             ("variables", &format!(r#"{{"v": {nested}}}"#)),

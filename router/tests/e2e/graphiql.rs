@@ -1,5 +1,6 @@
-//! GraphiQL works without internet: the page the router serves runs a query and a
-//! subscription in headless Chromium with every request outside the router refused.
+//! GraphiQL works without internet: the page the router serves, opened signed in, runs a
+//! query and a subscription in headless Chromium with every request outside the router
+//! refused.
 
 use std::process::Command;
 
@@ -24,6 +25,7 @@ async fn graphiql_runs_a_query_and_a_subscription_offline() {
     let output = Command::new("node")
         .arg("check.mjs")
         .arg(&system.router_url)
+        .arg(&system.credentials.admin)
         .arg(&doctor)
         .arg(booking.to_string())
         .arg(&screenshot)

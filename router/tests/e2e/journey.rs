@@ -2,7 +2,7 @@
 //! cancellation, statistics, live updates, and errors as the subgraphs wrote them.
 
 use chrono::{Days, Utc};
-use kit::testing::GraphqlSubscription;
+use kit::testing::{GraphqlSubscription, graphql_as};
 use serde_json::{Value, json};
 
 use super::{
@@ -12,23 +12,39 @@ use super::{
 
 /// The API through the router, in-process subgraphs or deployed processes alike.
 pub trait Api {
+    /// An operation through the router, as an administrator.
+    fn query(&self, query: &str, variables: Value) -> impl Future<Output = Value>;
+
     /// `data` of an operation that must succeed.
-    fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value>;
+    fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
+        async move {
+            let response = self.query(query, variables).await;
+            assert!(response["errors"].is_null(), "{response}");
+            response["data"].clone()
+        }
+    }
 
     /// `http://127.0.0.1:<port>` of the router.
     fn router_url(&self) -> &str;
+
+    /// The administrator's token [`Self::query`] sends.
+    fn token(&self) -> &str;
 
     /// Each subgraph's name and base URL.
     fn subgraphs(&self) -> Vec<(&'static str, &str)>;
 }
 
 impl Api for System {
-    fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
-        System::data(self, query, variables)
+    fn query(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
+        System::query(self, query, variables)
     }
 
     fn router_url(&self) -> &str {
         &self.router_url
+    }
+
+    fn token(&self) -> &str {
+        &self.credentials.admin
     }
 
     fn subgraphs(&self) -> Vec<(&'static str, &str)> {
@@ -46,12 +62,17 @@ impl Api for System {
 }
 
 impl Api for Deployment {
-    fn data(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
-        Deployment::data(self, query, variables)
+    fn query(&self, query: &str, variables: Value) -> impl Future<Output = Value> {
+        let url = format!("{}/graphql", self.router_url);
+        async move { graphql_as(&url, Some(&self.credentials.admin), query, variables).await }
     }
 
     fn router_url(&self) -> &str {
         &self.router_url
+    }
+
+    fn token(&self) -> &str {
+        &self.credentials.admin
     }
 
     fn subgraphs(&self) -> Vec<(&'static str, &str)> {
@@ -206,7 +227,8 @@ async fn a_subscriber_through_the_router_sees_another_clients_booking() {
     let patient = patient(&system, "ada@example.org").await;
     let doctor = doctor(&system, "grace@clinic.org").await;
     let mut updates = GraphqlSubscription::start(
-        &format!("{}/graphql", system.router_url.replace("http://", "ws://")),
+        &system.ws_url(),
+        Some(&system.credentials.admin),
         "subscription($doctor: ID) { appointmentUpdated(doctorId: $doctor) {
             kind appointment { id status patient { name } doctor { name } }
         } }",

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tokio::io::AsyncReadExt as _;
 
 use super::system::{
-    DEV_ROUTER_ENV, ROOT, System, free_port, router_config, start_router_with, system_with,
+    Credentials, DEV_ROUTER_ENV, ROOT, System, free_port, router_config, start_router_with, system_with,
 };
 
 /// A client calling from its own loopback address (the router listens on 127.0.0.1; Linux
@@ -36,6 +36,7 @@ async fn a_client_over_its_rate_gets_429s_while_another_is_served() {
     for _ in 0..40 {
         let response = abusive
             .post(&url)
+            .bearer_auth(&system.credentials.admin)
             .json(&query)
             .send()
             .await
@@ -63,7 +64,13 @@ async fn a_client_over_its_rate_gets_429s_while_another_is_served() {
 
     let polite = client_from(3);
     for _ in 0..5 {
-        let response = polite.post(&url).json(&query).send().await.expect("answer");
+        let response = polite
+            .post(&url)
+            .bearer_auth(&system.credentials.admin)
+            .json(&query)
+            .send()
+            .await
+            .expect("answer");
         assert_eq!(response.status(), 200, "the other client is served");
     }
     let health = abusive
@@ -147,6 +154,7 @@ async fn the_readmes_operations_are_within_the_limits() {
         };
         let mut response = client
             .post(format!("{}/graphql", system.router_url))
+            .bearer_auth(&system.credentials.admin)
             .header("accept", accept)
             .json(&json!({ "query": operation }))
             .send()
@@ -201,6 +209,7 @@ async fn a_client_that_leaves_takes_its_subgraph_request_with_it() {
     .collect();
     let config = dir.join("router.config.yaml");
     std::fs::write(&config, router_config(port, &subgraphs)).expect("config");
+    let credentials = Credentials::beside(&config);
     let mut router = start_router_with(&config, &dir.join("router.log"), &[]);
     let router_url = format!("http://127.0.0.1:{port}");
     for _ in 0..300 {
@@ -215,6 +224,7 @@ async fn a_client_that_leaves_takes_its_subgraph_request_with_it() {
 
     let gave_up = reqwest::Client::new()
         .post(format!("{router_url}/graphql"))
+        .bearer_auth(&credentials.admin)
         .timeout(Duration::from_millis(500))
         .json(&json!({ "query": "{ patients(first: 1) { totalCount } }" }))
         .send()
@@ -253,10 +263,11 @@ fn deep_subscribe(depth: usize, balanced: bool) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn websocket_messages_nested_as_deep_as_a_frame_allows_are_refused_and_the_router_lives() {
     let system = system_with(DEV_ROUTER_ENV).await;
-    let ws_url = format!("{}/graphql", system.router_url.replace("http://", "ws://"));
+    let ws_url = system.ws_url();
+    let token = Some(system.credentials.admin.as_str());
 
     // Valid JSON, 64 KB of brackets: refused by the limit, in words, on the socket.
-    let mut socket = GraphqlSubscription::connect(&ws_url).await;
+    let mut socket = GraphqlSubscription::connect(&ws_url, token).await;
     socket.send(&deep_subscribe(32_700, true)).await;
     let refused = socket
         .receive()
@@ -268,7 +279,7 @@ async fn websocket_messages_nested_as_deep_as_a_frame_allows_are_refused_and_the
     assert_eq!(error["extensions"]["limit"], "max_nesting", "{refused}");
 
     // Never closed: the socket is closed as a bad message.
-    let mut socket = GraphqlSubscription::connect(&ws_url).await;
+    let mut socket = GraphqlSubscription::connect(&ws_url, token).await;
     socket.send(&deep_subscribe(65_000, false)).await;
     let closed = socket.receive().await.expect_err("the socket is closed");
     assert!(closed.starts_with("4400"), "{closed}");

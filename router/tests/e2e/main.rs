@@ -2,6 +2,7 @@
 //! real servers (see `system`).
 
 mod abuse;
+mod authentication;
 mod faults;
 mod graphiql;
 mod journey;

@@ -9,10 +9,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use kit::testing::{TestDatabase, TestMongo, graphql, kafka_brokers, kafka_debug, unique_topic};
-use serde_json::Value;
+use kit::testing::{TestDatabase, TestMongo, kafka_brokers, kafka_debug, unique_topic};
 
-use super::system::{DEV_ROUTER_ENV, free_port, router_config, start_router_with};
+use super::system::{Credentials, DEV_ROUTER_ENV, free_port, router_config, start_router_with};
 
 /// One service process, stopped (and resumed first, if frozen) when dropped.
 pub struct Process {
@@ -148,6 +147,7 @@ pub struct Deployment {
     pub appointments: Process,
     pub billing: Process,
     pub analytics: Process,
+    pub credentials: Credentials,
     router: Child,
     _databases: Vec<TestDatabase>,
     _mongo: TestMongo,
@@ -245,6 +245,7 @@ pub async fn deploy() -> Deployment {
         ("analytics", analytics.url.as_str()),
     ];
     std::fs::write(&config, router_config(port, &subgraphs)).expect("router config");
+    let credentials = Credentials::beside(&config);
     let router = start_router_with(&config, &dir.join("router.log"), DEV_ROUTER_ENV);
     let router_url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -262,6 +263,7 @@ pub async fn deploy() -> Deployment {
         appointments,
         billing,
         analytics,
+        credentials,
         router,
         _databases: vec![patients_db, doctors_db, appointments_db, billing_db],
         _mongo: mongo,
@@ -270,13 +272,6 @@ pub async fn deploy() -> Deployment {
 }
 
 impl Deployment {
-    /// `data` of an operation through the router that must succeed.
-    pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let response = graphql(&format!("{}/graphql", self.router_url), query, variables).await;
-        assert!(response["errors"].is_null(), "{response}");
-        response["data"].clone()
-    }
-
     pub fn services(&self) -> [&Process; 5] {
         [
             &self.patients,

@@ -111,6 +111,7 @@ async fn recovered_with_nothing_lost(
 ) {
     let mut updates = GraphqlSubscription::start(
         &format!("{}/graphql", api.router_url().replace("http://", "ws://")),
+        Some(api.token()),
         "subscription($doctor: ID) { appointmentUpdated(doctorId: $doctor) { kind appointment { id } } }",
         json!({ "doctor": doctor }),
     )
@@ -212,12 +213,7 @@ async fn try_booking(
     time: &str,
 ) -> (serde_json::Value, Duration) {
     let started = Instant::now();
-    let response = kit::testing::graphql(
-        &format!("{}/graphql", api.router_url()),
-        BOOK,
-        booking(patient, doctor, date, time),
-    )
-    .await;
+    let response = api.query(BOOK, booking(patient, doctor, date, time)).await;
     (response, started.elapsed())
 }
 

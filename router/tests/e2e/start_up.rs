@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::system::{committed_config, start_router};
+use super::system::{Credentials, committed_config, start_router};
 
 fn config_with_supergraph(
     dir: &std::path::Path,
@@ -25,6 +25,7 @@ fn refused(supergraph_text: Option<&str>) -> String {
         std::fs::write(&supergraph, text).expect("write supergraph");
     }
     let config = config_with_supergraph(&dir, &supergraph);
+    let _keys = Credentials::beside(&config);
     let log = dir.join("router.log");
     let mut router = start_router(&config, &log);
     let mut status = None;

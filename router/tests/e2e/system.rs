@@ -1,7 +1,9 @@
 //! The whole system for one test: the five subgraphs in-process on free ports, each with a
 //! fresh database and topics of its own, and the router binary in front of them, run with
 //! the committed `router/router.config.yaml` (ports and subgraph URLs adjusted), with
-//! introspection on as `scripts/dev.sh` runs it unless a test says otherwise.
+//! introspection on as `scripts/dev.sh` runs it unless a test says otherwise. Its tokens
+//! come from a throwaway development issuer ([`Credentials`]); the system's own calls are an
+//! administrator's.
 
 use std::{
     path::PathBuf,
@@ -9,10 +11,11 @@ use std::{
     time::{Duration, Instant},
 };
 
+use identity::{DevIssuer, Grant, Role};
 use kit::{
     settings::{HttpSettings, KafkaSettings, Secret},
     testing::{
-        RunningService, TestDatabase, TestMongo, graphql, kafka_brokers, kafka_debug,
+        RunningService, TestDatabase, TestMongo, graphql_as, kafka_brokers, kafka_debug,
         service_settings, unique_topic,
     },
 };
@@ -23,6 +26,8 @@ pub struct System {
     pub router_url: String,
     /// How long the router took from start to answering `/readiness`.
     pub router_ready_after: Duration,
+    /// The issuer the router trusts, and an administrator's token.
+    pub credentials: Credentials,
     router: Child,
     pub patients: RunningService<sqlx::MySqlPool>,
     pub doctors: RunningService<sqlx::MySqlPool>,
@@ -156,12 +161,14 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     );
     let config_path = dir.join("router.config.yaml");
     std::fs::write(&config_path, config).expect("write config");
+    let credentials = Credentials::beside(&config_path);
     let started = Instant::now();
     let router = start_router_with(&config_path, &dir.join("router.log"), router_env);
     let router_url = format!("http://127.0.0.1:{port}");
     let mut system = System {
         router_url,
         router_ready_after: Duration::ZERO,
+        credentials,
         router,
         patients,
         doctors,
@@ -222,14 +229,48 @@ pub fn router_config(port: u16, subgraphs: &[(&str, &str)]) -> String {
 }
 
 /// Variables the committed configuration reads (`from_env`); a test sets them explicitly.
-const ROUTER_VARIABLES: [&str; 6] = [
+const ROUTER_VARIABLES: [&str; 12] = [
     "PORT",
     "HOST",
     "SUPERGRAPH_FILE_PATH",
     "GRAPHQL_INTROSPECTION",
     "RATE_LIMIT_PER_SECOND",
     "RATE_LIMIT_BURST",
+    "JWKS_FILE",
+    "JWKS_SOURCE",
+    "JWKS_URL",
+    "JWT_ISSUERS",
+    "JWT_AUDIENCES",
+    "PMS_ENVIRONMENT",
 ];
+
+/// The key set file beside a router's configuration, which [`start_router_with`] names.
+const JWKS: &str = "jwks.json";
+
+/// One router's tokens: a throwaway development issuer, its key set written beside the
+/// router's configuration, and an administrator's token.
+pub struct Credentials {
+    pub issuer: DevIssuer,
+    pub admin: String,
+}
+
+impl Credentials {
+    /// A new issuer whose key set is written beside `config`.
+    pub fn beside(config: &std::path::Path) -> Self {
+        let issuer = DevIssuer::generate().expect("a key pair");
+        let dir = config.parent().expect("the configuration's directory");
+        issuer.write_jwks(&dir.join(JWKS)).expect("jwks.json");
+        let admin = issuer.token(&Grant::staff(Role::Administrator), Duration::from_secs(3600));
+        Self { issuer, admin }
+    }
+
+    /// A token of `role` (for `person`, a patient's or doctor's id, where the role needs one).
+    pub fn token(&self, role: Role, person: Option<&str>) -> String {
+        let person = person.map(|id| id.parse().expect("an id"));
+        let grant = Grant::new(role, person).expect("a grant");
+        self.issuer.token(&grant, Duration::from_secs(3600))
+    }
+}
 
 /// Runs the router binary with `config`, its output in `log`.
 pub fn start_router(config: &std::path::Path, log: &std::path::Path) -> Child {
@@ -248,6 +289,8 @@ pub fn start_router_with(
     for variable in ROUTER_VARIABLES {
         command.env_remove(variable);
     }
+    let jwks = config.parent().expect("the configuration's directory").join(JWKS);
+    command.env("JWKS_FILE", jwks);
     command
         .envs(env.iter().copied())
         .stdout(output.try_clone().expect("log handle"))
@@ -258,8 +301,21 @@ pub fn start_router_with(
 }
 
 impl System {
+    /// `query` through the router as an administrator.
     pub async fn query(&self, query: &str, variables: Value) -> Value {
-        graphql(&format!("{}/graphql", self.router_url), query, variables).await
+        self.query_as(Some(&self.credentials.admin), query, variables)
+            .await
+    }
+
+    /// `query` through the router with `token` (none: anonymously).
+    pub async fn query_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let url = format!("{}/graphql", self.router_url);
+        graphql_as(&url, token, query, variables).await
+    }
+
+    /// The router's WebSocket URL.
+    pub fn ws_url(&self) -> String {
+        format!("{}/graphql", self.router_url.replace("http://", "ws://"))
     }
 
     /// `data` of a query that must succeed.

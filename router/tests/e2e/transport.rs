@@ -36,6 +36,7 @@ async fn a_subscriber_over_server_sent_events_sees_a_booking_with_its_people() {
     let doctor = doctor(&system, "grace@clinic.org").await;
     let mut stream = reqwest::Client::new()
         .post(format!("{}/graphql", system.router_url))
+        .bearer_auth(&system.credentials.admin)
         .header("accept", "text/event-stream")
         .json(&json!({
             "query": "subscription($doctor: ID) { appointmentUpdated(doctorId: $doctor) {
@@ -94,6 +95,7 @@ async fn the_callers_trace_reaches_the_event_of_a_booking_made_through_the_route
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let response: Value = reqwest::Client::new()
         .post(format!("{}/graphql", system.router_url))
+        .bearer_auth(&system.credentials.admin)
         .header("traceparent", format!("00-{trace_id}-00f067aa0ba902b7-01"))
         .json(&json!({ "query": BOOK, "variables": booking(&patient, &doctor, &in_days(3), "09:00") }))
         .send()

@@ -100,9 +100,36 @@ impl Grant {
     }
 }
 
+/// Whether `token` says it is not valid before a time later than `now` + `leeway` (seconds
+/// since the epoch). Read without verifying the signature, so it may only ever refuse: the
+/// router verifies the token, but Hive Router does not check `nbf`.
+pub fn not_yet_valid(token: &str, now: u64, leeway: u64) -> bool {
+    #[derive(Deserialize)]
+    struct NotBefore {
+        nbf: Option<u64>,
+    }
+    jsonwebtoken::dangerous::insecure_decode_claims::<NotBefore>(token)
+        .ok()
+        .and_then(|claims| claims.nbf)
+        .is_some_and(|nbf| nbf > now + leeway)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_valid_only_later_is_told_apart() {
+        let issuer = crate::DevIssuer::generate().expect("key pair");
+        let mut claims = Grant::staff(Role::FrontDesk).claims("issuer", 1_000, 60);
+        let now = issuer.sign(&claims);
+        claims.nbf = 2_000;
+        let later = issuer.sign(&claims);
+        assert!(!not_yet_valid(&now, 1_000, 60));
+        assert!(not_yet_valid(&later, 1_000, 60));
+        assert!(!not_yet_valid(&later, 1_950, 60), "within the leeway");
+        assert!(!not_yet_valid("not a token", 0, 0));
+    }
 
     #[test]
     fn a_patient_token_names_the_patient_and_a_staff_token_no_one() {

@@ -12,6 +12,6 @@ mod claims;
 mod dev_issuer;
 mod roles;
 
-pub use claims::{AUDIENCE, Claims, Grant, GrantError};
+pub use claims::{AUDIENCE, Claims, Grant, GrantError, not_yet_valid};
 pub use dev_issuer::{DEVELOPMENT_ISSUER, DEVELOPMENT_KEY_PREFIX, DevIssuer, is_development_key_set};
 pub use roles::{Role, UnknownRole, scope};

@@ -503,8 +503,21 @@ pub fn assert_error_saying(
 
 /// Posts a GraphQL operation and returns the JSON response body.
 pub async fn graphql(url: &str, query: &str, variables: serde_json::Value) -> serde_json::Value {
-    reqwest::Client::new()
-        .post(url)
+    graphql_as(url, None, query, variables).await
+}
+
+/// [`graphql`] with `Authorization: Bearer <token>` when a token is given.
+pub async fn graphql_as(
+    url: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    let mut request = reqwest::Client::new().post(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request
         .json(&serde_json::json!({ "query": query, "variables": variables }))
         .send()
         .await
@@ -512,6 +525,18 @@ pub async fn graphql(url: &str, query: &str, variables: serde_json::Value) -> se
         .json()
         .await
         .expect("GraphQL response is JSON")
+}
+
+/// A `connection_init` message carrying `token` the way browsers' clients do (GraphiQL
+/// sends its Headers tab as the payload).
+pub fn connection_init(token: Option<&str>) -> serde_json::Value {
+    match token {
+        Some(token) => serde_json::json!({
+            "type": "connection_init",
+            "payload": { "Authorization": format!("Bearer {token}") },
+        }),
+        None => serde_json::json!({ "type": "connection_init" }),
+    }
 }
 
 /// A TCP forwarder that a test can cut and restore, to take a database "down" for one
@@ -575,10 +600,15 @@ pub struct GraphqlSubscription {
 }
 
 impl GraphqlSubscription {
-    /// Connects to `ws_url` (`ws://host:port/path`), acknowledges the connection and starts
-    /// `query` with `variables`.
-    pub async fn start(ws_url: &str, query: &str, variables: serde_json::Value) -> Self {
-        let mut subscription = Self::connect(ws_url).await;
+    /// Connects to `ws_url` (`ws://host:port/path`) with `token` (if any) in the connection's
+    /// payload, acknowledges the connection and starts `query` with `variables`.
+    pub async fn start(
+        ws_url: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> Self {
+        let mut subscription = Self::connect(ws_url, token).await;
         let subscribe = serde_json::json!({
             "id": "1", "type": "subscribe",
             "payload": { "query": query, "variables": variables },
@@ -587,8 +617,9 @@ impl GraphqlSubscription {
         subscription
     }
 
-    /// Connects to `ws_url` and acknowledges the connection.
-    pub async fn connect(ws_url: &str) -> Self {
+    /// Connects to `ws_url` and acknowledges the connection; `token` goes in the
+    /// `connection_init` payload as `Authorization: Bearer <token>`.
+    pub async fn connect(ws_url: &str, token: Option<&str>) -> Self {
         use tokio_tungstenite::tungstenite::{client::IntoClientRequest as _, http::HeaderValue};
 
         let mut request = ws_url.into_client_request().expect("ws request");
@@ -601,7 +632,7 @@ impl GraphqlSubscription {
             .expect("ws connects");
         let mut subscription = Self { socket };
         subscription
-            .send(&serde_json::json!({ "type": "connection_init" }).to_string())
+            .send(&connection_init(token).to_string())
             .await;
         let ack = subscription.next().await;
         assert_eq!(ack["type"], "connection_ack", "{ack}");

@@ -24,6 +24,7 @@ async fn a_subscriber_on_one_replica_sees_changes_made_through_another_for_its_d
     let other = clinic.doctor("other@clinic.org", json!({})).await;
     let mut socket = GraphqlSubscription::start(
         &format!("{}/ws", replica.base_url.replace("http://", "ws://")),
+        None,
         "subscription($doctor: ID) { appointmentUpdated(doctorId: $doctor) { kind appointment { id doctorId status } } }",
         json!({ "doctor": watched }),
     )
