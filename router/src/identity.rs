@@ -123,13 +123,18 @@ impl RouterPlugin for Identity {
 fn production_ready(jwt: &JwtAuthConfig) -> Result<(), String> {
     let refuse = |why: &str| Err(format!("PMS_ENVIRONMENT is production, but {why}"));
     if !jwt.enabled || jwt.require_authentication != Some(true) {
-        return refuse("`jwt` does not authenticate every request (enabled, require_authentication)");
+        return refuse(
+            "`jwt` does not authenticate every request (enabled, require_authentication)",
+        );
     }
     let issuers = jwt.issuers.as_deref().unwrap_or_default();
     if issuers.is_empty() {
         return refuse("no token issuer is named: set JWT_ISSUERS to your identity provider's");
     }
-    if issuers.iter().any(|issuer| issuer == identity::DEVELOPMENT_ISSUER) {
+    if issuers
+        .iter()
+        .any(|issuer| issuer == identity::DEVELOPMENT_ISSUER)
+    {
         return refuse(&format!(
             "the development issuer `{}` is trusted: set JWT_ISSUERS to your identity provider's",
             identity::DEVELOPMENT_ISSUER
@@ -179,7 +184,9 @@ fn forbidden(path: &str) -> GraphQLError {
     let message = if path.is_empty() {
         "Your role may not ask for part of this operation; ask without it or sign in with a role that may".to_owned()
     } else {
-        format!("Your role may not ask for `{path}`; ask without it or sign in with a role that may")
+        format!(
+            "Your role may not ask for `{path}`; ask without it or sign in with a role that may"
+        )
     };
     GraphQLError::from_message_and_code(format!("{message}."), FORBIDDEN).add_affected_path(path)
 }
@@ -192,12 +199,14 @@ pub(crate) mod tests {
     /// set there (the committed one reads its location from `JWKS_FILE`); its path.
     pub(crate) fn committed_config_with_keys() -> String {
         let root = env!("CARGO_MANIFEST_DIR");
-        let committed =
-            std::fs::read_to_string(format!("{root}/router.config.yaml")).expect("the configuration");
+        let committed = std::fs::read_to_string(format!("{root}/router.config.yaml"))
+            .expect("the configuration");
         let dir = std::env::temp_dir().join(format!("pms-router-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a directory");
         let issuer = identity::DevIssuer::generate().expect("a key pair");
-        issuer.write_jwks(&dir.join("jwks.json")).expect("jwks.json");
+        issuer
+            .write_jwks(&dir.join("jwks.json"))
+            .expect("jwks.json");
         let config = committed
             .replace("path: ../schema/", &format!("path: {root}/../schema/"))
             .replace("path:\n        from_env: JWKS_FILE", "path: jwks.json");
@@ -213,8 +222,14 @@ pub(crate) mod tests {
         let config = load_config(Some(committed_config_with_keys())).expect("it loads");
         assert!(config.jwt.enabled);
         assert_eq!(config.jwt.require_authentication, Some(true));
-        assert_eq!(config.jwt.issuers, Some(vec![identity::DEVELOPMENT_ISSUER.to_owned()]));
-        assert_eq!(config.jwt.audiences, Some(vec![identity::AUDIENCE.to_owned()]));
+        assert_eq!(
+            config.jwt.issuers,
+            Some(vec![identity::DEVELOPMENT_ISSUER.to_owned()])
+        );
+        assert_eq!(
+            config.jwt.audiences,
+            Some(vec![identity::AUDIENCE.to_owned()])
+        );
         assert_eq!(
             config.authorization.directives.unauthorized.mode,
             UnauthorizedMode::Reject
@@ -234,11 +249,18 @@ pub(crate) mod tests {
         let refused = production_ready(&jwt(&development)).expect_err("development issuer");
         assert!(refused.contains("`pms-development`"), "{refused}");
 
-        let optional = trusted.replace("\"require_authentication\":true", "\"require_authentication\":false");
+        let optional = trusted.replace(
+            "\"require_authentication\":true",
+            "\"require_authentication\":false",
+        );
         assert!(production_ready(&jwt(&optional)).is_err());
 
         let no_issuer = r#"{"enabled":true,"require_authentication":true,"jwks_providers":[]}"#;
-        assert!(production_ready(&jwt(no_issuer)).expect_err("no issuer").contains("JWT_ISSUERS"));
+        assert!(
+            production_ready(&jwt(no_issuer))
+                .expect_err("no issuer")
+                .contains("JWT_ISSUERS")
+        );
     }
 
     #[test]
@@ -250,6 +272,10 @@ pub(crate) mod tests {
         assert_eq!(expired.extensions.code.as_deref(), Some(UNAUTHENTICATED));
         assert!(expired.message.contains("expired"), "{}", expired.message);
         let missing = unauthenticated("JWT_LOOKUP_FAILED", "failed to locate the value");
-        assert!(missing.message.contains("Authorization: Bearer"), "{}", missing.message);
+        assert!(
+            missing.message.contains("Authorization: Bearer"),
+            "{}",
+            missing.message
+        );
     }
 }

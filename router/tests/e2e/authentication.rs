@@ -59,7 +59,11 @@ async fn anonymous_callers_get_nothing_but_the_page_and_the_probes() {
         .send()
         .await
         .expect("an answer");
-    assert_eq!(stream.status(), 401, "a subscription over SSE needs a token too");
+    assert_eq!(
+        stream.status(),
+        401,
+        "a subscription over SSE needs a token too"
+    );
 
     let page = client
         .get(&url)
@@ -114,12 +118,9 @@ async fn tokens_that_do_not_verify_are_refused_each_saying_why() {
     // The classic confusion: HMAC keyed with the public key, naming the real key's id.
     let mut hs256 = Header::new(Algorithm::HS256);
     hs256.kid = issuer.jwks()["keys"][0]["kid"].as_str().map(str::to_owned);
-    let hs256_with_public_key = jsonwebtoken::encode(
-        &hs256,
-        &valid,
-        &EncodingKey::from_secret(&public_key),
-    )
-    .expect("an HS256 token");
+    let hs256_with_public_key =
+        jsonwebtoken::encode(&hs256, &valid, &EncodingKey::from_secret(&public_key))
+            .expect("an HS256 token");
     let front_desk = Grant::staff(Role::FrontDesk).claims(DEVELOPMENT_ISSUER, now, 600);
 
     let cases = [
@@ -142,7 +143,9 @@ async fn tokens_that_do_not_verify_are_refused_each_saying_why() {
         ),
         (
             "another issuer",
-            issuer.sign(&with(&|claims| claims.iss = "https://elsewhere.example".into())),
+            issuer.sign(&with(&|claims| {
+                claims.iss = "https://elsewhere.example".into()
+            })),
             "issuer",
         ),
         (
@@ -151,7 +154,11 @@ async fn tokens_that_do_not_verify_are_refused_each_saying_why() {
             "not for this API",
         ),
         ("alg none", unsigned(&valid), "not a signed JWT"),
-        ("HS256 with the public key", hs256_with_public_key, "algorithm"),
+        (
+            "HS256 with the public key",
+            hs256_with_public_key,
+            "algorithm",
+        ),
         (
             "tampered payload",
             tampered(&issuer.sign(&front_desk), &valid),

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use tokio::io::AsyncReadExt as _;
 
 use super::system::{
-    Credentials, DEV_ROUTER_ENV, ROOT, System, free_port, router_config, start_router_with, system_with,
+    Credentials, DEV_ROUTER_ENV, ROOT, System, free_port, router_config, start_router_with,
+    system_with,
 };
 
 /// A client calling from its own loopback address (the router listens on 127.0.0.1; Linux

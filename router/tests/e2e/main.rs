@@ -3,6 +3,7 @@
 
 mod abuse;
 mod authentication;
+mod authorization;
 mod faults;
 mod graphiql;
 mod journey;

@@ -260,7 +260,10 @@ impl Credentials {
         let issuer = DevIssuer::generate().expect("a key pair");
         let dir = config.parent().expect("the configuration's directory");
         issuer.write_jwks(&dir.join(JWKS)).expect("jwks.json");
-        let admin = issuer.token(&Grant::staff(Role::Administrator), Duration::from_secs(3600));
+        let admin = issuer.token(
+            &Grant::staff(Role::Administrator),
+            Duration::from_secs(3600),
+        );
         Self { issuer, admin }
     }
 
@@ -289,7 +292,10 @@ pub fn start_router_with(
     for variable in ROUTER_VARIABLES {
         command.env_remove(variable);
     }
-    let jwks = config.parent().expect("the configuration's directory").join(JWKS);
+    let jwks = config
+        .parent()
+        .expect("the configuration's directory")
+        .join(JWKS);
     command.env("JWKS_FILE", jwks);
     command
         .envs(env.iter().copied())

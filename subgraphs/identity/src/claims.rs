@@ -141,7 +141,12 @@ mod tests {
         assert_eq!(claims.doctor_id, None);
         assert_eq!(claims.sub, format!("patient:{id}"));
         assert_eq!((claims.nbf, claims.exp), (100, 160));
-        assert!(claims.scope.split(' ').any(|scope| scope == "appointments:book"));
+        assert!(
+            claims
+                .scope
+                .split(' ')
+                .any(|scope| scope == "appointments:book")
+        );
 
         assert_eq!(
             Grant::new(Role::Doctor, None),

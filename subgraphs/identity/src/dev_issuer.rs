@@ -44,7 +44,10 @@ impl DevIssuer {
         let pair = Ed25519KeyPair::from_pkcs8(pkcs8)
             .map_err(|problem| anyhow::anyhow!("not an Ed25519 key (PKCS#8): {problem}"))?;
         let public = pair.public_key().as_ref().to_vec();
-        let fingerprint: String = public[..6].iter().map(|byte| format!("{byte:02x}")).collect();
+        let fingerprint: String = public[..6]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
         Ok(Self {
             key: EncodingKey::from_ed_der(pkcs8),
             kid: format!("{DEVELOPMENT_KEY_PREFIX}{fingerprint}"),
@@ -111,8 +114,7 @@ impl DevIssuer {
     pub fn sign(&self, claims: &Claims) -> String {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.key)
-            .expect("an Ed25519 key signs any claims")
+        jsonwebtoken::encode(&header, claims, &self.key).expect("an Ed25519 key signs any claims")
     }
 
     /// A token for `grant`, valid from now for `lifetime`.

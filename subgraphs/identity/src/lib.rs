@@ -13,5 +13,7 @@ mod dev_issuer;
 mod roles;
 
 pub use claims::{AUDIENCE, Claims, Grant, GrantError, not_yet_valid};
-pub use dev_issuer::{DEVELOPMENT_ISSUER, DEVELOPMENT_KEY_PREFIX, DevIssuer, is_development_key_set};
+pub use dev_issuer::{
+    DEVELOPMENT_ISSUER, DEVELOPMENT_KEY_PREFIX, DevIssuer, is_development_key_set,
+};
 pub use roles::{Role, UnknownRole, scope};

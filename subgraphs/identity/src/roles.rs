@@ -173,7 +173,10 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", role.name()));
         }
         let unknown = "nurse".parse::<Role>().expect_err("unknown");
-        assert!(unknown.to_string().contains("front-desk, doctor"), "{unknown}");
+        assert!(
+            unknown.to_string().contains("front-desk, doctor"),
+            "{unknown}"
+        );
     }
 
     #[test]
@@ -181,13 +184,54 @@ mod tests {
         for role in Role::ALL {
             let admin = role == Role::Administrator;
             assert_eq!(role.scopes().contains(&scope::AUDIT_READ), admin, "{role}");
-            assert_eq!(role.scopes().contains(&scope::PATIENTS_ARCHIVE), admin, "{role}");
+            assert_eq!(
+                role.scopes().contains(&scope::PATIENTS_ARCHIVE),
+                admin,
+                "{role}"
+            );
         }
+    }
+
+    /// The README's table of roles and scopes is this module's, cell for cell.
+    #[test]
+    fn the_readmes_table_is_the_one_enforced() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .expect("README.md");
+        let header = readme
+            .lines()
+            .find(|line| line.starts_with("| scope |"))
+            .expect("the table's header");
+        let roles: Vec<Role> = header
+            .split('|')
+            .skip(3)
+            .filter(|cell| !cell.trim().is_empty())
+            .map(|cell| cell.trim().replace(' ', "-").parse().expect("a role"))
+            .collect();
+        assert_eq!(roles.len(), Role::ALL.len(), "{header}");
+        let mut rows = 0;
+        for line in readme.lines().filter(|line| line.starts_with("| `")) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let scope = cells[1].trim_matches('`');
+            if !scope::ALL.contains(&scope) {
+                continue;
+            }
+            rows += 1;
+            for (role, cell) in roles.iter().zip(&cells[3..]) {
+                let granted = *cell == "✓";
+                assert_eq!(role.scopes().contains(&scope), granted, "{role} / {scope}");
+            }
+        }
+        assert_eq!(rows, scope::ALL.len(), "one row per scope");
     }
 
     #[test]
     fn the_billing_clerk_sees_no_contact_details() {
-        assert!(!Role::BillingClerk.scopes().contains(&scope::PATIENTS_CONTACT));
+        assert!(
+            !Role::BillingClerk
+                .scopes()
+                .contains(&scope::PATIENTS_CONTACT)
+        );
         assert!(Role::BillingClerk.scopes().contains(&scope::PATIENTS_READ));
     }
 }

@@ -631,9 +631,7 @@ impl GraphqlSubscription {
             .await
             .expect("ws connects");
         let mut subscription = Self { socket };
-        subscription
-            .send(&connection_init(token).to_string())
-            .await;
+        subscription.send(&connection_init(token).to_string()).await;
         let ack = subscription.next().await;
         assert_eq!(ack["type"], "connection_ack", "{ack}");
         subscription

@@ -17,6 +17,7 @@ pub struct Query;
 impl Query {
     /// The clinic at a glance over `from..=to` (dates in the clinic's time zone, at most 366
     /// days): registrations, appointments by outcome, the no-show rate and money.
+    #[graphql(requires_scopes = "analytics:read")]
     async fn dashboard(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<DashboardView> {
         let range = range(from, to)?;
         let statistics = ctx.data_unchecked::<Statistics>();
@@ -31,6 +32,7 @@ impl Query {
 
     /// Appointments over `from..=to`, grouped. Days and hours come in order (every day of
     /// the range, zeros included); other groups by bookings, most first.
+    #[graphql(requires_scopes = "analytics:read")]
     async fn appointment_stats(
         &self,
         ctx: &Context<'_>,
@@ -53,6 +55,7 @@ impl Query {
 
     /// Money over `from..=to`, grouped: bills by the day they were created, payments by the
     /// day they were made. Days come in order; other groups by amount paid, most first.
+    #[graphql(requires_scopes = "analytics:read")]
     async fn revenue_stats(
         &self,
         ctx: &Context<'_>,

@@ -227,6 +227,7 @@ impl DoctorRef {
     }
 
     /// The doctor's appointments over `from..=to` and how much of their time was booked.
+    #[graphql(requires_scopes = "analytics:read")]
     async fn stats(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<DoctorStatsView> {
         let range = range(from, to)?;
         let statistics = ctx.data_unchecked::<Statistics>();

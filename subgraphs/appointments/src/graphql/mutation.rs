@@ -21,6 +21,7 @@ pub struct Mutation;
 impl Mutation {
     /// Books an appointment. The patient and doctor are checked with their subgraphs; a
     /// clash with the doctor's or the patient's other active appointments is `CONFLICT`.
+    #[graphql(requires_scopes = "appointments:book")]
     async fn create_appointment(
         &self,
         ctx: &Context<'_>,
@@ -48,6 +49,7 @@ impl Mutation {
     /// Moves a scheduled appointment to another date and time, keeping its duration. The
     /// patient and doctor are checked again as for a booking (`DOCTOR_UNAVAILABLE` or
     /// `NOT_FOUND` on `id`); a clash at the new time is `CONFLICT` on `time`.
+    #[graphql(requires_scopes = "appointments:book")]
     async fn reschedule_appointment(
         &self,
         ctx: &Context<'_>,
@@ -67,6 +69,7 @@ impl Mutation {
     }
 
     /// Cancels a scheduled or checked-in appointment; its slot becomes free.
+    #[graphql(requires_scopes = "appointments:book")]
     async fn cancel_appointment(
         &self,
         ctx: &Context<'_>,
@@ -83,16 +86,19 @@ impl Mutation {
     }
 
     /// The patient has arrived.
+    #[graphql(requires_scopes = "appointments:check-in")]
     async fn check_in_appointment(&self, ctx: &Context<'_>, id: ID) -> Result<Appointment> {
         advance(ctx, &id, Transition::CheckIn).await
     }
 
     /// The appointment took place.
+    #[graphql(requires_scopes = "appointments:treat")]
     async fn complete_appointment(&self, ctx: &Context<'_>, id: ID) -> Result<Appointment> {
         advance(ctx, &id, Transition::Complete).await
     }
 
     /// The patient did not come; only once the start time has passed.
+    #[graphql(requires_scopes = "appointments:treat")]
     async fn mark_no_show(&self, ctx: &Context<'_>, id: ID) -> Result<Appointment> {
         advance(ctx, &id, Transition::MarkNoShow).await
     }

@@ -75,6 +75,7 @@ pub async fn appointments_page(
 #[Object]
 impl Query {
     /// An appointment by id; null when there is none.
+    #[graphql(requires_scopes = "appointments:read")]
     async fn appointment(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Appointment>> {
         let id = parse_id("id", &id).to_graphql()?;
         load(ctx, id).await
@@ -83,6 +84,7 @@ impl Query {
     /// Appointments by start time, filtered by doctor, patient, status and booked dates
     /// (`from`/`to` inclusive).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(requires_scopes = "appointments:read")]
     async fn appointments(
         &self,
         ctx: &Context<'_>,

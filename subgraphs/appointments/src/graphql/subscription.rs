@@ -40,7 +40,9 @@ impl From<Option<Transition>> for UpdateKind {
 
 pub struct AppointmentUpdate(Arc<Update>);
 
-#[Object]
+/// Subscription fields take no `requires_scopes` in async-graphql: the scope sits on the
+/// type they return, which the router checks the same way.
+#[Object(requires_scopes = "appointments:read")]
 impl AppointmentUpdate {
     async fn kind(&self) -> UpdateKind {
         self.0.transition.into()

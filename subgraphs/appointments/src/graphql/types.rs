@@ -123,6 +123,7 @@ impl PatientRef {
     }
 
     /// The patient's appointments by start time; `from`/`to` are inclusive booked dates.
+    #[graphql(requires_scopes = "appointments:read")]
     async fn appointments(
         &self,
         ctx: &Context<'_>,
@@ -150,6 +151,7 @@ impl DoctorRef {
     }
 
     /// The doctor's appointments by start time; `from`/`to` are inclusive booked dates.
+    #[graphql(requires_scopes = "appointments:read")]
     async fn appointments(
         &self,
         ctx: &Context<'_>,

@@ -14,6 +14,7 @@ pub struct Mutation;
 #[Object]
 impl Mutation {
     /// Pays an unpaid bill. A void or already paid bill is `INVALID_STATE`.
+    #[graphql(requires_scopes = "bills:pay")]
     async fn pay_bill(&self, ctx: &Context<'_>, id: ID, payment_type: PaymentType) -> Result<Bill> {
         let id = parse_id("id", &id).to_graphql()?;
         let bill = ctx

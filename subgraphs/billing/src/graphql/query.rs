@@ -21,12 +21,14 @@ pub struct Query;
 #[Object]
 impl Query {
     /// A bill by id; null when there is none.
+    #[graphql(requires_scopes = "bills:read")]
     async fn bill(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Bill>> {
         let id = parse_id("id", &id).to_graphql()?;
         load(ctx, id).await
     }
 
     /// Bills, oldest first, optionally of one patient and in one status.
+    #[graphql(requires_scopes = "bills:read")]
     async fn bills(
         &self,
         ctx: &Context<'_>,

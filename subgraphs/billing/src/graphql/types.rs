@@ -97,6 +97,7 @@ impl AppointmentRef {
     }
 
     /// The appointment's bill; null until billing has seen the booking.
+    #[graphql(requires_scopes = "bills:read")]
     async fn bill(&self, ctx: &Context<'_>) -> Result<Option<Bill>> {
         let bill = ctx
             .data_unchecked::<DataLoader<BillLoader>>()
@@ -120,6 +121,7 @@ impl PatientRef {
     }
 
     /// The patient's bills, oldest first (at most 100; use `bills(patientId:)` to page).
+    #[graphql(requires_scopes = "bills:read")]
     async fn bills(&self, ctx: &Context<'_>, status: Option<BillStatus>) -> Result<Vec<Bill>> {
         let page = kit::pagination::Page::parse(Some(kit::pagination::MAX_PAGE_SIZE), None)
             .to_graphql()?;
@@ -133,6 +135,7 @@ impl PatientRef {
     }
 
     /// What the patient owes: the sum of their unpaid bills.
+    #[graphql(requires_scopes = "bills:read")]
     async fn balance(&self, ctx: &Context<'_>) -> Result<Decimal> {
         service(ctx)
             .store()

@@ -18,6 +18,7 @@ pub struct Mutation;
 #[Object]
 impl Mutation {
     /// Registers a doctor. A duplicate email (case-insensitive) is `CONFLICT`.
+    #[graphql(requires_scopes = "doctors:write")]
     async fn create_doctor(&self, ctx: &Context<'_>, input: CreateDoctorInput) -> Result<Doctor> {
         let registration = NewDoctor::parse(
             &input.name,
@@ -37,6 +38,7 @@ impl Mutation {
     }
 
     /// Changes the given fields of an active doctor.
+    #[graphql(requires_scopes = "doctors:write")]
     async fn update_doctor(
         &self,
         ctx: &Context<'_>,
@@ -61,6 +63,7 @@ impl Mutation {
     }
 
     /// Opens or closes a doctor's calendar to new appointments.
+    #[graphql(requires_scopes = "doctors:write")]
     async fn set_doctor_availability(
         &self,
         ctx: &Context<'_>,
@@ -77,6 +80,7 @@ impl Mutation {
 
     /// Archives a doctor: it leaves listings but still resolves by id, so history keeps its
     /// references, and it cannot be booked. Returns the archived doctor.
+    #[graphql(requires_scopes = "doctors:write")]
     async fn delete_doctor(&self, ctx: &Context<'_>, id: ID) -> Result<Doctor> {
         let id = parse_id("id", &id).to_graphql()?;
         let doctor = service(ctx)

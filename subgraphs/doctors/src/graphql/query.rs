@@ -41,12 +41,14 @@ impl DoctorTotals {
 #[Object]
 impl Query {
     /// A doctor by id, archived ones included; null when there is none.
+    #[graphql(requires_scopes = "doctors:read")]
     async fn doctor(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Doctor>> {
         let id = parse_id("id", &id).to_graphql()?;
         load(ctx, id).await
     }
 
     /// Active doctors, oldest registration first; `search` matches name, email or phone.
+    #[graphql(requires_scopes = "doctors:read")]
     async fn doctors(
         &self,
         ctx: &Context<'_>,

@@ -18,6 +18,7 @@ pub struct Mutation;
 #[Object]
 impl Mutation {
     /// Registers a patient. A duplicate email (case-insensitive) is `CONFLICT`.
+    #[graphql(requires_scopes = "patients:write")]
     async fn create_patient(
         &self,
         ctx: &Context<'_>,
@@ -41,6 +42,7 @@ impl Mutation {
     }
 
     /// Changes the given fields of an active patient.
+    #[graphql(requires_scopes = "patients:write")]
     async fn update_patient(
         &self,
         ctx: &Context<'_>,
@@ -67,6 +69,7 @@ impl Mutation {
 
     /// Archives a patient: it leaves listings and search but still resolves by id, so
     /// history keeps its references. Returns the archived patient.
+    #[graphql(requires_scopes = "patients:archive")]
     async fn delete_patient(&self, ctx: &Context<'_>, id: ID) -> Result<Patient> {
         let id = parse_id("id", &id).to_graphql()?;
         let patient = service(ctx)

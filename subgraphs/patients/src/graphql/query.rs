@@ -38,12 +38,14 @@ impl PatientTotals {
 #[Object]
 impl Query {
     /// A patient by id, archived ones included; null when there is none.
+    #[graphql(requires_scopes = "patients:read")]
     async fn patient(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Patient>> {
         let id = parse_id("id", &id).to_graphql()?;
         load(ctx, id).await
     }
 
     /// Active patients, oldest registration first; `search` matches name, email or phone.
+    #[graphql(requires_scopes = "patients:read")]
     async fn patients(
         &self,
         ctx: &Context<'_>,

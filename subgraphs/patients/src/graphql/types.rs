@@ -19,10 +19,12 @@ impl Patient {
         &self.0.name
     }
 
+    #[graphql(requires_scopes = "patients:contact")]
     async fn email(&self) -> &str {
         &self.0.email
     }
 
+    #[graphql(requires_scopes = "patients:contact")]
     async fn phone(&self) -> &str {
         &self.0.phone
     }
@@ -32,10 +34,12 @@ impl Patient {
         Date(self.0.registration_date)
     }
 
+    #[graphql(requires_scopes = "patients:contact")]
     async fn date_of_birth(&self) -> Option<Date> {
         self.0.date_of_birth.map(Date)
     }
 
+    #[graphql(requires_scopes = "patients:contact")]
     async fn address(&self) -> Option<&str> {
         self.0.address.as_deref()
     }
