@@ -25,7 +25,7 @@ grep -q "PMS_DB_PASSWORD\|MYSQL_ROOT_PASSWORD" <<<"$refused" || {
   echo "Compose refused without the credentials but did not name them: $refused" >&2
   exit 1
 }
-PMS_DB_PASSWORD=check MYSQL_ROOT_PASSWORD=check PMS_KEYS_DIR=/tmp compose config -q
+PMS_DB_PASSWORD=check MYSQL_ROOT_PASSWORD=check PMS_KEYS_DIR=/tmp PMS_SUBGRAPH_SECRET=check compose config -q
 
 settings() { grep -v '^\s*#' "$1" | grep -v '^\s*$' | sed '/^override_subgraph_urls:/,$d'; }
 if ! diff <(settings router/router.config.yaml) <(settings compose/router.config.yaml); then

@@ -19,6 +19,10 @@ export DOCTORS_DATABASE_URL="${DOCTORS_DATABASE_URL:-mysql://pms:pms@127.0.0.1:3
 export APPOINTMENTS_DATABASE_URL="${APPOINTMENTS_DATABASE_URL:-postgres://pms:pms@127.0.0.1:5432/appointments}"
 export BILLING_DATABASE_URL="${BILLING_DATABASE_URL:-postgres://pms:pms@127.0.0.1:5432/billing}"
 
+# The credential the router presents to the subgraphs (and appointments to patients and
+# doctors); a new one each run. Without it a subgraph answers 401.
+export SUBGRAPH_SECRET="${SUBGRAPH_SECRET:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+
 # name:port of each service to run.
 SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082)
 
@@ -68,7 +72,7 @@ for service in "${SERVICES[@]}"; do
     curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
     sleep 0.2
   done
-  printf '[dev] %-12s http://localhost:%s/graphql\n' "$name" "$port"
+  printf '[dev] %-12s http://localhost:%s/graphql   (answers the router only; /health, /ready)\n' "$name" "$port"
 done
 
 ROUTER_CONFIG_FILE_PATH="$ROOT/router/router.config.yaml" PORT=4004 "$CARGO_TARGET_DIR/debug/router" &

@@ -385,8 +385,9 @@ async fn too_many_representations_sent_straight_to_a_subgraph_are_refused() {
         let query = format!(
             "query($r: [_Any!]!) {{ _entities(representations: $r) {{ ... on {typename} {{ id }} }} }}"
         );
-        let answer = kit::testing::graphql(
+        let answer = kit::testing::graphql_with(
             &format!("{base_url}/graphql"),
+            &[(kit::trust::HEADER, &system.subgraph_secret)],
             &query,
             json!({ "r": representations }),
         )

@@ -14,6 +14,7 @@ use std::{
 use identity::{DevIssuer, Grant, Role};
 use kit::{
     settings::{HttpSettings, KafkaSettings, Secret},
+    trust::Credential,
     testing::{
         RunningService, TestDatabase, TestMongo, graphql_as, kafka_brokers, kafka_debug,
         service_settings, unique_topic,
@@ -28,6 +29,8 @@ pub struct System {
     pub router_ready_after: Duration,
     /// The issuer the router trusts, and an administrator's token.
     pub credentials: Credentials,
+    /// What the router presents to the subgraphs (`SUBGRAPH_SECRET`).
+    pub subgraph_secret: String,
     router: Child,
     pub patients: RunningService<sqlx::MySqlPool>,
     pub doctors: RunningService<sqlx::MySqlPool>,
@@ -75,20 +78,27 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     ] = topics.clone();
 
     let db = TestDatabase::mysql().await;
-    let built = patients::App::build(service_settings(&db.url, &patient_topic))
+    // Every subgraph asks for the router's credential, as a deployment beyond loopback does.
+    let secret = uuid::Uuid::now_v7().simple().to_string();
+    let guarded = |database: &str, topic: &str| {
+        let mut settings = service_settings(database, topic);
+        settings.http.credential = Credential::required(Secret::new(secret.clone()));
+        settings
+    };
+    let built = patients::App::build(guarded(&db.url, &patient_topic))
         .await
         .expect("patients");
     let patients = RunningService::start(built.service, built.pool, db, patient_topic);
 
     let db = TestDatabase::mysql().await;
-    let built = doctors::App::build(service_settings(&db.url, &doctor_topic))
+    let built = doctors::App::build(guarded(&db.url, &doctor_topic))
         .await
         .expect("doctors");
     let doctors = RunningService::start(built.service, built.pool, db, doctor_topic);
 
     let db = TestDatabase::postgres().await;
     let built = appointments::App::build(appointments::Settings {
-        service: service_settings(&db.url, &appointment_topic),
+        service: guarded(&db.url, &appointment_topic),
         clinic_timezone: chrono_tz::Tz::UTC,
         patients_url: format!("{}/graphql", patients.base_url),
         doctors_url: format!("{}/graphql", doctors.base_url),
@@ -101,7 +111,7 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
 
     let db = TestDatabase::postgres().await;
     let built = billing::App::build(billing::Settings {
-        service: service_settings(&db.url, &billing_topic),
+        service: guarded(&db.url, &billing_topic),
         appointments_topic: appointment_topic,
         consumer_group: unique_topic("billing"),
         consumers: 1,
@@ -113,7 +123,10 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
 
     let mongo = TestMongo::new();
     let built = analytics::App::build(analytics::Settings {
-        http: HttpSettings::loopback(),
+        http: HttpSettings {
+            credential: Credential::required(Secret::new(secret.clone())),
+            ..HttpSettings::loopback()
+        },
         kafka: KafkaSettings {
             sweep_interval_ms: 200,
             debug: kafka_debug(),
@@ -163,12 +176,15 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     std::fs::write(&config_path, config).expect("write config");
     let credentials = Credentials::beside(&config_path);
     let started = Instant::now();
-    let router = start_router_with(&config_path, &dir.join("router.log"), router_env);
+    let mut env = router_env.to_vec();
+    env.push(("SUBGRAPH_SECRET", &secret));
+    let router = start_router_with(&config_path, &dir.join("router.log"), &env);
     let router_url = format!("http://127.0.0.1:{port}");
     let mut system = System {
         router_url,
         router_ready_after: Duration::ZERO,
         credentials,
+        subgraph_secret: secret,
         router,
         patients,
         doctors,
@@ -229,7 +245,7 @@ pub fn router_config(port: u16, subgraphs: &[(&str, &str)]) -> String {
 }
 
 /// Variables the committed configuration reads (`from_env`); a test sets them explicitly.
-const ROUTER_VARIABLES: [&str; 12] = [
+const ROUTER_VARIABLES: [&str; 13] = [
     "PORT",
     "HOST",
     "SUPERGRAPH_FILE_PATH",
@@ -242,6 +258,7 @@ const ROUTER_VARIABLES: [&str; 12] = [
     "JWT_ISSUERS",
     "JWT_AUDIENCES",
     "PMS_ENVIRONMENT",
+    "SUBGRAPH_SECRET",
 ];
 
 /// The key set file beside a router's configuration, which [`start_router_with`] names.

@@ -47,6 +47,7 @@ impl App {
             settings.patients_url.clone(),
             settings.doctors_url.clone(),
             settings.reference_timeout,
+            settings.service.http.credential.clone(),
         )?;
         let domain = AppointmentService::new(
             AppointmentStore::new(pool.clone()),

@@ -1,8 +1,10 @@
 //! Asks the patients and doctors subgraphs about the people a booking names, the way a
-//! router would: `_entities` over HTTP, both at once, bounded by a timeout.
+//! router would: `_entities` over HTTP with the router's credential, both at once,
+//! bounded by a timeout.
 
 use std::time::Duration;
 
+use kit::trust::{self, Credential};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -18,6 +20,8 @@ pub struct BookableDoctor {
 #[derive(Clone, Debug)]
 pub struct References {
     http: reqwest::Client,
+    /// The router's credential, which the patients and doctors subgraphs ask for.
+    credential: Credential,
     patients_url: String,
     doctors_url: String,
 }
@@ -41,6 +45,7 @@ impl References {
         patients_url: String,
         doctors_url: String,
         timeout: Duration,
+        credential: Credential,
     ) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
@@ -48,6 +53,7 @@ impl References {
             .build()?;
         Ok(Self {
             http,
+            credential,
             patients_url,
             doctors_url,
         })
@@ -130,9 +136,14 @@ impl References {
             tracing::warn!(service, reason, "reference check failed");
             AppointmentError::Upstream(service)
         };
-        let response = self
+        let mut request = self
             .http
             .post(url)
+            .header(trust::CALLER_HEADER, "appointments");
+        if let Some((name, secret)) = self.credential.outgoing() {
+            request = request.header(name, secret);
+        }
+        let response = request
             .json(&body)
             .send()
             .await

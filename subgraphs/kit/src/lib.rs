@@ -39,4 +39,5 @@ pub mod shutdown;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod trust;
 pub mod watchdog;

@@ -7,6 +7,7 @@
 //! - `GET /graphql`: GraphiQL for this subgraph (subscriptions pointed at `/ws`), and
 //!   introspection, only where `GRAPHQL_INTROSPECTION` allows.
 //! - `GET /ws`: subscriptions over WebSocket (`graphql-transport-ws`).
+//! - Both answer only callers presenting the router's credential ([`trust`]).
 //! - `GET /health`: the process is worth running (added by [`crate::app::Service`], which
 //!   knows its watchdogs).
 //! - `GET /ready`: every dependency answers (503 with the failing ones otherwise).
@@ -17,10 +18,10 @@ use async_graphql::{
     ObjectType, Schema, ServerError, SubscriptionType,
     http::{GraphiQLSource, MultipartOptions},
 };
-use async_graphql_axum::{GraphQLResponse, GraphQLSubscription};
+use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::{
     Json, Router,
-    extract::{Request, State},
+    extract::{Request, State, WebSocketUpgrade},
     http::{StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::{get, post},
@@ -34,6 +35,7 @@ use crate::{
     error::{ErrorCode, request_error},
     limits,
     settings::HttpSettings,
+    trust,
 };
 
 /// How long in-flight requests may take to finish after shutdown starts.
@@ -84,11 +86,27 @@ where
         request_timeout: http.request_timeout,
         max_body_bytes: http.max_body_bytes,
     };
-    Router::new()
+    let credential = http.credential.clone();
+    let guarded = Router::new()
         .route("/graphql", graphql_route)
-        .route_service("/ws", GraphQLSubscription::new(schema))
-        .route("/ready", get(move || ready(Arc::clone(&probes))))
         .with_state(served)
+        .layer(axum::middleware::from_fn_with_state(
+            credential.clone(),
+            trust::require,
+        ));
+    Router::new()
+        .merge(guarded)
+        .route(
+            "/ws",
+            get(
+                move |protocol: GraphQLProtocol,
+                      upgrade: WebSocketUpgrade,
+                      headers: axum::http::HeaderMap| {
+                    subscriptions(schema.clone(), credential.clone(), protocol, upgrade, headers)
+                },
+            ),
+        )
+        .route("/ready", get(move || ready(Arc::clone(&probes))))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
@@ -187,6 +205,37 @@ where
     GraphQLResponse::from(response).into_response()
 }
 
+/// `GET /ws`: subscriptions for a caller presenting the credential in the upgrade's headers
+/// or, as Hive Router sends it, in the `connection_init` payload (closed with 4403 if not).
+async fn subscriptions<Q, M, S>(
+    schema: Schema<Q, M, S>,
+    credential: trust::Credential,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+    headers: axum::http::HeaderMap,
+) -> Response
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    let presented = headers.get(trust::HEADER).map(|value| value.as_bytes());
+    let admitted = presented.is_some() && credential.admits(presented);
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    if admitted || credential.admits_payload(&payload) {
+                        Ok(async_graphql::Data::default())
+                    } else {
+                        Err(trust::refusal().message.into())
+                    }
+                })
+                .serve()
+        })
+}
+
 /// The GraphQL request in `body`, read up to `max_bytes`; or the answer refusing it.
 async fn read_request(
     headers: &axum::http::HeaderMap,
@@ -218,7 +267,7 @@ async fn read_request(
 }
 
 /// A GraphQL response with only `error`, sent with `status`.
-fn error_response(status: StatusCode, error: ServerError) -> Response {
+pub(crate) fn error_response(status: StatusCode, error: ServerError) -> Response {
     let body = async_graphql::Response::from_errors(vec![error]);
     let mut response = (status, Json(body)).into_response();
     response.headers_mut().insert(

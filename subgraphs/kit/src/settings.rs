@@ -4,7 +4,7 @@ use std::{fmt, str::FromStr, time::Duration};
 
 use anyhow::Context as _;
 
-use crate::watchdog::WatchdogSettings;
+use crate::{trust::Credential, watchdog::WatchdogSettings};
 
 /// Reads `name` from the environment, falling back to `default` when unset or empty.
 pub fn env_or(name: &str, default: &str) -> String {
@@ -70,7 +70,7 @@ const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
 /// Where the HTTP server listens, and what the deployment lets one request do.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
-    /// Interface to bind, `HOST` (default `0.0.0.0`).
+    /// Interface to bind, `HOST` (default `127.0.0.1`: only the router on this machine).
     pub host: String,
     /// TCP port, `PORT`; 0 picks a free port (tests).
     pub port: u16,
@@ -81,12 +81,23 @@ pub struct HttpSettings {
     pub request_timeout: Duration,
     /// `MAX_REQUEST_BODY_BYTES` (default 262144, 256 KiB): larger bodies are refused with 413.
     pub max_body_bytes: usize,
+    /// `SUBGRAPH_SECRET`: what the router and the other subgraphs present ([`crate::trust`]).
+    pub credential: Credential,
 }
 
 impl HttpSettings {
     pub fn from_env(default_port: u16) -> anyhow::Result<Self> {
+        let host = env_or("HOST", "127.0.0.1");
+        let credential = match std::env::var("SUBGRAPH_SECRET") {
+            Ok(secret) if !secret.trim().is_empty() => Credential::required(Secret::new(secret)),
+            _ if is_loopback(&host) => Credential::open(),
+            _ => anyhow::bail!(
+                "HOST={host} lets other machines reach this subgraph: set SUBGRAPH_SECRET to the router's credential (the router sends it to every subgraph), or listen on loopback"
+            ),
+        };
         Ok(Self {
-            host: env_or("HOST", "0.0.0.0"),
+            host,
+            credential,
             port: env_parse("PORT", default_port)?,
             introspection: env_parse("GRAPHQL_INTROSPECTION", false)?,
             request_timeout: Duration::from_millis(env_parse(
@@ -105,8 +116,17 @@ impl HttpSettings {
             introspection: false,
             request_timeout: Duration::from_millis(DEFAULT_REQUEST_TIMEOUT_MS),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            credential: Credential::open(),
         }
     }
+}
+
+/// Whether `host` is a loopback interface, which only this machine reaches.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 /// How to reach Kafka and how the outbox relay behaves.

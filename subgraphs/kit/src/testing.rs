@@ -513,9 +513,24 @@ pub async fn graphql_as(
     query: &str,
     variables: serde_json::Value,
 ) -> serde_json::Value {
+    let bearer = token.map(|token| format!("Bearer {token}"));
+    let headers: Vec<(&str, &str)> = bearer
+        .iter()
+        .map(|bearer| ("authorization", bearer.as_str()))
+        .collect();
+    graphql_with(url, &headers, query, variables).await
+}
+
+/// [`graphql`] with `headers` (a subgraph's credential, say).
+pub async fn graphql_with(
+    url: &str,
+    headers: &[(&str, &str)],
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
     let mut request = reqwest::Client::new().post(url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
     }
     request
         .json(&serde_json::json!({ "query": query, "variables": variables }))
