@@ -13,5 +13,5 @@ mod processes;
 mod stall;
 mod start_up;
 mod system;
-mod trust;
 mod transport;
+mod trust;

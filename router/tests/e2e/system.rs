@@ -14,11 +14,11 @@ use std::{
 use identity::{DevIssuer, Grant, Role};
 use kit::{
     settings::{HttpSettings, KafkaSettings, Secret},
-    trust::Credential,
     testing::{
         RunningService, TestDatabase, TestMongo, graphql_as, kafka_brokers, kafka_debug,
         service_settings, unique_topic,
     },
+    trust::Credential,
 };
 use serde_json::Value;
 

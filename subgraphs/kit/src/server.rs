@@ -102,7 +102,13 @@ where
                 move |protocol: GraphQLProtocol,
                       upgrade: WebSocketUpgrade,
                       headers: axum::http::HeaderMap| {
-                    subscriptions(schema.clone(), credential.clone(), protocol, upgrade, headers)
+                    subscriptions(
+                        schema.clone(),
+                        credential.clone(),
+                        protocol,
+                        upgrade,
+                        headers,
+                    )
                 },
             ),
         )
@@ -206,7 +212,7 @@ where
 }
 
 /// `GET /ws`: subscriptions for a caller presenting the credential in the upgrade's headers
-/// or, as Hive Router sends it, in the `connection_init` payload (closed with 4403 if not).
+/// or, as Hive Router sends it, in the `connection_init` payload (closed if not).
 async fn subscriptions<Q, M, S>(
     schema: Schema<Q, M, S>,
     credential: trust::Credential,

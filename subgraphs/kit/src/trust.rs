@@ -4,7 +4,7 @@
 //! to `/ws` must present it in the [`HEADER`] header (over WebSocket, in the upgrade
 //! request's headers or in the `connection_init` payload, where Hive Router puts a
 //! subgraph subscription's headers); it is compared in constant time. Without it the answer
-//! is 401 `UNAUTHENTICATED` (the socket is closed with 4403). `/health` and `/ready` stay
+//! is 401 `UNAUTHENTICATED` (the socket is closed, 1002 with the reason). `/health` and `/ready` stay
 //! open. The router inserts the header on every subgraph request (`router.config.yaml`,
 //! `headers`), and a subgraph calling another (appointments' reference checks) sends it
 //! too, with its name in [`CALLER_HEADER`].
@@ -79,7 +79,11 @@ impl Credential {
 }
 
 /// Middleware: refuses a request without the credential, 401 `UNAUTHENTICATED`.
-pub async fn require(State(credential): State<Credential>, request: Request, next: Next) -> Response {
+pub async fn require(
+    State(credential): State<Credential>,
+    request: Request,
+    next: Next,
+) -> Response {
     let presented = request.headers().get(HEADER).map(|value| value.as_bytes());
     if credential.admits(presented) {
         return next.run(request).await;
