@@ -17,12 +17,21 @@ use crate::{kafka::SharedProducer, settings::KafkaSettings, watchdog::Progress};
 /// How often a relay with a retention deletes the rows published before it.
 pub const PURGE_EVERY: Duration = Duration::from_secs(600);
 
+/// An idle relay has nothing to deliver, so it asks its producer for metadata at most this
+/// often to show it is sound: after a long broker stall a producer's connections can hang
+/// for good while it reports no error, and only a failed check lets its watchdog see that
+/// and replace it (its `/ready` probe asks the same producer).
+const IDLE_CHECK: Duration = Duration::from_secs(5);
+/// How long that check waits for an answer.
+const IDLE_CHECK_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Publishes an [`OutboxStore`] through an idempotent producer until cancelled, and deletes
 /// published rows once they are older than its retention, if it has one.
 ///
 /// Its producer is replaced by a new one when it fails for good (a fatal error of the
-/// idempotent producer) or when its watchdog asks (see [`crate::watchdog`]); the rows it did
-/// not deliver stay pending and go out through the new one.
+/// idempotent producer) or when its watchdog asks (see [`crate::watchdog`]): it makes
+/// progress when the broker takes rows, or, idle, when its producer answers ([`IDLE_CHECK`]).
+/// The rows it did not deliver stay pending and go out through the new one.
 pub struct Relay<S> {
     store: S,
     kafka: KafkaSettings,
@@ -75,6 +84,7 @@ impl<S: OutboxStore> Relay<S> {
     pub async fn run(self, shutdown: CancellationToken) {
         let mut failures: u32 = 0;
         let mut next_purge = Instant::now();
+        let mut next_idle_check = Instant::now();
         loop {
             if let Some(retention) = self.retention.filter(|_| Instant::now() >= next_purge) {
                 next_purge = Instant::now() + PURGE_EVERY;
@@ -82,7 +92,14 @@ impl<S: OutboxStore> Relay<S> {
             }
             match self.publish_once().await {
                 Ok(published) => {
-                    if published.read == 0 || published.acknowledged > 0 {
+                    let idle_and_sound = published.read == 0
+                        && Instant::now() >= next_idle_check
+                        && {
+                            next_idle_check = Instant::now() + IDLE_CHECK;
+                            crate::kafka::is_reachable(&self.producer.get(), IDLE_CHECK_TIMEOUT)
+                                .await
+                        };
+                    if published.acknowledged > 0 || idle_and_sound {
                         self.advanced();
                     }
                     if published.acknowledged == published.read {
