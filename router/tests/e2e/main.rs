@@ -10,6 +10,7 @@ mod journey;
 mod limits;
 mod outage;
 mod processes;
+mod records;
 mod stall;
 mod start_up;
 mod system;

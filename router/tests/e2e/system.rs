@@ -8,6 +8,7 @@
 use std::{
     path::PathBuf,
     process::{Child, Command, Stdio},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -18,6 +19,7 @@ use kit::{
         RunningService, TestDatabase, TestMongo, graphql_as, kafka_brokers, kafka_debug,
         service_settings, unique_topic,
     },
+    tokens::TokenVerifier,
     trust::Credential,
 };
 use serde_json::Value;
@@ -78,11 +80,18 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     ] = topics.clone();
 
     let db = TestDatabase::mysql().await;
-    // Every subgraph asks for the router's credential, as a deployment beyond loopback does.
+    // Every subgraph asks for the router's credential and verifies the forwarded token, as
+    // a deployment beyond loopback does.
     let secret = uuid::Uuid::now_v7().simple().to_string();
+    let credentials = Credentials::new();
+    let http = HttpSettings {
+        credential: Credential::required(Secret::new(secret.clone())),
+        tokens: Some(credentials.verifier()),
+        ..HttpSettings::loopback()
+    };
     let guarded = |database: &str, topic: &str| {
         let mut settings = service_settings(database, topic);
-        settings.http.credential = Credential::required(Secret::new(secret.clone()));
+        settings.http = http.clone();
         settings
     };
     let built = patients::App::build(guarded(&db.url, &patient_topic))
@@ -123,10 +132,7 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
 
     let mongo = TestMongo::new();
     let built = analytics::App::build(analytics::Settings {
-        http: HttpSettings {
-            credential: Credential::required(Secret::new(secret.clone())),
-            ..HttpSettings::loopback()
-        },
+        http: http.clone(),
         kafka: KafkaSettings {
             sweep_interval_ms: 200,
             debug: kafka_debug(),
@@ -174,7 +180,7 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     );
     let config_path = dir.join("router.config.yaml");
     std::fs::write(&config_path, config).expect("write config");
-    let credentials = Credentials::beside(&config_path);
+    credentials.write_beside(&config_path);
     let started = Instant::now();
     let mut env = router_env.to_vec();
     env.push(("SUBGRAPH_SECRET", &secret));
@@ -272,16 +278,37 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    /// A new issuer whose key set is written beside `config`.
-    pub fn beside(config: &std::path::Path) -> Self {
+    /// A new issuer.
+    pub fn new() -> Self {
         let issuer = DevIssuer::generate().expect("a key pair");
-        let dir = config.parent().expect("the configuration's directory");
-        issuer.write_jwks(&dir.join(JWKS)).expect("jwks.json");
         let admin = issuer.token(
             &Grant::staff(Role::Administrator),
             Duration::from_secs(3600),
         );
         Self { issuer, admin }
+    }
+
+    /// A new issuer whose key set is written beside `config`.
+    pub fn beside(config: &std::path::Path) -> Self {
+        let credentials = Self::new();
+        credentials.write_beside(config);
+        credentials
+    }
+
+    /// Writes the key set beside `config`, where [`start_router_with`] points the router.
+    pub fn write_beside(&self, config: &std::path::Path) {
+        let dir = config.parent().expect("the configuration's directory");
+        self.issuer.write_jwks(&dir.join(JWKS)).expect("jwks.json");
+    }
+
+    /// What a subgraph verifies forwarded tokens with: this issuer's keys.
+    pub fn verifier(&self) -> Arc<TokenVerifier> {
+        let verifier = TokenVerifier::from_jwks(
+            &self.issuer.jwks().to_string(),
+            vec![identity::DEVELOPMENT_ISSUER.to_owned()],
+            vec![identity::AUDIENCE.to_owned()],
+        );
+        Arc::new(verifier.expect("a verifier"))
     }
 
     /// A token of `role` (for `person`, a patient's or doctor's id, where the role needs one).

@@ -1,9 +1,14 @@
 //! The typed caller context carried from the HTTP layer to resolvers and into events.
 //!
-//! Everyone is anonymous today; when the router starts validating JWTs (DESIGN.md §7) the
-//! identity and scopes land here and nothing else has to change shape.
+//! The caller comes from the forwarded token, verified here again ([`crate::tokens`]); a
+//! request with no token comes from inside (another subgraph, or the router's own entity
+//! fetches made for a verified caller), admitted by the router's credential
+//! ([`crate::trust`]).
 
 use axum::http::HeaderMap;
+use uuid::Uuid;
+
+use crate::error::Forbidden;
 
 /// Who is calling and under which trace.
 #[derive(Debug, Clone, Default)]
@@ -15,12 +20,99 @@ pub struct RequestContext {
     pub caller: Caller,
 }
 
-/// The authenticated principal, if any.
+/// Who is calling.
 #[derive(Debug, Clone, Default)]
-pub struct Caller {
-    /// Subject of the token; `None` while authentication is not enforced.
-    pub subject: Option<String>,
-    pub scopes: Vec<String>,
+pub enum Caller {
+    /// No token: a service inside the system, or a subgraph whose deployment verifies no
+    /// tokens (on loopback, with neither `JWKS_FILE` nor `JWKS_URL`).
+    #[default]
+    Internal,
+    /// A person, by their verified token.
+    Person(identity::Claims),
+}
+
+impl Caller {
+    /// A caller from verified `claims`; a patient's or doctor's token must name who they are.
+    pub fn from_claims(claims: identity::Claims) -> Result<Self, String> {
+        match claims.role {
+            identity::Role::Patient if claims.patient_id.is_none() => {
+                Err("a patient's token names the patient (`patient_id`)".to_owned())
+            }
+            identity::Role::Doctor if claims.doctor_id.is_none() => {
+                Err("a doctor's token names the doctor (`doctor_id`)".to_owned())
+            }
+            _ => Ok(Self::Person(claims)),
+        }
+    }
+
+    /// The one patient whose records this caller may see, when it is narrowed to one.
+    pub fn own_patient(&self) -> Option<Uuid> {
+        match self {
+            Self::Person(claims) if claims.role == identity::Role::Patient => claims.patient_id,
+            _ => None,
+        }
+    }
+
+    /// The one doctor whose calendar this caller is narrowed to, when it is a doctor.
+    pub fn own_doctor(&self) -> Option<Uuid> {
+        match self {
+            Self::Person(claims) if claims.role == identity::Role::Doctor => claims.doctor_id,
+            _ => None,
+        }
+    }
+
+    /// The patient a query about patients' records is narrowed to: the caller's own when
+    /// it is a patient (asking for another's is refused), else what was `asked`.
+    pub fn narrow_patient(&self, asked: Option<Uuid>) -> Result<Option<Uuid>, Forbidden> {
+        narrow(
+            self.own_patient(),
+            asked,
+            "A patient sees only their own records",
+        )
+    }
+
+    /// The doctor a query about appointments is narrowed to: the caller's own when it is a
+    /// doctor (asking for another's is refused), else what was `asked`.
+    pub fn narrow_doctor(&self, asked: Option<Uuid>) -> Result<Option<Uuid>, Forbidden> {
+        narrow(
+            self.own_doctor(),
+            asked,
+            "A doctor sees only their own appointments",
+        )
+    }
+
+    /// `Ok` when the caller may see or act on `patient`'s records.
+    pub fn may_see_patient(&self, patient: Uuid) -> Result<(), Forbidden> {
+        match self.own_patient() {
+            Some(own) if own != patient => Err(Forbidden(
+                "A patient sees and changes only their own records",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// `Ok` when the caller may see or act on an appointment of `patient` with `doctor`.
+    pub fn may_see_appointment(&self, patient: Uuid, doctor: Uuid) -> Result<(), Forbidden> {
+        self.may_see_patient(patient)?;
+        match self.own_doctor() {
+            Some(own) if own != doctor => Err(Forbidden(
+                "A doctor sees and changes only their own appointments",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn narrow(
+    own: Option<Uuid>,
+    asked: Option<Uuid>,
+    refusal: &'static str,
+) -> Result<Option<Uuid>, Forbidden> {
+    match (own, asked) {
+        (Some(own), Some(asked)) if own != asked => Err(Forbidden(refusal)),
+        (Some(own), _) => Ok(Some(own)),
+        (None, asked) => Ok(asked),
+    }
 }
 
 impl RequestContext {
@@ -32,7 +124,8 @@ impl RequestContext {
         ctx.data_opt::<Self>().unwrap_or(&ANONYMOUS)
     }
 
-    pub fn from_headers(headers: &HeaderMap) -> Self {
+    /// The context of a request with these headers, made by `caller`.
+    pub fn from_headers(headers: &HeaderMap, caller: Caller) -> Self {
         let header = |name: &str| {
             headers
                 .get(name)
@@ -43,7 +136,58 @@ impl RequestContext {
         Self {
             request_id: header("x-request-id").unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
             traceparent: header("traceparent"),
-            caller: Caller::default(),
+            caller,
         }
+    }
+
+    /// The caller of the request being resolved.
+    pub fn caller<'a>(ctx: &async_graphql::Context<'a>) -> &'a Caller {
+        &Self::of(ctx).caller
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use identity::{Grant, Role};
+
+    use super::*;
+
+    fn person(role: Role, id: Option<Uuid>) -> Caller {
+        let claims = match id {
+            Some(id) => Grant::new(role, Some(id)).expect("grant"),
+            None => Grant::staff(role),
+        }
+        .claims("issuer", 0, 60);
+        Caller::from_claims(claims).expect("a caller")
+    }
+
+    #[test]
+    fn a_patient_is_narrowed_to_themself_and_staff_to_nothing() {
+        let (own, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let patient = person(Role::Patient, Some(own));
+        assert_eq!(patient.narrow_patient(None).expect("own"), Some(own));
+        assert_eq!(patient.narrow_patient(Some(own)).expect("own"), Some(own));
+        assert!(patient.narrow_patient(Some(other)).is_err());
+        assert!(patient.may_see_appointment(other, Uuid::now_v7()).is_err());
+        assert_eq!(
+            patient.narrow_doctor(Some(other)).expect("any doctor"),
+            Some(other)
+        );
+
+        let doctor = person(Role::Doctor, Some(own));
+        assert!(doctor.may_see_appointment(other, own).is_ok());
+        assert!(doctor.may_see_appointment(other, other).is_err());
+
+        let desk = person(Role::FrontDesk, None);
+        assert_eq!(desk.narrow_patient(None).expect("all"), None);
+        assert!(desk.may_see_appointment(other, other).is_ok());
+        assert!(Caller::Internal.may_see_patient(other).is_ok());
+    }
+
+    #[test]
+    fn a_patients_token_without_the_patient_is_refused() {
+        let mut claims = Grant::staff(Role::FrontDesk).claims("issuer", 0, 60);
+        claims.role = Role::Patient;
+        assert!(Caller::from_claims(claims).is_err());
     }
 }

@@ -135,6 +135,17 @@ pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
+/// A record the caller may not see or change (record-level rules, [`crate::context::Caller`]).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Forbidden(pub &'static str);
+
+impl ClientFacing for Forbidden {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Forbidden
+    }
+}
+
 /// Bad input on one field, for the checks every service shares (ids, pagination).
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]

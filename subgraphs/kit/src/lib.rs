@@ -39,5 +39,6 @@ pub mod shutdown;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tokens;
 pub mod trust;
 pub mod watchdog;

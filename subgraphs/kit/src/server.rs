@@ -31,10 +31,11 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    context::RequestContext,
+    context::{Caller, RequestContext},
     error::{ErrorCode, request_error},
     limits,
     settings::HttpSettings,
+    tokens::TokenVerifier,
     trust,
 };
 
@@ -47,6 +48,7 @@ pub type Probe = Arc<dyn Fn() -> BoxFuture<'static, Result<(), String>> + Send +
 /// What every GraphQL request is served with: the schema and the deployment's limits.
 struct Served<Q, M, S> {
     schema: Schema<Q, M, S>,
+    tokens: Option<Arc<TokenVerifier>>,
     introspection: bool,
     request_timeout: Duration,
     max_body_bytes: usize,
@@ -56,6 +58,7 @@ impl<Q, M, S> Clone for Served<Q, M, S> {
     fn clone(&self) -> Self {
         Self {
             schema: self.schema.clone(),
+            tokens: self.tokens.clone(),
             introspection: self.introspection,
             request_timeout: self.request_timeout,
             max_body_bytes: self.max_body_bytes,
@@ -82,11 +85,13 @@ where
     };
     let served = Served {
         schema: schema.clone(),
+        tokens: http.tokens.clone(),
         introspection: http.introspection,
         request_timeout: http.request_timeout,
         max_body_bytes: http.max_body_bytes,
     };
     let credential = http.credential.clone();
+    let tokens = http.tokens.clone();
     let guarded = Router::new()
         .route("/graphql", graphql_route)
         .with_state(served)
@@ -104,7 +109,7 @@ where
                       headers: axum::http::HeaderMap| {
                     subscriptions(
                         schema.clone(),
-                        credential.clone(),
+                        (credential.clone(), tokens.clone()),
                         protocol,
                         upgrade,
                         headers,
@@ -182,7 +187,18 @@ where
         Ok(request) => request,
         Err(refused) => return refused,
     };
-    let mut request = request.data(RequestContext::from_headers(&parts.headers));
+    let authorization = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let caller = match caller(authorization, served.tokens.as_deref()).await {
+        Ok(caller) => caller,
+        Err(why) => {
+            let refusal = request_error(why, ErrorCode::Unauthenticated);
+            return error_response(StatusCode::UNAUTHORIZED, refusal);
+        }
+    };
+    let mut request = request.data(RequestContext::from_headers(&parts.headers, caller));
     if !served.introspection {
         request = request
             .disable_introspection()
@@ -215,7 +231,7 @@ where
 /// or, as Hive Router sends it, in the `connection_init` payload (closed if not).
 async fn subscriptions<Q, M, S>(
     schema: Schema<Q, M, S>,
-    credential: trust::Credential,
+    (credential, tokens): (trust::Credential, Option<Arc<TokenVerifier>>),
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
     headers: axum::http::HeaderMap,
@@ -232,14 +248,45 @@ where
         .on_upgrade(move |stream| {
             GraphQLWebSocket::new(stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
-                    if admitted || credential.admits_payload(&payload) {
-                        Ok(async_graphql::Data::default())
-                    } else {
-                        Err(trust::refusal().message.into())
+                    if !(admitted || credential.admits_payload(&payload)) {
+                        return Err(trust::refusal().message.into());
                     }
+                    // Hive Router sends the client's headers as the payload's fields.
+                    let authorization = payload.as_object().and_then(|fields| {
+                        fields
+                            .iter()
+                            .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+                            .and_then(|(_, value)| value.as_str())
+                    });
+                    let caller = caller(authorization, tokens.as_deref()).await?;
+                    let context =
+                        RequestContext::from_headers(&axum::http::HeaderMap::new(), caller);
+                    let mut data = async_graphql::Data::default();
+                    data.insert(context);
+                    Ok(data)
                 })
                 .serve()
         })
+}
+
+/// Who sends `authorization` (the header's value): a person when it carries a token that
+/// verifies, inside the system when it carries none (or when this deployment verifies
+/// none); the reason in words when the token does not verify.
+async fn caller(
+    authorization: Option<&str>,
+    tokens: Option<&TokenVerifier>,
+) -> Result<Caller, String> {
+    let (Some(authorization), Some(tokens)) = (authorization, tokens) else {
+        return Ok(Caller::Internal);
+    };
+    let token = authorization
+        .strip_prefix("Bearer ")
+        .ok_or("The Authorization header is not `Bearer <token>`")?;
+    let claims = tokens.verify(token).await.map_err(|problem| {
+        tracing::warn!(%problem, "a forwarded token was refused");
+        format!("The token is refused here: {problem}")
+    })?;
+    Caller::from_claims(claims).map_err(|why| format!("The token is refused here: {why}"))
 }
 
 /// The GraphQL request in `body`, read up to `max_bytes`; or the answer refusing it.

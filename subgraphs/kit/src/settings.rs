@@ -1,10 +1,10 @@
 //! Configuration from environment variables (12-factor), with defaults that work locally.
 
-use std::{fmt, str::FromStr, time::Duration};
+use std::{fmt, str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 
-use crate::{trust::Credential, watchdog::WatchdogSettings};
+use crate::{tokens::TokenVerifier, trust::Credential, watchdog::WatchdogSettings};
 
 /// Reads `name` from the environment, falling back to `default` when unset or empty.
 pub fn env_or(name: &str, default: &str) -> String {
@@ -83,6 +83,9 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// `SUBGRAPH_SECRET`: what the router and the other subgraphs present ([`crate::trust`]).
     pub credential: Credential,
+    /// `JWKS_FILE` or `JWKS_URL`: how forwarded tokens are verified ([`crate::tokens`]);
+    /// without, a token is not read and every caller is [`crate::context::Caller::Internal`].
+    pub tokens: Option<Arc<TokenVerifier>>,
 }
 
 impl HttpSettings {
@@ -95,9 +98,16 @@ impl HttpSettings {
                 "HOST={host} lets other machines reach this subgraph: set SUBGRAPH_SECRET to the router's credential (the router sends it to every subgraph), or listen on loopback"
             ),
         };
+        let tokens = TokenVerifier::from_env()?.map(Arc::new);
+        if tokens.is_none() && !is_loopback(&host) {
+            anyhow::bail!(
+                "HOST={host}: a subgraph beyond loopback verifies its callers' tokens: set JWKS_FILE or JWKS_URL as the router's"
+            );
+        }
         Ok(Self {
             host,
             credential,
+            tokens,
             port: env_parse("PORT", default_port)?,
             introspection: env_parse("GRAPHQL_INTROSPECTION", false)?,
             request_timeout: Duration::from_millis(env_parse(
@@ -117,6 +127,7 @@ impl HttpSettings {
             request_timeout: Duration::from_millis(DEFAULT_REQUEST_TIMEOUT_MS),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             credential: Credential::open(),
+            tokens: None,
         }
     }
 }

@@ -39,6 +39,9 @@ impl Mutation {
             notes: bounded_text("input.notes", input.notes, limits::MAX_NOTES_CHARS)
                 .to_graphql()?,
         };
+        RequestContext::caller(ctx)
+            .may_see_patient(booking.patient_id)
+            .to_graphql()?;
         let appointment = service(ctx)
             .create(booking, RequestContext::of(ctx))
             .await
@@ -58,6 +61,7 @@ impl Mutation {
         time: String,
     ) -> Result<Appointment> {
         let id = parse_id("id", &id).to_graphql()?;
+        visible(ctx, id).await?;
         let time = parse_time("time", &time)
             .map_err(|error| AppointmentError::invalid_input("", error))
             .to_graphql()?;
@@ -77,6 +81,7 @@ impl Mutation {
         #[graphql(desc = "Why, at most 500 characters.")] reason: Option<String>,
     ) -> Result<Appointment> {
         let id = parse_id("id", &id).to_graphql()?;
+        visible(ctx, id).await?;
         let reason = bounded_text("reason", reason, limits::MAX_REASON_CHARS).to_graphql()?;
         let appointment = service(ctx)
             .cancel(id, reason, RequestContext::of(ctx))
@@ -106,11 +111,19 @@ impl Mutation {
 
 async fn advance(ctx: &Context<'_>, id: &ID, transition: Transition) -> Result<Appointment> {
     let id = parse_id("id", id).to_graphql()?;
+    visible(ctx, id).await?;
     let appointment = service(ctx)
         .advance(id, transition, RequestContext::of(ctx))
         .await
         .to_graphql()?;
     Ok(Appointment(appointment))
+}
+
+/// Refuses a change to an appointment the caller may not see (a patient's to another
+/// patient's, a doctor's to a colleague's); one that does not exist is left to the service
+/// (`NOT_FOUND`).
+async fn visible(ctx: &Context<'_>, id: uuid::Uuid) -> Result<()> {
+    super::query::load(ctx, id).await.map(drop)
 }
 
 fn service<'a>(ctx: &Context<'a>) -> &'a AppointmentService {

@@ -6,6 +6,7 @@ use async_graphql::{
     dataloader::DataLoader,
 };
 use kit::{
+    context::RequestContext,
     error::{ToGraphql as _, parse_id},
     pagination::{Page, connection},
     scalars::Date,
@@ -43,11 +44,15 @@ impl AppointmentTotals {
 /// One page of appointments matching `filter`, by start time.
 pub async fn appointments_page(
     ctx: &Context<'_>,
-    filter: AppointmentFilter,
+    mut filter: AppointmentFilter,
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<AppointmentPage> {
     let page = Page::parse(first, after.as_deref()).to_graphql()?;
+    // A patient's and a doctor's lists hold their own appointments only.
+    let caller = RequestContext::caller(ctx);
+    filter.patient_id = caller.narrow_patient(filter.patient_id).to_graphql()?;
+    filter.doctor_id = caller.narrow_doctor(filter.doctor_id).to_graphql()?;
     if let (Some(from), Some(to)) = (filter.from, filter.to)
         && from > to
     {
@@ -134,7 +139,9 @@ impl Query {
     }
 }
 
-async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Appointment>> {
+/// The appointment `id` if there is one, refused when the caller may not see it (another
+/// patient's, another doctor's).
+pub(super) async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Appointment>> {
     let loader = ctx.data_unchecked::<DataLoader<AppointmentLoader>>();
     let appointment = loader
         .load_one(id)
@@ -143,5 +150,10 @@ async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Appointment>> 
             AppointmentError::Unexpected(anyhow::Error::new(error).context("loading appointments"))
         })
         .to_graphql()?;
+    if let Some(appointment) = &appointment {
+        RequestContext::caller(ctx)
+            .may_see_appointment(appointment.patient_id, appointment.doctor_id)
+            .to_graphql()?;
+    }
     Ok(appointment.map(Appointment))
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, Subscription as SubscriptionObject};
 use futures::{Stream, StreamExt as _, future::ready, stream};
+use kit::{context::RequestContext, error::ToGraphql as _};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::types::{Appointment, reference_id};
@@ -64,12 +65,16 @@ impl Subscription {
         doctor_id: Option<ID>,
         patient_id: Option<ID>,
     ) -> Result<impl Stream<Item = AppointmentUpdate> + use<>> {
+        let caller = RequestContext::caller(ctx);
         let doctor = doctor_id
             .map(|id| reference_id("doctorId", &id))
             .transpose()?;
         let patient = patient_id
             .map(|id| reference_id("patientId", &id))
             .transpose()?;
+        // A patient follows their own appointments only, a doctor their own calendar.
+        let doctor = caller.narrow_doctor(doctor).to_graphql()?;
+        let patient = caller.narrow_patient(patient).to_graphql()?;
         let receiver = ctx.data_unchecked::<LiveUpdates>().subscribe();
         let updates = stream::unfold(receiver, |mut receiver| async move {
             loop {

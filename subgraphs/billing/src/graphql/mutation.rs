@@ -17,6 +17,8 @@ impl Mutation {
     #[graphql(requires_scopes = "bills:pay")]
     async fn pay_bill(&self, ctx: &Context<'_>, id: ID, payment_type: PaymentType) -> Result<Bill> {
         let id = parse_id("id", &id).to_graphql()?;
+        // A patient pays only their own bills (an unknown id is left to the service).
+        super::query::load(ctx, id).await?;
         let bill = ctx
             .data_unchecked::<BillingService>()
             .pay(id, payment_type.into(), RequestContext::of(ctx))

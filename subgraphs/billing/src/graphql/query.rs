@@ -6,6 +6,7 @@ use async_graphql::{
     dataloader::DataLoader,
 };
 use kit::{
+    context::RequestContext,
     error::{ToGraphql as _, parse_id},
     pagination::{Page, connection},
 };
@@ -42,6 +43,10 @@ impl Query {
             .map(|id| parse_id("patientId", &id))
             .transpose()
             .to_graphql()?;
+        // A patient's list holds their own bills only.
+        let patient_id = RequestContext::caller(ctx)
+            .narrow_patient(patient_id)
+            .to_graphql()?;
         let rows = ctx
             .data_unchecked::<BillingService>()
             .store()
@@ -72,7 +77,8 @@ impl Query {
     }
 }
 
-async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Bill>> {
+/// The bill `id` if there is one, refused when it is another patient's than the caller.
+pub(super) async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Bill>> {
     let bill = ctx
         .data_unchecked::<DataLoader<BillLoader>>()
         .load_one(id)
@@ -81,5 +87,10 @@ async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Bill>> {
             BillingError::Unexpected(anyhow::Error::new(error).context("loading bills"))
         })
         .to_graphql()?;
+    if let Some(bill) = &bill {
+        RequestContext::caller(ctx)
+            .may_see_patient(bill.patient_id)
+            .to_graphql()?;
+    }
     Ok(bill.map(Bill))
 }

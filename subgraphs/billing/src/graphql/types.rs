@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, ID, Object, Result, dataloader::DataLoader};
 use chrono::{DateTime, Utc};
-use kit::error::ToGraphql as _;
+use kit::{context::RequestContext, error::ToGraphql as _};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -107,6 +107,11 @@ impl AppointmentRef {
                 BillingError::Unexpected(anyhow::Error::new(error).context("loading bills"))
             })
             .to_graphql()?;
+        if let Some(bill) = &bill {
+            RequestContext::caller(ctx)
+                .may_see_patient(bill.patient_id)
+                .to_graphql()?;
+        }
         Ok(bill.map(Bill))
     }
 }
@@ -123,6 +128,9 @@ impl PatientRef {
     /// The patient's bills, oldest first (at most 100; use `bills(patientId:)` to page).
     #[graphql(requires_scopes = "bills:read")]
     async fn bills(&self, ctx: &Context<'_>, status: Option<BillStatus>) -> Result<Vec<Bill>> {
+        RequestContext::caller(ctx)
+            .may_see_patient(self.0)
+            .to_graphql()?;
         let page = kit::pagination::Page::parse(Some(kit::pagination::MAX_PAGE_SIZE), None)
             .to_graphql()?;
         let bills = service(ctx)
@@ -137,6 +145,9 @@ impl PatientRef {
     /// What the patient owes: the sum of their unpaid bills.
     #[graphql(requires_scopes = "bills:read")]
     async fn balance(&self, ctx: &Context<'_>) -> Result<Decimal> {
+        RequestContext::caller(ctx)
+            .may_see_patient(self.0)
+            .to_graphql()?;
         service(ctx)
             .store()
             .balance(self.0)

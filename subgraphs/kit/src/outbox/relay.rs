@@ -92,9 +92,8 @@ impl<S: OutboxStore> Relay<S> {
             }
             match self.publish_once().await {
                 Ok(published) => {
-                    let idle_and_sound = published.read == 0
-                        && Instant::now() >= next_idle_check
-                        && {
+                    let idle_and_sound =
+                        published.read == 0 && Instant::now() >= next_idle_check && {
                             next_idle_check = Instant::now() + IDLE_CHECK;
                             crate::kafka::is_reachable(&self.producer.get(), IDLE_CHECK_TIMEOUT)
                                 .await

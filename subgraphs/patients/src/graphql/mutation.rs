@@ -50,6 +50,9 @@ impl Mutation {
         input: UpdatePatientInput,
     ) -> Result<Patient> {
         let id = parse_id("id", &id).to_graphql()?;
+        RequestContext::caller(ctx)
+            .may_see_patient(id)
+            .to_graphql()?;
         let changes = PatientChanges::parse(
             input.name.as_deref(),
             input.email.as_deref(),

@@ -6,7 +6,8 @@ use async_graphql::{
     dataloader::DataLoader,
 };
 use kit::{
-    error::{ToGraphql as _, bounded_text, parse_id},
+    context::RequestContext,
+    error::{Forbidden, ToGraphql as _, bounded_text, parse_id},
     limits::MAX_SEARCH_CHARS,
     pagination::{Page, connection},
 };
@@ -53,6 +54,12 @@ impl Query {
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Patient, PatientTotals, EmptyFields>> {
+        if RequestContext::caller(ctx).own_patient().is_some() {
+            return Err(Forbidden(
+                "A patient lists no other patients: read your own record with `patient(id:)`",
+            ))
+            .to_graphql();
+        }
         let page = Page::parse(first, after.as_deref()).to_graphql()?;
         let search = bounded_text("search", search, MAX_SEARCH_CHARS).to_graphql()?;
         let service = ctx.data_unchecked::<PatientService>();
@@ -79,7 +86,11 @@ impl Query {
     }
 }
 
+/// The patient `id` if there is one; refused when the caller is another patient.
 async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Patient>> {
+    RequestContext::caller(ctx)
+        .may_see_patient(id)
+        .to_graphql()?;
     let loader = ctx.data_unchecked::<DataLoader<PatientLoader>>();
     let patient = loader
         .load_one(id)

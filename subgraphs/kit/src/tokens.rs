@@ -1,0 +1,248 @@
+//! The subgraph's own check of the caller's token: the router validates every token, and
+//! each subgraph verifies the one it forwards again before building the caller from it
+//! ([`crate::context::Caller`]), so no identity is ever taken from an unsigned header.
+//!
+//! Keys come from `JWKS_FILE` (read at start) or `JWKS_URL` (fetched on first use and every
+//! ten minutes, or sooner when a token names a key id not seen yet), issuers and audiences
+//! from `JWT_ISSUERS` and `JWT_AUDIENCES`: the router's settings, so that both accept the
+//! same tokens.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use jsonwebtoken::{
+    Algorithm, DecodingKey, Validation,
+    jwk::{Jwk, JwkSet},
+};
+use tokio::sync::RwLock;
+
+use crate::settings::env_or;
+
+/// How long fetched keys are used before they are fetched again.
+const REFRESH: Duration = Duration::from_secs(600);
+/// A token naming a key id not in the set fetches the set again, at most this often (a
+/// stream of made-up key ids must not become a stream of requests to the provider).
+const REFETCH_UNKNOWN: Duration = Duration::from_secs(30);
+
+/// The algorithms accepted, as the router's `allowed_algorithms`.
+const ALGORITHMS: [Algorithm; 4] = [
+    Algorithm::EdDSA,
+    Algorithm::ES256,
+    Algorithm::RS256,
+    Algorithm::PS256,
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the token does not verify ({0})")]
+    Invalid(String),
+    #[error("the keys that verify tokens cannot be read: {0}")]
+    Keys(String),
+}
+
+enum Source {
+    Fixed(Arc<JwkSet>),
+    Url {
+        url: String,
+        http: reqwest::Client,
+        fetched: RwLock<Option<(Arc<JwkSet>, Instant)>>,
+    },
+}
+
+/// Verifies tokens as the router does.
+pub struct TokenVerifier {
+    source: Source,
+    issuers: Vec<String>,
+    audiences: Vec<String>,
+}
+
+impl std::fmt::Debug for TokenVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenVerifier")
+            .field("issuers", &self.issuers)
+            .field("audiences", &self.audiences)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenVerifier {
+    /// A verifier of tokens signed by a key of `jwks` (a JWKS document).
+    pub fn from_jwks(
+        jwks: &str,
+        issuers: Vec<String>,
+        audiences: Vec<String>,
+    ) -> anyhow::Result<Self> {
+        let keys: JwkSet = serde_json::from_str(jwks)
+            .map_err(|problem| anyhow::anyhow!("not a JWKS document: {problem}"))?;
+        Ok(Self {
+            source: Source::Fixed(Arc::new(keys)),
+            issuers,
+            audiences,
+        })
+    }
+
+    /// From `JWKS_FILE` or `JWKS_URL` (with `JWT_ISSUERS`, `JWT_AUDIENCES`); `None` when
+    /// neither is set.
+    pub fn from_env() -> anyhow::Result<Option<Self>> {
+        let list = |name: &str, default: &str| -> Vec<String> {
+            env_or(name, default)
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let issuers = list("JWT_ISSUERS", identity::DEVELOPMENT_ISSUER);
+        let audiences = list("JWT_AUDIENCES", identity::AUDIENCE);
+        let file = env_or("JWKS_FILE", "");
+        let url = env_or("JWKS_URL", "");
+        if !url.is_empty() {
+            let http = reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()?;
+            return Ok(Some(Self {
+                source: Source::Url {
+                    url,
+                    http,
+                    fetched: RwLock::new(None),
+                },
+                issuers,
+                audiences,
+            }));
+        }
+        if file.is_empty() {
+            return Ok(None);
+        }
+        let jwks = std::fs::read_to_string(&file)
+            .map_err(|problem| anyhow::anyhow!("JWKS_FILE={file} cannot be read: {problem}"))?;
+        Self::from_jwks(&jwks, issuers, audiences)
+            .map(Some)
+            .map_err(|problem| anyhow::anyhow!("JWKS_FILE={file}: {problem}"))
+    }
+
+    /// The claims of `token` if it verifies: a known key, an accepted algorithm, issuer and
+    /// audience, not expired, not before its `nbf`.
+    pub async fn verify(&self, token: &str) -> Result<identity::Claims, TokenError> {
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|problem| TokenError::Invalid(problem.to_string()))?;
+        let keys = self.keys(header.kid.as_deref()).await?;
+        let candidates: Vec<&Jwk> = keys
+            .keys
+            .iter()
+            .filter(|key| header.kid.is_none() || key.common.key_id == header.kid)
+            .collect();
+        let mut last = TokenError::Invalid("no key of the key set matches it".to_owned());
+        for key in candidates {
+            match self.verify_with(token, header.alg, key) {
+                Ok(claims) => return Ok(claims),
+                Err(problem) => last = problem,
+            }
+        }
+        Err(last)
+    }
+
+    fn verify_with(
+        &self,
+        token: &str,
+        alg: Algorithm,
+        key: &Jwk,
+    ) -> Result<identity::Claims, TokenError> {
+        let invalid =
+            |problem: jsonwebtoken::errors::Error| TokenError::Invalid(problem.to_string());
+        let alg = match key.common.key_algorithm {
+            Some(declared) => declared.to_string().parse::<Algorithm>().map_err(invalid)?,
+            None => alg,
+        };
+        if !ALGORITHMS.contains(&alg) {
+            return Err(TokenError::Invalid(format!("{alg:?} is not accepted")));
+        }
+        let decoding = DecodingKey::from_jwk(key).map_err(invalid)?;
+        let mut validation = Validation::new(alg);
+        validation.validate_nbf = true;
+        validation.set_issuer(&self.issuers);
+        validation.set_audience(&self.audiences);
+        jsonwebtoken::decode::<identity::Claims>(token, &decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(invalid)
+    }
+
+    async fn keys(&self, kid: Option<&str>) -> Result<Arc<JwkSet>, TokenError> {
+        let (url, http, fetched) = match &self.source {
+            Source::Fixed(keys) => return Ok(Arc::clone(keys)),
+            Source::Url { url, http, fetched } => (url, http, fetched),
+        };
+        let current = |cached: &Option<(Arc<JwkSet>, Instant)>| {
+            cached.as_ref().and_then(|(keys, at)| {
+                let known = kid.is_none_or(|kid| keys.find(kid).is_some());
+                let age = at.elapsed();
+                (age < REFRESH && (known || age < REFETCH_UNKNOWN)).then(|| Arc::clone(keys))
+            })
+        };
+        if let Some(keys) = current(&*fetched.read().await) {
+            return Ok(keys);
+        }
+        let mut cached = fetched.write().await;
+        if let Some(keys) = current(&cached) {
+            return Ok(keys);
+        }
+        let keys: JwkSet = http
+            .get(url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(|problem| TokenError::Keys(format!("{url}: {problem}")))?
+            .json()
+            .await
+            .map_err(|problem| TokenError::Keys(format!("{url}: {problem}")))?;
+        let keys = Arc::new(keys);
+        *cached = Some((Arc::clone(&keys), Instant::now()));
+        Ok(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use identity::{DEVELOPMENT_ISSUER, DevIssuer, Grant, Role};
+
+    use super::*;
+
+    fn verifier(issuer: &DevIssuer) -> TokenVerifier {
+        TokenVerifier::from_jwks(
+            &issuer.jwks().to_string(),
+            vec![DEVELOPMENT_ISSUER.to_owned()],
+            vec![identity::AUDIENCE.to_owned()],
+        )
+        .expect("a verifier")
+    }
+
+    #[tokio::test]
+    async fn a_token_of_the_key_set_verifies_and_others_do_not() {
+        let issuer = DevIssuer::generate().expect("key pair");
+        let verifier = verifier(&issuer);
+        let grant = Grant::new(Role::Patient, Some(uuid::Uuid::now_v7())).expect("grant");
+        let token = issuer.token(&grant, Duration::from_secs(60));
+        let claims = verifier.verify(&token).await.expect("verifies");
+        assert_eq!(claims.role, Role::Patient);
+        assert_eq!(claims.patient_id, grant.person);
+
+        let stranger = DevIssuer::generate().expect("key pair");
+        let foreign = stranger.token(&grant, Duration::from_secs(60));
+        assert!(verifier.verify(&foreign).await.is_err());
+
+        let mut later = grant.claims(DEVELOPMENT_ISSUER, 4_000_000_000, 60);
+        later.aud = identity::AUDIENCE.to_owned();
+        assert!(
+            verifier.verify(&issuer.sign(&later)).await.is_err(),
+            "not before its nbf"
+        );
+
+        let mut other = grant.claims("https://elsewhere.example", 1_000, 4_000_000_000);
+        other.nbf = 0;
+        assert!(
+            verifier.verify(&issuer.sign(&other)).await.is_err(),
+            "another issuer"
+        );
+    }
+}
