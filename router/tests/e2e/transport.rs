@@ -1,5 +1,5 @@
 //! What travels through the router besides queries: server-sent events for subscriptions,
-//! and the caller's trace context into the events a mutation produces.
+//! and the caller's trace context and identity into the events a mutation produces.
 
 use std::time::Duration;
 
@@ -88,7 +88,7 @@ async fn a_subscriber_over_server_sent_events_sees_a_booking_with_its_people() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_callers_trace_reaches_the_event_of_a_booking_made_through_the_router() {
+async fn the_callers_trace_and_identity_reach_the_event_of_a_booking_made_through_the_router() {
     let system = system().await;
     let patient = patient(&system, "ada@example.org").await;
     let doctor = doctor(&system, "grace@clinic.org").await;
@@ -125,4 +125,8 @@ async fn the_callers_trace_reaches_the_event_of_a_booking_made_through_the_route
         Some(trace_id),
         "{traceparent}"
     );
+    // And who made the change: the token's subject and role, as CloudEvents extensions.
+    let event: Value = serde_json::from_slice(&messages[0].payload).expect("a CloudEvent");
+    assert_eq!(event["actor"], "administrator@development", "{event}");
+    assert_eq!(event["actorrole"], "administrator", "{event}");
 }

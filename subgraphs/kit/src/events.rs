@@ -19,6 +19,12 @@ pub struct CloudEvent {
     pub subject: String,
     pub time: DateTime<Utc>,
     pub datacontenttype: String,
+    /// Extension attributes: who made the change (the token's `sub`) and in which role;
+    /// absent for changes made inside the system (a bill made from a booking's event).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actorrole: Option<String>,
     pub data: serde_json::Value,
 }
 
@@ -37,7 +43,21 @@ impl CloudEvent {
             subject: subject.to_string(),
             time: Utc::now(),
             datacontenttype: "application/json".to_owned(),
+            actor: None,
+            actorrole: None,
             data,
+        }
+    }
+
+    /// The event as written to the outbox: stamped with the actor of `caller`.
+    pub fn payload(&self, caller: &crate::context::Caller) -> serde_json::Result<String> {
+        match caller {
+            crate::context::Caller::Internal => serde_json::to_string(self),
+            crate::context::Caller::Person(claims) => serde_json::to_string(&Self {
+                actor: Some(claims.sub.clone()),
+                actorrole: Some(claims.role.to_string()),
+                ..self.clone()
+            }),
         }
     }
 }

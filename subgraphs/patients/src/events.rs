@@ -10,17 +10,16 @@ pub const CREATED: &str = "pms.patient.created.v1";
 pub const UPDATED: &str = "pms.patient.updated.v1";
 pub const ARCHIVED: &str = "pms.patient.archived.v1";
 
-/// The patient as consumers see it, in the API's field names.
+/// The patient as consumers see it, in the API's field names: no contact details, date
+/// of birth or address (protected health information no consumer needs; `changed` names
+/// the fields a change touched, never their values). A consumer that needs them asks the
+/// patients subgraph.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PatientData<'a> {
     id: String,
     name: &'a str,
-    email: &'a str,
-    phone: &'a str,
     registration_date: String,
-    date_of_birth: Option<String>,
-    address: Option<&'a str>,
     archived: bool,
 }
 
@@ -29,11 +28,7 @@ pub fn patient_event(event_type: &str, patient: &Patient, changed: &[&str]) -> C
     let data = PatientData {
         id: patient.id.to_string(),
         name: &patient.name,
-        email: &patient.email,
-        phone: &patient.phone,
         registration_date: patient.registration_date.to_string(),
-        date_of_birth: patient.date_of_birth.map(|date| date.to_string()),
-        address: patient.address.as_deref(),
         archived: patient.archived_at.is_some(),
     };
     CloudEvent::new(

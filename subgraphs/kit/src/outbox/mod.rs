@@ -110,7 +110,7 @@ impl Outbox {
         event: &CloudEvent,
         context: &RequestContext,
     ) -> anyhow::Result<()> {
-        let payload = serde_json::to_string(event)?;
+        let payload = event.payload(&context.caller)?;
         conn.insert_pending(&self.topic, event, &payload, context.traceparent.as_deref())
             .await?;
         Ok(())

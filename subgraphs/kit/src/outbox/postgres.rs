@@ -71,7 +71,7 @@ impl Outbox {
             event_id: event.id,
             topic: self.topic.clone(),
             key: event.subject.clone(),
-            payload: serde_json::to_string(event)?,
+            payload: event.payload(&context.caller)?,
             traceparent: context.traceparent.clone(),
         })
     }

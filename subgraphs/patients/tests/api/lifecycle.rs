@@ -48,7 +48,17 @@ async fn registering_a_patient_stores_it_and_publishes_one_created_event() {
     assert_eq!(events[0].event_type, "pms.patient.created.v1");
     assert_eq!(events[0].source, "patients");
     assert_eq!(events[0].subject, id);
-    assert_eq!(events[0].data["patient"]["email"], "ana@example.com");
+    assert_eq!(events[0].data["patient"]["name"], "Ana Lima");
+    let carried: Vec<&String> = events[0].data["patient"]
+        .as_object()
+        .expect("the patient")
+        .keys()
+        .collect();
+    assert_eq!(
+        carried,
+        ["archived", "id", "name", "registrationDate"],
+        "no contact details, date of birth or address in motion"
+    );
 }
 
 #[tokio::test]
