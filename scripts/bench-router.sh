@@ -8,6 +8,9 @@
 #   - the limits' cost: `patient(id)` through the router with the committed limits and
 #     through a second router without them (no `limits`, `traffic_shaping`, limits or rate
 #     limit plugins), alternately, ROUNDS (3) times each;
+#   - identity's cost: `patient(id)` and the page through the router with tokens verified
+#     (router and subgraphs), scopes and record-level rules, and through a third router
+#     with none of them, alternately, ROUNDS times each;
 #   - an attack mix: `patient(id)` with wrk while vegeta sends abusive operations (nesting,
 #     repeated fields, fragments that multiply, aliases, directives, oversize bodies) at a
 #     ninth of that rate, so a tenth of all requests are abusive; the normal requests' p99
@@ -114,6 +117,32 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
   wrk_post "patient(id), limits ($round)" "$R" "$one"; on=$(echo "$on + $WRK_RPS" | bc -l)
 done
 printf '[bench] limits on / off, patient(id) throughput: %.3f\n' "$(echo "$on / $off" | bc -l)"
+
+echo "[bench] the cost of identity: tokens, scopes and record-level rules"
+# The same configuration with no token checked anywhere, on port 14006: no `jwt` (so no
+# scopes either) and no `authorization` header passed on, so the subgraphs (started with
+# JWKS_FILE, verifying every forwarded token) verify none.
+open_config="$LOGS/router.open.yaml"
+python3 - "$config" "$open_config" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+text = re.sub(r"^jwt:\n  enabled: true", "jwt:\n  enabled: false", text, flags=re.M)
+text = re.sub(r"^(authorization:\n  directives:\n)", r"\1    enabled: false\n", text, flags=re.M)
+text = text.replace("            - authorization\n", "", 1)
+text = text.replace("port: 14004", "port: 14006").replace("port: 19090", "port: 19092")
+open(sys.argv[2], "w").write(text)
+PY
+ROUTER_CONFIG_FILE_PATH="$open_config" "$bin/router" >"$LOGS/router-open.log" 2>&1 & pids+=($!)
+until curl -fsS http://127.0.0.1:14006/readiness >/dev/null 2>&1; do sleep 0.05; done
+declare -A label=([one]="patient(id)" [page]="the page")
+for query in one page; do
+  off=0 on=0
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    wrk_post "${label[$query]}, no identity ($round)" http://127.0.0.1:14006/graphql "${!query}"; off=$(echo "$off + $WRK_RPS" | bc -l)
+    wrk_post "${label[$query]}, identity ($round)" "$R" "${!query}"; on=$(echo "$on + $WRK_RPS" | bc -l)
+  done
+  printf '[bench] identity on / off, %s throughput: %.3f\n' "${label[$query]}" "$(echo "$on / $off" | bc -l)"
+done
 
 echo "[bench] attack mix: a tenth of the requests abusive"
 wrk_post "patient(id), no attack" "$R" "$one"; calm_p99=$WRK_P99_MS; calm_rps=$WRK_RPS
