@@ -251,13 +251,7 @@ where
                     if !(admitted || credential.admits_payload(&payload)) {
                         return Err(trust::refusal().message.into());
                     }
-                    // Hive Router sends the client's headers as the payload's fields.
-                    let authorization = payload.as_object().and_then(|fields| {
-                        fields
-                            .iter()
-                            .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
-                            .and_then(|(_, value)| value.as_str())
-                    });
+                    let authorization = trust::payload_header(&payload, "authorization");
                     let caller = caller(authorization, tokens.as_deref()).await?;
                     let context =
                         RequestContext::from_headers(&axum::http::HeaderMap::new(), caller);

@@ -63,19 +63,24 @@ impl Credential {
     /// Whether a WebSocket's `connection_init` payload (`{"x-pms-credential": "..."}`, the
     /// name in any case) carries the credential.
     pub fn admits_payload(&self, payload: &serde_json::Value) -> bool {
-        let presented = payload.as_object().and_then(|fields| {
-            fields
-                .iter()
-                .find(|(name, _)| name.eq_ignore_ascii_case(HEADER))
-                .and_then(|(_, value)| value.as_str())
-        });
-        self.admits(presented.map(str::as_bytes))
+        self.admits(payload_header(payload, HEADER).map(str::as_bytes))
     }
 
     /// The header to send when calling another subgraph, if a secret is set.
     pub fn outgoing(&self) -> Option<(&'static str, &str)> {
         self.0.as_ref().map(|secret| (HEADER, secret.expose()))
     }
+}
+
+/// The header `name` (in any case) among a WebSocket `connection_init` payload's fields,
+/// where Hive Router puts a subgraph subscription's headers.
+pub fn payload_header<'a>(payload: &'a serde_json::Value, name: &str) -> Option<&'a str> {
+    payload.as_object().and_then(|fields| {
+        fields
+            .iter()
+            .find(|(field, _)| field.eq_ignore_ascii_case(name))
+            .and_then(|(_, value)| value.as_str())
+    })
 }
 
 /// Middleware: refuses a request without the credential, 401 `UNAUTHENTICATED`.
