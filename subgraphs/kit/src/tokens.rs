@@ -43,12 +43,36 @@ pub enum TokenError {
 }
 
 enum Source {
-    Fixed(Arc<JwkSet>),
+    Fixed(Keys),
     Url {
         url: String,
         http: reqwest::Client,
-        fetched: RwLock<Option<(Arc<JwkSet>, Instant)>>,
+        fetched: RwLock<Option<(Keys, Instant)>>,
     },
+}
+
+/// A key set's keys, each decoded once, when the set is read, not on every request.
+type Keys = Arc<Vec<Key>>;
+
+struct Key {
+    kid: Option<String>,
+    /// The algorithm the key declares (`alg`), if it declares one.
+    declared: Option<Result<Algorithm, String>>,
+    decoding: Result<DecodingKey, String>,
+}
+
+fn prepared(set: JwkSet) -> Keys {
+    let key = |jwk: &Jwk| Key {
+        kid: jwk.common.key_id.clone(),
+        declared: jwk.common.key_algorithm.map(|declared| {
+            declared
+                .to_string()
+                .parse::<Algorithm>()
+                .map_err(|problem| problem.to_string())
+        }),
+        decoding: DecodingKey::from_jwk(jwk).map_err(|problem| problem.to_string()),
+    };
+    Arc::new(set.keys.iter().map(key).collect())
 }
 
 /// Verifies tokens as the router does.
@@ -77,7 +101,7 @@ impl TokenVerifier {
         let keys: JwkSet = serde_json::from_str(jwks)
             .map_err(|problem| anyhow::anyhow!("not a JWKS document: {problem}"))?;
         Ok(Self {
-            source: Source::Fixed(Arc::new(keys)),
+            source: Source::Fixed(prepared(keys)),
             issuers,
             audiences,
         })
@@ -128,11 +152,9 @@ impl TokenVerifier {
         let header = jsonwebtoken::decode_header(token)
             .map_err(|problem| TokenError::Invalid(problem.to_string()))?;
         let keys = self.keys(header.kid.as_deref()).await?;
-        let candidates: Vec<&Jwk> = keys
-            .keys
+        let candidates = keys
             .iter()
-            .filter(|key| header.kid.is_none() || key.common.key_id == header.kid)
-            .collect();
+            .filter(|key| header.kid.is_none() || key.kid == header.kid);
         let mut last = TokenError::Invalid("no key of the key set matches it".to_owned());
         for key in candidates {
             match self.verify_with(token, header.alg, key) {
@@ -147,35 +169,39 @@ impl TokenVerifier {
         &self,
         token: &str,
         alg: Algorithm,
-        key: &Jwk,
+        key: &Key,
     ) -> Result<identity::Claims, TokenError> {
         let invalid =
             |problem: jsonwebtoken::errors::Error| TokenError::Invalid(problem.to_string());
-        let alg = match key.common.key_algorithm {
-            Some(declared) => declared.to_string().parse::<Algorithm>().map_err(invalid)?,
+        let alg = match &key.declared {
+            Some(declared) => declared.clone().map_err(TokenError::Invalid)?,
             None => alg,
         };
         if !ALGORITHMS.contains(&alg) {
             return Err(TokenError::Invalid(format!("{alg:?} is not accepted")));
         }
-        let decoding = DecodingKey::from_jwk(key).map_err(invalid)?;
+        let decoding = key
+            .decoding
+            .as_ref()
+            .map_err(|problem| TokenError::Invalid(problem.clone()))?;
         let mut validation = Validation::new(alg);
         validation.validate_nbf = true;
         validation.set_issuer(&self.issuers);
         validation.set_audience(&self.audiences);
-        jsonwebtoken::decode::<identity::Claims>(token, &decoding, &validation)
+        jsonwebtoken::decode::<identity::Claims>(token, decoding, &validation)
             .map(|data| data.claims)
             .map_err(invalid)
     }
 
-    async fn keys(&self, kid: Option<&str>) -> Result<Arc<JwkSet>, TokenError> {
+    async fn keys(&self, kid: Option<&str>) -> Result<Keys, TokenError> {
         let (url, http, fetched) = match &self.source {
             Source::Fixed(keys) => return Ok(Arc::clone(keys)),
             Source::Url { url, http, fetched } => (url, http, fetched),
         };
-        let current = |cached: &Option<(Arc<JwkSet>, Instant)>| {
+        let current = |cached: &Option<(Keys, Instant)>| {
             cached.as_ref().and_then(|(keys, at)| {
-                let known = kid.is_none_or(|kid| keys.find(kid).is_some());
+                let known =
+                    kid.is_none_or(|kid| keys.iter().any(|key| key.kid.as_deref() == Some(kid)));
                 let age = at.elapsed();
                 (age < REFRESH && (known || age < REFETCH_UNKNOWN)).then(|| Arc::clone(keys))
             })
@@ -196,7 +222,7 @@ impl TokenVerifier {
             .json()
             .await
             .map_err(|problem| TokenError::Keys(format!("{url}: {problem}")))?;
-        let keys = Arc::new(keys);
+        let keys = prepared(keys);
         *cached = Some((Arc::clone(&keys), Instant::now()));
         Ok(keys)
     }
