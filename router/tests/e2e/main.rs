@@ -2,6 +2,7 @@
 //! real servers (see `system`).
 
 mod abuse;
+mod audit;
 mod authentication;
 mod authorization;
 mod faults;

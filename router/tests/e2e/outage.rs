@@ -15,7 +15,7 @@ use std::{
 };
 
 use kit::testing::kafka_brokers;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{
     journey::{book, doctor, in_days, patient},
@@ -79,6 +79,7 @@ async fn with_kafka_down_the_clinic_keeps_booking_and_bills_and_statistics_catch
     let doctor = doctor(&system, "grace@clinic.org").await;
     let date = in_days(5);
 
+    let outage_began = chrono::Utc::now();
     let outage = InfraChange::begin("kafka-stop", "kafka-start");
     assert!(
         !broker_answers(),
@@ -106,6 +107,16 @@ async fn with_kafka_down_the_clinic_keeps_booking_and_bills_and_statistics_catch
     assert!(
         bills["appointment"]["bill"].is_null(),
         "no bill can exist while the events wait in the outbox: {bills}"
+    );
+    let read = system
+        .data(
+            "query($id: ID!) { patient(id: $id) { name } }",
+            json!({ "id": patient }),
+        )
+        .await;
+    assert_eq!(
+        read["patient"]["name"], "Ada Lovelace",
+        "a read is served: its record waits in the outbox"
     );
     tokio::time::sleep(down_for.saturating_sub(started.elapsed())).await;
     drop(outage);
@@ -160,4 +171,51 @@ async fn with_kafka_down_the_clinic_keeps_booking_and_bills_and_statistics_catch
         caught_up["dashboard"],
         json!({ "appointmentsBooked": 3, "appointmentsCancelled": 1 })
     );
+
+    // The audit records written meanwhile arrive too: the bookings, the cancellation and
+    // the read, each once.
+    let trail = system
+        .eventually(
+            "query($patient: ID!, $from: DateTime!, $to: DateTime!) {
+                auditTrail(patientId: $patient, from: $from, to: $to, first: 100) {
+                    nodes { action entity entityIds role }
+                }
+            }",
+            json!({
+                "patient": patient,
+                "from": outage_began.to_rfc3339(),
+                "to": (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339(),
+            }),
+            |data| {
+                let nodes = data["auditTrail"]["nodes"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let count = |action: &str, entity: &str, role: &str| {
+                    nodes
+                        .iter()
+                        .filter(|node| {
+                            node["action"] == action
+                                && node["entity"] == entity
+                                && node["role"] == role
+                        })
+                        .count()
+                };
+                count("create", "APPOINTMENT", "administrator") == 3
+                    && count("cancel", "APPOINTMENT", "administrator") == 1
+                    && count("read", "PATIENT", "administrator") == 1
+            },
+        )
+        .await;
+    let nodes = trail["auditTrail"]["nodes"].as_array().expect("nodes");
+    let created: Vec<&Value> = nodes
+        .iter()
+        .filter(|node| node["action"] == "create" && node["entity"] == "APPOINTMENT")
+        .map(|node| &node["entityIds"][0])
+        .collect();
+    let mut created: Vec<&str> = created.iter().filter_map(|id| id.as_str()).collect();
+    created.sort_unstable();
+    let mut booked: Vec<&str> = booked.iter().map(String::as_str).collect();
+    booked.sort_unstable();
+    assert_eq!(created, booked, "each booking's record, once");
 }

@@ -89,9 +89,12 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
         tokens: Some(credentials.verifier()),
         ..HttpSettings::loopback()
     };
+    // Patients, appointments and billing keep their audit records on one topic, as deployed.
+    let audit_topic = unique_topic("audit-records");
     let guarded = |database: &str, topic: &str| {
         let mut settings = service_settings(database, topic);
         settings.http = http.clone();
+        settings.audit_topic.clone_from(&audit_topic);
         settings
     };
     let built = patients::App::build(guarded(&db.url, &patient_topic))
@@ -141,6 +144,7 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
         mongo_url: Secret::new(mongo.url.clone()),
         database: mongo.name.clone(),
         topics: topics.to_vec(),
+        audit_topic: audit_topic.clone(),
         consumer_group: unique_topic("analytics"),
         consumers: 1,
         batch_size: 100,

@@ -17,6 +17,9 @@ pub struct Settings {
     /// `PATIENTS_TOPIC`, `DOCTORS_TOPIC`, `APPOINTMENTS_TOPIC`, `BILLING_TOPIC`: the four
     /// topics consumed (defaults `patient-events`, ...).
     pub topics: Vec<String>,
+    /// `AUDIT_TOPIC` (default `audit-records`): the audit trail's records, kept in a group
+    /// of their own (`<ANALYTICS_CONSUMER_GROUP>-audit`).
+    pub audit_topic: String,
     /// `ANALYTICS_CONSUMER_GROUP` (default `analytics`).
     pub consumer_group: String,
     /// `ANALYTICS_CONSUMERS`: consumers this instance runs in the group (default 1).
@@ -52,6 +55,7 @@ impl Settings {
                 env_or("APPOINTMENTS_TOPIC", "appointment-events"),
                 env_or("BILLING_TOPIC", "billing-events"),
             ],
+            audit_topic: env_or("AUDIT_TOPIC", kit::outbox::DEFAULT_AUDIT_TOPIC),
             consumer_group: env_or("ANALYTICS_CONSUMER_GROUP", "analytics"),
             consumers: env_parse("ANALYTICS_CONSUMERS", 1)?.max(1),
             batch_size: env_parse("ANALYTICS_BATCH_SIZE", 20_000)?.max(1),

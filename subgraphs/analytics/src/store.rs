@@ -491,7 +491,7 @@ impl StatsStore {
 }
 
 /// True when an insert failed only because some documents exist already.
-fn only_duplicates(error: &mongodb::error::Error) -> bool {
+pub(crate) fn only_duplicates(error: &mongodb::error::Error) -> bool {
     matches!(
         &*error.kind,
         ErrorKind::InsertMany(InsertManyError {

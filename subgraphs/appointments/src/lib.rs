@@ -57,7 +57,8 @@ impl App {
         );
         let live = LiveUpdates::default();
         let assignment = Assignment::default();
-        let schema = graphql::schema(Some((domain, live.clone())));
+        let audit = infra.audit_log(service::SERVICE);
+        let schema = graphql::schema(Some((domain, live.clone(), audit)));
         // A group of this instance's own, from the latest offset: every replica sees every
         // update, and none replays history to its subscribers.
         let feed = consumer::task(

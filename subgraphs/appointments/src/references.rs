@@ -4,7 +4,10 @@
 
 use std::time::Duration;
 
-use kit::trust::{self, Credential};
+use kit::{
+    context::RequestContext,
+    trust::{self, Credential},
+};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -61,23 +64,24 @@ impl References {
 
     /// Checks both references in parallel: the patient exists and is active, the doctor
     /// exists, is active and takes appointments. Returns what the booking keeps of the doctor.
+    /// The calls carry the trace and request id of `context`, so the patients' audit trail
+    /// ties its record of the check to the booking.
     #[tracing::instrument(skip_all, fields(%patient_id, %doctor_id))]
     pub async fn check(
         &self,
         patient_id: Uuid,
         doctor_id: Uuid,
+        context: &RequestContext,
     ) -> Result<BookableDoctor, AppointmentError> {
         let (patient, doctor) = tokio::join!(
             self.entity::<PatientEntity>(
-                &self.patients_url,
-                "patients",
+                (&self.patients_url, "patients", context),
                 "Patient",
                 patient_id,
                 "archived"
             ),
             self.entity::<DoctorEntity>(
-                &self.doctors_url,
-                "doctors",
+                (&self.doctors_url, "doctors", context),
                 "Doctor",
                 doctor_id,
                 "archived available specialization"
@@ -119,8 +123,7 @@ impl References {
 
     async fn entity<T: serde::de::DeserializeOwned>(
         &self,
-        url: &str,
-        service: &'static str,
+        (url, service, context): (&str, &'static str, &RequestContext),
         typename: &str,
         id: Uuid,
         fields: &str,
@@ -139,7 +142,11 @@ impl References {
         let mut request = self
             .http
             .post(url)
-            .header(trust::CALLER_HEADER, "appointments");
+            .header(trust::CALLER_HEADER, "appointments")
+            .header("x-request-id", &context.request_id);
+        if let Some(traceparent) = &context.traceparent {
+            request = request.header("traceparent", traceparent);
+        }
         if let Some((name, secret)) = self.credential.outgoing() {
             request = request.header(name, secret);
         }

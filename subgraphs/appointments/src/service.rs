@@ -3,7 +3,11 @@
 
 use chrono::{NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
-use kit::{context::RequestContext, outbox::Outbox};
+use kit::{
+    audit::{AuditRecord, Entity},
+    context::RequestContext,
+    outbox::Outbox,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -25,6 +29,9 @@ pub struct Booking {
     pub duration_minutes: i32,
     pub notes: Option<String>,
 }
+
+/// The service's name in audit records.
+pub const SERVICE: &str = "appointments";
 
 /// Tries per write when concurrent bookings deadlock; the retry then meets the committed
 /// rival through the exclusion constraint and reports a proper clash.
@@ -70,7 +77,7 @@ impl AppointmentService {
         .map_err(|error| AppointmentError::invalid_input("input", error))?;
         let doctor = self
             .references
-            .check(booking.patient_id, booking.doctor_id)
+            .check(booking.patient_id, booking.doctor_id, context)
             .await?;
         let appointment = Appointment {
             id: Uuid::now_v7(),
@@ -86,13 +93,27 @@ impl AppointmentService {
             updated_at: now,
         };
         let event = appointment_event(events::CREATED, &appointment, None);
-        let row = self
-            .outbox
-            .pending_row(&event, context)
-            .map_err(anyhow::Error::from)?;
+        let booked = [
+            "patient",
+            "doctor",
+            "serviceType",
+            "date",
+            "time",
+            "durationMinutes",
+        ];
+        let notes = appointment.notes.as_ref().map(|_| "notes");
+        let fields: Vec<&str> = booked.into_iter().chain(notes).collect();
+        let record = self.audit_record(context, "create", &appointment, &fields);
+        let rows = [
+            self.outbox.pending_row(&event, context),
+            self.outbox.audit_row(&record, context),
+        ]
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::from)?;
         let mut attempt = 1;
         loop {
-            match self.store.book(&appointment, &row).await {
+            match self.store.book(&appointment, &rows).await {
                 Err(AppointmentError::Contended) if attempt < MAX_ATTEMPTS => attempt += 1,
                 Err(error) => return Err(error),
                 Ok(()) => break,
@@ -125,7 +146,7 @@ impl AppointmentService {
         let slot = Slot::new(date, time, current.slot.duration_minutes, self.zone, now)
             .map_err(|error| AppointmentError::invalid_input("", error))?;
         self.references
-            .check(current.patient_id, current.doctor_id)
+            .check(current.patient_id, current.doctor_id, context)
             .await
             .map_err(about_the_appointment)?;
         self.transition(id, Transition::Reschedule, context, |appointment| {
@@ -211,9 +232,37 @@ impl AppointmentService {
             })?;
         let event = appointment_event(transition_type(transition), &appointment, Some(&previous));
         self.outbox.record(&mut *tx, &event, context).await?;
+        let record = self.audit_record(
+            context,
+            transition.action(),
+            &appointment,
+            transition.changes(),
+        );
+        self.outbox
+            .record_access(&mut *tx, &record, context)
+            .await?;
         tx.commit().await?;
         self.outbox.wake();
         Ok(appointment)
+    }
+
+    /// The audit record of `action` on `appointment`, changing `fields`.
+    fn audit_record(
+        &self,
+        context: &RequestContext,
+        action: &str,
+        appointment: &Appointment,
+        fields: &[&str],
+    ) -> AuditRecord {
+        AuditRecord::write(
+            SERVICE,
+            context,
+            action,
+            Entity::Appointment,
+            appointment.id,
+            appointment.patient_id,
+            fields,
+        )
     }
 }
 

@@ -1,7 +1,7 @@
 //! Appointment rows in PostgreSQL. The only module that writes SQL.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use kit::{outbox::postgres as outbox, outbox::postgres::PendingRow, pagination::Page};
+use kit::{outbox::OutboxRow, outbox::postgres as outbox, pagination::Page};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
@@ -143,7 +143,7 @@ impl AppointmentStore {
         row.map(Appointment::try_from).transpose()
     }
 
-    /// Writes a new appointment and its event's outbox row in one statement (one round trip,
+    /// Writes a new appointment and its outbox rows (event, audit record) in one statement (one round trip,
     /// atomic on its own). The exclusion constraints are what guarantee no double booking;
     /// the advisory locks taken first ([`booking_locks`]) only queue concurrent bookings of
     /// the same doctor or patient, sparing overlapping inserts from waiting on each other
@@ -151,7 +151,7 @@ impl AppointmentStore {
     pub async fn book(
         &self,
         appointment: &Appointment,
-        event: &PendingRow,
+        outbox_rows: &[OutboxRow],
     ) -> Result<(), AppointmentError> {
         let [first, second] = booking_locks(appointment.doctor_id, appointment.patient_id);
         let mut query =
@@ -181,7 +181,7 @@ impl AppointmentStore {
         values.push_bind(appointment.created_at);
         values.push_bind(appointment.updated_at);
         query.push(" FROM locked RETURNING id) ");
-        outbox::push_insert_from(&mut query, event, "booked");
+        outbox::push_insert_from(&mut query, outbox_rows, "booked");
         query.build().execute(&self.pool).await.map_err(clash)?;
         Ok(())
     }

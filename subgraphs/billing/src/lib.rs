@@ -46,12 +46,13 @@ impl App {
         // others may rightly hold none.
         let assignment = Assignment::default();
         let watchdog = infra.watchdog().clone();
+        let audit = infra.audit_log(service::SERVICE);
         let mut service = infra
             .with_probe("appointment-events", assignment.probe())
             .serve(
                 "billing",
                 &settings.service.http,
-                graphql::schema(Some(billing.clone())),
+                graphql::schema(Some((billing.clone(), audit))),
             )
             .await?;
         for n in 0..settings.consumers {

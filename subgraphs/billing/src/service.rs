@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use kit::{
+    audit::{AuditRecord, Entity},
     consumer::{EventHandler, Reject},
     context::RequestContext,
     events::CloudEvent,
@@ -16,6 +17,11 @@ use crate::{
     events::{self, AppointmentFacts, bill_event},
     store::BillStore,
 };
+
+/// The service's name in audit records.
+pub const SERVICE: &str = "billing";
+/// The audit action of a payment.
+pub const PAY: &str = "pay";
 
 const APPOINTMENT_CREATED: &str = "pms.appointment.created.v1";
 const APPOINTMENT_CANCELLED: &str = "pms.appointment.cancelled.v1";
@@ -61,6 +67,10 @@ impl BillingService {
         self.outbox
             .record(&mut *tx, &bill_event(events::PAID, &bill), context)
             .await?;
+        let record = written(context, PAY, &bill, &["status", "paymentType", "paidAt"]);
+        self.outbox
+            .record_access(&mut *tx, &record, context)
+            .await?;
         tx.commit().await?;
         self.outbox.wake();
         Ok(bill)
@@ -84,7 +94,13 @@ impl BillingService {
                     event.event_type
                 ))
             })?;
-        let context = RequestContext::default();
+        // Billing acts on its own here, for the event: the audit trail names the event as
+        // the request.
+        let context = RequestContext {
+            request_id: format!("event:{}", event.id),
+            via: Some(SERVICE.to_owned()),
+            ..RequestContext::default()
+        };
         let mut tx = self.store.pool().begin().await?;
         if !BillStore::claim_event(&mut tx, event.id).await? {
             tracing::debug!("already applied");
@@ -95,8 +111,12 @@ impl BillingService {
         } else {
             self.void_for(&mut tx, &facts).await?
         };
-        for produced in &produced {
-            self.outbox.record(&mut *tx, produced, &context).await?;
+        for (event, bill, action) in &produced {
+            self.outbox.record(&mut *tx, event, &context).await?;
+            let record = written(&context, action, bill, &["amount", "status", "serviceType"]);
+            self.outbox
+                .record_access(&mut *tx, &record, &context)
+                .await?;
         }
         tx.commit().await?;
         if !produced.is_empty() {
@@ -109,7 +129,7 @@ impl BillingService {
         &self,
         tx: &mut sqlx::PgConnection,
         facts: &AppointmentFacts,
-    ) -> anyhow::Result<Vec<CloudEvent>> {
+    ) -> anyhow::Result<Vec<Produced>> {
         let amount = self
             .prices
             .price(&facts.service_type)
@@ -134,9 +154,9 @@ impl BillingService {
         if !BillStore::insert(tx, &bill).await? {
             return Ok(Vec::new());
         }
-        let mut produced = vec![bill_event(events::CREATED, &bill)];
+        let mut produced = vec![(bill_event(events::CREATED, &bill), bill.clone(), "create")];
         if voided {
-            produced.push(bill_event(events::VOIDED, &bill));
+            produced.push((bill_event(events::VOIDED, &bill), bill, VOID));
         }
         Ok(produced)
     }
@@ -145,15 +165,34 @@ impl BillingService {
         &self,
         tx: &mut sqlx::PgConnection,
         facts: &AppointmentFacts,
-    ) -> anyhow::Result<Vec<CloudEvent>> {
+    ) -> anyhow::Result<Vec<Produced>> {
         if let Some(bill) = BillStore::void_unpaid(tx, facts.id).await? {
-            return Ok(vec![bill_event(events::VOIDED, &bill)]);
+            return Ok(vec![(bill_event(events::VOIDED, &bill), bill, VOID)]);
         }
         if !BillStore::has_bill(tx, facts.id).await? {
             BillStore::remember_cancellation(tx, facts.id).await?;
         }
         Ok(Vec::new())
     }
+}
+
+/// An event a consumed event produced, with the bill it is about and its audit action.
+type Produced = (CloudEvent, Bill, &'static str);
+
+/// The audit action of a voided bill.
+const VOID: &str = "void";
+
+/// The audit record of `action` on `bill`, changing `fields`.
+fn written(context: &RequestContext, action: &str, bill: &Bill, fields: &[&str]) -> AuditRecord {
+    AuditRecord::write(
+        SERVICE,
+        context,
+        action,
+        Entity::Bill,
+        bill.id,
+        bill.patient_id,
+        fields,
+    )
 }
 
 impl EventHandler for BillingService {

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    audit::AuditLog,
     outbox::{Outbox, OutboxStore, Relay},
     server::Probe,
     settings::{HttpSettings, ServiceSettings},
@@ -20,6 +21,7 @@ use crate::{
 /// publishes it, the database's readiness probe, and the watchdog of its Kafka clients.
 pub struct Infra<S> {
     pub outbox: Outbox,
+    store: S,
     relay: Relay<S>,
     db_probe: Probe,
     extra_probes: Vec<(&'static str, Probe)>,
@@ -28,20 +30,26 @@ pub struct Infra<S> {
 
 impl<S: OutboxStore> Infra<S> {
     pub fn new(settings: &ServiceSettings, store: S, db_probe: Probe) -> anyhow::Result<Self> {
-        let outbox = Outbox::new(settings.topic.clone());
+        let outbox = Outbox::new(settings.topic.clone()).with_audit_topic(&settings.audit_topic);
         let sweep = Duration::from_millis(settings.kafka.sweep_interval_ms);
-        let mut relay = Relay::new(store, &settings.kafka, &outbox, sweep)?;
+        let mut relay = Relay::new(store.clone(), &settings.kafka, &outbox, sweep)?;
         if settings.outbox_retention_hours > 0 {
             let retention = settings.outbox_retention_hours.saturating_mul(3600);
             relay = relay.with_retention(Duration::from_secs(retention));
         }
         Ok(Self {
             outbox,
+            store,
             relay,
             db_probe,
             extra_probes: Vec::new(),
             watchdog: Watchdog::new(&settings.kafka, settings.kafka.watchdog),
         })
+    }
+
+    /// Starts the audit trail's writer of `service`'s reads, into the outbox.
+    pub fn audit_log(&self, service: &str) -> AuditLog {
+        AuditLog::start(service, self.store.clone(), self.outbox.clone())
     }
 
     /// The watchdog the service's other Kafka clients (its consumers) report to.

@@ -18,6 +18,9 @@ pub struct RequestContext {
     /// W3C `traceparent`, propagated into produced events as a Kafka header.
     pub traceparent: Option<String>,
     pub caller: Caller,
+    /// For a call from inside the system, the calling service (`x-pms-caller`), as the
+    /// audit trail names it; never a basis for access, which the credential decides.
+    pub via: Option<String>,
 }
 
 /// Who is calling.
@@ -136,6 +139,7 @@ impl RequestContext {
         Self {
             request_id: header("x-request-id").unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
             traceparent: header("traceparent"),
+            via: header(crate::trust::CALLER_HEADER),
             caller,
         }
     }

@@ -11,6 +11,7 @@
 //! - [`pagination`]: Relay `first`/`after` arguments and cursors.
 //! - [`events`]: the CloudEvents 1.0 envelope.
 //! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
+//! - [`audit`]: the audit trail of every read and write of a patient's data.
 //! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.
 //! - [`watchdog`]: Kafka clients rebuilt when stuck, and the process given up when that fails.
 //! - [`app`]: a bound service (listener, router, relay) run under one cancellation token.
@@ -20,6 +21,7 @@
 //! - `testing` (feature): helpers for integration tests against real servers.
 
 pub mod app;
+pub mod audit;
 pub mod consumer;
 pub mod context;
 pub mod db;

@@ -187,6 +187,8 @@ pub struct ServiceSettings {
     pub kafka: KafkaSettings,
     /// `<PREFIX>_TOPIC`: where the service's events go.
     pub topic: String,
+    /// `AUDIT_TOPIC` (default `audit-records`): where the audit trail's records go.
+    pub audit_topic: String,
     /// `OUTBOX_RETENTION_HOURS`: how long published outbox rows are kept (default 168, a
     /// week); 0 keeps them forever.
     pub outbox_retention_hours: u64,
@@ -195,8 +197,8 @@ pub struct ServiceSettings {
 impl ServiceSettings {
     /// Reads `<prefix>_DATABASE_URL` (required: credentials are never compiled in),
     /// `<prefix>_DB_MAX_CONNECTIONS`,
-    /// `<prefix>_TOPIC` (default `topic`), `PORT` (default `port`) and the shared Kafka
-    /// settings.
+    /// `<prefix>_TOPIC` (default `topic`), `AUDIT_TOPIC`, `PORT` (default `port`) and the
+    /// shared Kafka settings.
     pub fn from_env(prefix: &str, port: u16, topic: &str) -> anyhow::Result<Self> {
         Ok(Self {
             http: HttpSettings::from_env(port)?,
@@ -207,6 +209,7 @@ impl ServiceSettings {
             db_max_connections: env_parse(&format!("{prefix}_DB_MAX_CONNECTIONS"), 10)?,
             kafka: KafkaSettings::from_env()?,
             topic: env_or(&format!("{prefix}_TOPIC"), topic),
+            audit_topic: env_or("AUDIT_TOPIC", crate::outbox::DEFAULT_AUDIT_TOPIC),
             outbox_retention_hours: env_parse("OUTBOX_RETENTION_HOURS", 168)?,
         })
     }

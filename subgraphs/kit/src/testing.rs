@@ -122,6 +122,7 @@ pub fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
             ..KafkaSettings::new(kafka_brokers())
         },
         topic: topic.to_owned(),
+        audit_topic: unique_topic("audit-records"),
         outbox_retention_hours: 168,
     }
 }

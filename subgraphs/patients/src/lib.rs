@@ -33,8 +33,13 @@ impl App {
         let (pool, infra) =
             kit::db::connect_infra("patients", &settings, &MIGRATOR, MySqlOutbox).await?;
         let domain = PatientService::new(PatientStore::new(pool.clone()), infra.outbox.clone());
+        let audit = infra.audit_log(service::SERVICE);
         let service = infra
-            .serve("patients", &settings.http, graphql::schema(Some(domain)))
+            .serve(
+                "patients",
+                &settings.http,
+                graphql::schema(Some((domain, audit))),
+            )
             .await?;
         Ok(Self { service, pool })
     }

@@ -1,7 +1,11 @@
 //! Patient use cases: each change and its event are committed in one transaction.
 
 use chrono::{NaiveDate, Utc};
-use kit::{context::RequestContext, outbox::Outbox};
+use kit::{
+    audit::{AuditRecord, Entity},
+    context::RequestContext,
+    outbox::Outbox,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -11,8 +15,12 @@ use crate::{
     store::PatientStore,
 };
 
-/// Which event a change to a locked patient produces (`None`: nothing changed).
-type Change = Option<(&'static str, Vec<&'static str>)>;
+/// Which event a change to a locked patient produces, with its audit action and the fields
+/// it changed (`None`: nothing changed).
+type Change = Option<(&'static str, &'static str, Vec<&'static str>)>;
+
+/// The service's name in audit records.
+pub const SERVICE: &str = "patients";
 
 #[derive(Clone, Debug)]
 pub struct PatientService {
@@ -45,6 +53,16 @@ impl PatientService {
         PatientStore::insert(&mut tx, &patient).await?;
         let event = patient_event(events::CREATED, &patient, &[]);
         self.outbox.record(&mut *tx, &event, context).await?;
+        let given = [
+            Some("name"),
+            Some("email"),
+            Some("phone"),
+            patient.date_of_birth.map(|_| "dateOfBirth"),
+            patient.address.as_ref().map(|_| "address"),
+        ];
+        let fields: Vec<&str> = given.into_iter().flatten().collect();
+        self.record_write(&mut tx, context, "create", patient.id, &fields)
+            .await?;
         tx.commit().await?;
         self.outbox.wake();
         tracing::info!(patient_id = %patient.id, "patient registered");
@@ -60,7 +78,7 @@ impl PatientService {
     ) -> Result<Patient, PatientError> {
         self.change(id, context, false, |patient| {
             let changed = changes.apply(patient);
-            (!changed.is_empty()).then_some((events::UPDATED, changed))
+            (!changed.is_empty()).then_some((events::UPDATED, "update", changed))
         })
         .await
     }
@@ -75,7 +93,7 @@ impl PatientService {
         self.change(id, context, true, |patient| {
             patient.archived_at.is_none().then(|| {
                 patient.archived_at = Some(Utc::now());
-                (events::ARCHIVED, vec!["archived"])
+                (events::ARCHIVED, "archive", vec!["archived"])
             })
         })
         .await
@@ -97,13 +115,28 @@ impl PatientService {
         if patient.archived_at.is_some() && !allow_archived {
             return Err(PatientError::Archived(id));
         }
-        if let Some((event_type, changed)) = edit(&mut patient) {
+        if let Some((event_type, action, changed)) = edit(&mut patient) {
             PatientStore::update(&mut tx, &patient).await?;
             let event = patient_event(event_type, &patient, &changed);
             self.outbox.record(&mut *tx, &event, context).await?;
+            self.record_write(&mut tx, context, action, id, &changed)
+                .await?;
         }
         tx.commit().await?;
         self.outbox.wake();
         Ok(patient)
+    }
+
+    /// The audit record of a change to patient `id`, in the change's transaction.
+    async fn record_write(
+        &self,
+        tx: &mut sqlx::MySqlConnection,
+        context: &RequestContext,
+        action: &str,
+        id: Uuid,
+        fields: &[&str],
+    ) -> anyhow::Result<()> {
+        let record = AuditRecord::write(SERVICE, context, action, Entity::Patient, id, id, fields);
+        self.outbox.record_access(tx, &record, context).await
     }
 }

@@ -1,15 +1,17 @@
 //! Reads: the dashboard, grouped statistics, and the `Doctor` entity.
 
 use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
 use kit::{
-    error::{ToGraphql as _, parse_id},
+    error::{ToGraphql as _, bounded_text, parse_id},
     scalars::Date,
 };
 
+use super::audit::{self, AuditPage};
 use super::types::{
     AppointmentGroup, AppointmentStat, DashboardView, DoctorRef, RevenueGroup, RevenueStat, range,
 };
-use crate::service::Statistics;
+use crate::{audit::Whose, service::Statistics};
 
 pub struct Query;
 
@@ -75,6 +77,40 @@ impl Query {
                 currency: statistics.currency().to_owned(),
             })
             .collect())
+    }
+
+    /// Who accessed this patient's data (record, appointments, bills, balance) with
+    /// `from <= time < to`, including refused attempts: oldest first.
+    #[graphql(requires_scopes = "audit:read")]
+    async fn audit_trail(
+        &self,
+        ctx: &Context<'_>,
+        patient_id: ID,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AuditPage> {
+        let patient = parse_id("patientId", &patient_id).to_graphql()?;
+        audit::page(ctx, Whose::Patient(patient), (from, to), first, after).await
+    }
+
+    /// What an actor (a token's subject, or `service:<name>`) did to patients' data with
+    /// `from <= time < to`: oldest first.
+    #[graphql(requires_scopes = "audit:read")]
+    async fn audit_by_actor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most 255 characters.")] actor: String,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AuditPage> {
+        let actor = bounded_text("actor", Some(actor), audit::MAX_ACTOR_CHARS)
+            .to_graphql()?
+            .unwrap_or_default();
+        audit::page(ctx, Whose::Actor(actor), (from, to), first, after).await
     }
 
     /// Federation: a doctor known to the router, to resolve `Doctor.stats`.

@@ -59,6 +59,7 @@ pub async fn analytics_via(mongo_url: Option<String>) -> Analytics {
             topics.appointments.clone(),
             topics.billing.clone(),
         ],
+        audit_topic: unique_topic("audit-records"),
         consumer_group: unique_topic("analytics"),
         consumers: 2,
         batch_size: 50,

@@ -83,6 +83,26 @@ impl Transition {
         }
     }
 
+    /// What the move is called in the audit trail.
+    pub const fn action(self) -> &'static str {
+        match self {
+            Self::Reschedule => "reschedule",
+            Self::Cancel => "cancel",
+            Self::CheckIn => "check-in",
+            Self::Complete => "complete",
+            Self::MarkNoShow => "no-show",
+        }
+    }
+
+    /// The fields the move changes, by their API names.
+    pub const fn changes(self) -> &'static [&'static str] {
+        match self {
+            Self::Reschedule => &["date", "time"],
+            Self::Cancel => &["status", "cancellationReason"],
+            Self::CheckIn | Self::Complete | Self::MarkNoShow => &["status"],
+        }
+    }
+
     /// What the move is called in messages.
     pub const fn verb(self) -> &'static str {
         match self {

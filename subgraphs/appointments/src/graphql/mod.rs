@@ -7,6 +7,7 @@ mod subscription;
 mod types;
 
 use async_graphql::{Schema, dataloader::DataLoader};
+use kit::audit::{AuditLog, Recorder};
 
 pub use loader::AppointmentLoader;
 pub use mutation::Mutation;
@@ -17,12 +18,15 @@ use crate::{live::LiveUpdates, service::AppointmentService};
 
 pub type AppointmentsSchema = Schema<Query, Mutation, Subscription>;
 
-/// The schema with its resolvers' data. Without a service it can only print its SDL.
-pub fn schema(service: Option<(AppointmentService, LiveUpdates)>) -> AppointmentsSchema {
+/// The schema with its resolvers' data and its audit trail's recorder of reads. Without a
+/// service it can only print its SDL.
+pub fn schema(service: Option<(AppointmentService, LiveUpdates, AuditLog)>) -> AppointmentsSchema {
     let builder = kit::server::subgraph_schema(Query, Mutation, Subscription)
         .enable_subscription_in_federation();
     match service {
-        Some((service, live)) => builder
+        Some((service, live, audit)) => builder
+            .extension(Recorder(audit.clone()))
+            .data(audit)
             .data(DataLoader::new(
                 AppointmentLoader::new(service.store().clone()),
                 tokio::spawn,

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Object, Result};
 use kit::{
+    audit::{self, Entity},
     context::RequestContext,
     error::{ToGraphql as _, bounded_text, parse_id},
     limits,
@@ -39,9 +40,9 @@ impl Mutation {
             notes: bounded_text("input.notes", input.notes, limits::MAX_NOTES_CHARS)
                 .to_graphql()?,
         };
-        RequestContext::caller(ctx)
-            .may_see_patient(booking.patient_id)
-            .to_graphql()?;
+        let patient = booking.patient_id;
+        let rule = RequestContext::caller(ctx).may_see_patient(patient);
+        audit::check(ctx, "create", Entity::Appointment, None, patient, rule).to_graphql()?;
         let appointment = service(ctx)
             .create(booking, RequestContext::of(ctx))
             .await
@@ -61,7 +62,7 @@ impl Mutation {
         time: String,
     ) -> Result<Appointment> {
         let id = parse_id("id", &id).to_graphql()?;
-        visible(ctx, id).await?;
+        visible(ctx, id, Transition::Reschedule).await?;
         let time = parse_time("time", &time)
             .map_err(|error| AppointmentError::invalid_input("", error))
             .to_graphql()?;
@@ -81,7 +82,7 @@ impl Mutation {
         #[graphql(desc = "Why, at most 500 characters.")] reason: Option<String>,
     ) -> Result<Appointment> {
         let id = parse_id("id", &id).to_graphql()?;
-        visible(ctx, id).await?;
+        visible(ctx, id, Transition::Cancel).await?;
         let reason = bounded_text("reason", reason, limits::MAX_REASON_CHARS).to_graphql()?;
         let appointment = service(ctx)
             .cancel(id, reason, RequestContext::of(ctx))
@@ -111,7 +112,7 @@ impl Mutation {
 
 async fn advance(ctx: &Context<'_>, id: &ID, transition: Transition) -> Result<Appointment> {
     let id = parse_id("id", id).to_graphql()?;
-    visible(ctx, id).await?;
+    visible(ctx, id, transition).await?;
     let appointment = service(ctx)
         .advance(id, transition, RequestContext::of(ctx))
         .await
@@ -122,8 +123,11 @@ async fn advance(ctx: &Context<'_>, id: &ID, transition: Transition) -> Result<A
 /// Refuses a change to an appointment the caller may not see (a patient's to another
 /// patient's, a doctor's to a colleague's); one that does not exist is left to the service
 /// (`NOT_FOUND`).
-async fn visible(ctx: &Context<'_>, id: uuid::Uuid) -> Result<()> {
-    super::query::load(ctx, id).await.map(drop)
+/// Refuses (on the audit trail) a `transition` of an appointment the caller may not see.
+async fn visible(ctx: &Context<'_>, id: uuid::Uuid, transition: Transition) -> Result<()> {
+    super::query::load_for(ctx, id, transition.action())
+        .await
+        .map(drop)
 }
 
 fn service<'a>(ctx: &Context<'a>) -> &'a AppointmentService {

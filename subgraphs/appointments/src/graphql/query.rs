@@ -6,6 +6,7 @@ use async_graphql::{
     dataloader::DataLoader,
 };
 use kit::{
+    audit::{self, Entity},
     context::RequestContext,
     error::{ToGraphql as _, parse_id},
     pagination::{Page, connection},
@@ -68,6 +69,14 @@ pub async fn appointments_page(
         .await
         .map_err(AppointmentError::from)
         .to_graphql()?;
+    for appointment in &rows {
+        audit::read(
+            ctx,
+            Entity::Appointment,
+            appointment.id,
+            appointment.patient_id,
+        );
+    }
     Ok(connection(
         page,
         rows,
@@ -142,6 +151,16 @@ impl Query {
 /// The appointment `id` if there is one, refused when the caller may not see it (another
 /// patient's, another doctor's).
 pub(super) async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Appointment>> {
+    load_for(ctx, id, audit::READ).await
+}
+
+/// The appointment `id` if there is one and the caller may see it, for `action` (a read,
+/// or the change the caller is about to make); a refusal is on the audit trail.
+pub(super) async fn load_for(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+    action: &'static str,
+) -> Result<Option<Appointment>> {
     let loader = ctx.data_unchecked::<DataLoader<AppointmentLoader>>();
     let appointment = loader
         .load_one(id)
@@ -151,9 +170,10 @@ pub(super) async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<App
         })
         .to_graphql()?;
     if let Some(appointment) = &appointment {
-        RequestContext::caller(ctx)
-            .may_see_appointment(appointment.patient_id, appointment.doctor_id)
-            .to_graphql()?;
+        let patient = appointment.patient_id;
+        let rule = RequestContext::caller(ctx).may_see_appointment(patient, appointment.doctor_id);
+        audit::check(ctx, action, Entity::Appointment, Some(id), patient, rule).to_graphql()?;
+        audit::read(ctx, Entity::Appointment, id, patient);
     }
     Ok(appointment.map(Appointment))
 }

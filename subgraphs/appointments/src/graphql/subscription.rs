@@ -4,7 +4,11 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, Subscription as SubscriptionObject};
 use futures::{Stream, StreamExt as _, future::ready, stream};
-use kit::{context::RequestContext, error::ToGraphql as _};
+use kit::{
+    audit::{self, AuditLog, AuditRecord, Entity, Outcome},
+    context::RequestContext,
+    error::ToGraphql as _,
+};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::types::{Appointment, reference_id};
@@ -64,7 +68,7 @@ impl Subscription {
         ctx: &Context<'_>,
         doctor_id: Option<ID>,
         patient_id: Option<ID>,
-    ) -> Result<impl Stream<Item = AppointmentUpdate> + use<>> {
+    ) -> Result<impl Stream<Item = Result<AppointmentUpdate>> + use<>> {
         let caller = RequestContext::caller(ctx);
         let doctor = doctor_id
             .map(|id| reference_id("doctorId", &id))
@@ -87,6 +91,9 @@ impl Subscription {
                 }
             }
         });
+        let audit = ctx.data_unchecked::<AuditLog>().clone();
+        let context = RequestContext::of(ctx).clone();
+        let fields = selected_fields(ctx);
         Ok(updates
             .filter(move |update| {
                 let appointment = &update.appointment;
@@ -95,6 +102,55 @@ impl Subscription {
                         && patient.is_none_or(|id| id == appointment.patient_id),
                 )
             })
-            .map(AppointmentUpdate))
+            .then(move |update| {
+                let (audit, context, fields) = (audit.clone(), context.clone(), fields.clone());
+                async move { delivered(&audit, &context, fields, update).await }
+            }))
     }
+}
+
+/// Passes `update` on once its delivery is on the audit trail, or ends the subscription
+/// with `AUDIT_UNAVAILABLE` when it cannot be recorded.
+async fn delivered(
+    audit: &AuditLog,
+    context: &RequestContext,
+    fields: Vec<String>,
+    update: Arc<Update>,
+) -> Result<AppointmentUpdate> {
+    let appointment = &update.appointment;
+    let record = AuditRecord {
+        ids: vec![appointment.id],
+        patients: vec![appointment.patient_id],
+        fields,
+        ..AuditRecord::new(
+            audit.service(),
+            context,
+            audit::READ,
+            Entity::Appointment,
+            Outcome::Success,
+        )
+    };
+    if audit.keep(&[record], context).await {
+        Ok(AppointmentUpdate(update))
+    } else {
+        Err(audit::unavailable().into())
+    }
+}
+
+/// The fields of `appointment` the subscription selected, as its records list them.
+fn selected_fields(ctx: &Context<'_>) -> Vec<String> {
+    let mut fields = Vec::new();
+    for appointment in ctx.field().selection_set() {
+        if appointment.name() == "appointment" {
+            fields.extend(
+                appointment
+                    .selection_set()
+                    .map(|field| field.name().to_owned())
+                    .filter(|name| !matches!(name.as_str(), "id" | "__typename")),
+            );
+        }
+    }
+    fields.sort();
+    fields.dedup();
+    fields
 }

@@ -154,7 +154,8 @@ impl Clinic {
             .fetch_one(&self.app.pool)
             .await
             .expect("count");
-        let outbox = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        let outbox = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE topic = $1")
+            .bind(&self.app.topic)
             .fetch_one(&self.app.pool)
             .await
             .expect("count");

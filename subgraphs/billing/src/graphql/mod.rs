@@ -6,6 +6,7 @@ mod query;
 mod types;
 
 use async_graphql::{EmptySubscription, Schema, dataloader::DataLoader};
+use kit::audit::{AuditLog, Recorder};
 
 pub use loader::BillLoader;
 pub use mutation::Mutation;
@@ -15,11 +16,13 @@ use crate::service::BillingService;
 
 pub type BillingSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The schema with its resolvers' data. Without a service it can only print its SDL.
-pub fn schema(service: Option<BillingService>) -> BillingSchema {
+/// The schema with its resolvers' data and its audit trail's recorder of reads. Without a
+/// service it can only print its SDL.
+pub fn schema(service: Option<(BillingService, AuditLog)>) -> BillingSchema {
     let builder = kit::server::subgraph_schema(Query, Mutation, EmptySubscription);
     match service {
-        Some(service) => builder
+        Some((service, audit)) => builder
+            .extension(Recorder(audit))
             .data(DataLoader::new(
                 BillLoader::new(service.store().clone()),
                 tokio::spawn,

@@ -7,7 +7,7 @@ use kit::{
 };
 
 use super::types::{Bill, PaymentType};
-use crate::service::BillingService;
+use crate::service::{BillingService, PAY};
 
 pub struct Mutation;
 
@@ -18,7 +18,7 @@ impl Mutation {
     async fn pay_bill(&self, ctx: &Context<'_>, id: ID, payment_type: PaymentType) -> Result<Bill> {
         let id = parse_id("id", &id).to_graphql()?;
         // A patient pays only their own bills (an unknown id is left to the service).
-        super::query::load(ctx, id).await?;
+        super::query::load_for(ctx, id, PAY).await?;
         let bill = ctx
             .data_unchecked::<BillingService>()
             .pay(id, payment_type.into(), RequestContext::of(ctx))

@@ -6,6 +6,7 @@ use async_graphql::{
     dataloader::DataLoader,
 };
 use kit::{
+    audit::{self, Entity},
     context::RequestContext,
     error::{ToGraphql as _, parse_id},
     pagination::{Page, connection},
@@ -54,6 +55,9 @@ impl Query {
             .await
             .map_err(BillingError::from)
             .to_graphql()?;
+        for bill in &rows {
+            audit::read(ctx, Entity::Bill, bill.id, bill.patient_id);
+        }
         Ok(connection(page, rows, |bill| bill.id, Bill, EmptyFields))
     }
 
@@ -79,6 +83,16 @@ impl Query {
 
 /// The bill `id` if there is one, refused when it is another patient's than the caller.
 pub(super) async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Bill>> {
+    load_for(ctx, id, audit::READ).await
+}
+
+/// The bill `id` if there is one and the caller may see it, for `action` (a read, or the
+/// change the caller is about to make); a refusal is on the audit trail.
+pub(super) async fn load_for(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+    action: &'static str,
+) -> Result<Option<Bill>> {
     let bill = ctx
         .data_unchecked::<DataLoader<BillLoader>>()
         .load_one(id)
@@ -88,9 +102,20 @@ pub(super) async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Bil
         })
         .to_graphql()?;
     if let Some(bill) = &bill {
-        RequestContext::caller(ctx)
-            .may_see_patient(bill.patient_id)
-            .to_graphql()?;
+        visible(ctx, bill, action)?;
     }
     Ok(bill.map(Bill))
+}
+
+/// Refuses (on the audit trail) `action` on a bill the caller may not see; notes the read.
+pub(super) fn visible(
+    ctx: &Context<'_>,
+    bill: &crate::domain::Bill,
+    action: &'static str,
+) -> Result<()> {
+    let (id, patient) = (bill.id, bill.patient_id);
+    let rule = RequestContext::caller(ctx).may_see_patient(patient);
+    audit::check(ctx, action, Entity::Bill, Some(id), patient, rule).to_graphql()?;
+    audit::read(ctx, Entity::Bill, id, patient);
+    Ok(())
 }

@@ -2,7 +2,11 @@
 
 use async_graphql::{Context, Enum, ID, Object, Result, dataloader::DataLoader};
 use chrono::{DateTime, Utc};
-use kit::{context::RequestContext, error::ToGraphql as _};
+use kit::{
+    audit::{self, Entity},
+    context::RequestContext,
+    error::ToGraphql as _,
+};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -108,9 +112,7 @@ impl AppointmentRef {
             })
             .to_graphql()?;
         if let Some(bill) = &bill {
-            RequestContext::caller(ctx)
-                .may_see_patient(bill.patient_id)
-                .to_graphql()?;
+            super::query::visible(ctx, bill, audit::READ)?;
         }
         Ok(bill.map(Bill))
     }
@@ -128,9 +130,8 @@ impl PatientRef {
     /// The patient's bills, oldest first (at most 100; use `bills(patientId:)` to page).
     #[graphql(requires_scopes = "bills:read")]
     async fn bills(&self, ctx: &Context<'_>, status: Option<BillStatus>) -> Result<Vec<Bill>> {
-        RequestContext::caller(ctx)
-            .may_see_patient(self.0)
-            .to_graphql()?;
+        let rule = RequestContext::caller(ctx).may_see_patient(self.0);
+        audit::check(ctx, audit::READ, Entity::Bill, None, self.0, rule).to_graphql()?;
         let page = kit::pagination::Page::parse(Some(kit::pagination::MAX_PAGE_SIZE), None)
             .to_graphql()?;
         let bills = service(ctx)
@@ -139,15 +140,27 @@ impl PatientRef {
             .await
             .map_err(BillingError::from)
             .to_graphql()?;
-        Ok(bills.into_iter().take(100).map(Bill).collect())
+        let bills: Vec<_> = bills.into_iter().take(100).collect();
+        for bill in &bills {
+            audit::read(ctx, Entity::Bill, bill.id, bill.patient_id);
+        }
+        Ok(bills.into_iter().map(Bill).collect())
     }
 
     /// What the patient owes: the sum of their unpaid bills.
     #[graphql(requires_scopes = "bills:read")]
     async fn balance(&self, ctx: &Context<'_>) -> Result<Decimal> {
-        RequestContext::caller(ctx)
-            .may_see_patient(self.0)
-            .to_graphql()?;
+        let rule = RequestContext::caller(ctx).may_see_patient(self.0);
+        audit::check(
+            ctx,
+            audit::READ,
+            Entity::Balance,
+            Some(self.0),
+            self.0,
+            rule,
+        )
+        .to_graphql()?;
+        audit::read(ctx, Entity::Balance, self.0, self.0);
         service(ctx)
             .store()
             .balance(self.0)

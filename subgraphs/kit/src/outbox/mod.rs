@@ -41,7 +41,38 @@ pub const PURGE_BATCH: i64 = 5_000;
 #[derive(Clone, Debug)]
 pub struct Outbox {
     topic: Arc<str>,
+    audit_topic: Arc<str>,
     wake: Arc<Notify>,
+}
+
+/// Where audit records go unless configured otherwise (`AUDIT_TOPIC`).
+pub const DEFAULT_AUDIT_TOPIC: &str = "audit-records";
+
+/// One row to write into the outbox.
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub event_id: uuid::Uuid,
+    pub topic: Arc<str>,
+    pub key: String,
+    pub payload: String,
+    pub traceparent: Option<String>,
+}
+
+impl OutboxRow {
+    /// The row of `event` for `topic`, stamped with the caller and trace of `context`.
+    pub fn new(
+        topic: &str,
+        event: &CloudEvent,
+        context: &RequestContext,
+    ) -> serde_json::Result<Self> {
+        Ok(Self {
+            event_id: event.id,
+            topic: topic.into(),
+            key: event.subject.clone(),
+            payload: event.payload(&context.caller)?,
+            traceparent: context.traceparent.clone(),
+        })
+    }
 }
 
 /// One row as the relay reads it.
@@ -57,13 +88,7 @@ pub struct PendingMessage {
 /// A database the outbox can live in.
 pub trait OutboxConnection: Send {
     /// Inserts one pending row; runs inside the caller's transaction.
-    fn insert_pending(
-        &mut self,
-        topic: &str,
-        event: &CloudEvent,
-        payload: &str,
-        traceparent: Option<&str>,
-    ) -> impl Future<Output = sqlx::Result<()>> + Send;
+    fn insert_row(&mut self, row: &OutboxRow) -> impl Future<Output = sqlx::Result<()>> + Send;
 }
 
 /// What one round of a relay did.
@@ -76,7 +101,7 @@ pub struct Published {
 }
 
 /// Where a relay reads pending rows from and marks them published.
-pub trait OutboxStore: Send + Sync + 'static {
+pub trait OutboxStore: Clone + Send + Sync + 'static {
     /// Creates the outbox table if it does not exist; the kit owns its shape.
     fn ensure_schema(&self) -> impl Future<Output = sqlx::Result<()>> + Send;
 
@@ -86,6 +111,9 @@ pub trait OutboxStore: Send + Sync + 'static {
         &self,
         producer: &FutureProducer,
     ) -> impl Future<Output = anyhow::Result<Published>> + Send;
+
+    /// Writes `rows` with one statement (the audit trail's reads, [`crate::audit::AuditLog`]).
+    fn insert_rows(&self, rows: &[&OutboxRow]) -> impl Future<Output = sqlx::Result<()>> + Send;
 
     /// Deletes up to [`PURGE_BATCH`] rows published more than `older_than` ago; returns how
     /// many. Pending rows are never deleted, however old.
@@ -99,8 +127,51 @@ impl Outbox {
     pub fn new(topic: impl Into<Arc<str>>) -> Self {
         Self {
             topic: topic.into(),
+            audit_topic: DEFAULT_AUDIT_TOPIC.into(),
             wake: Arc::new(Notify::new()),
         }
+    }
+
+    /// Sends audit records to `topic` instead of [`DEFAULT_AUDIT_TOPIC`].
+    #[must_use]
+    pub fn with_audit_topic(mut self, topic: &str) -> Self {
+        self.audit_topic = topic.into();
+        self
+    }
+
+    pub fn audit_topic(&self) -> Arc<str> {
+        Arc::clone(&self.audit_topic)
+    }
+
+    /// The outbox row of `event`, for a change written with its event in one statement
+    /// (one round trip, no explicit transaction) instead of [`Outbox::record`].
+    pub fn pending_row(
+        &self,
+        event: &CloudEvent,
+        context: &RequestContext,
+    ) -> serde_json::Result<OutboxRow> {
+        OutboxRow::new(&self.topic, event, context)
+    }
+
+    /// The outbox row of the audit `record` of a change written in one statement.
+    pub fn audit_row(
+        &self,
+        record: &crate::audit::AuditRecord,
+        context: &RequestContext,
+    ) -> serde_json::Result<OutboxRow> {
+        record.row(&self.audit_topic, context)
+    }
+
+    /// Writes the audit `record` of a change inside the change's open transaction.
+    pub async fn record_access<C: OutboxConnection + ?Sized>(
+        &self,
+        conn: &mut C,
+        record: &crate::audit::AuditRecord,
+        context: &RequestContext,
+    ) -> anyhow::Result<()> {
+        let row = self.audit_row(record, context)?;
+        conn.insert_row(&row).await?;
+        Ok(())
     }
 
     /// Writes `event` to the outbox inside the caller's open transaction.
@@ -110,9 +181,7 @@ impl Outbox {
         event: &CloudEvent,
         context: &RequestContext,
     ) -> anyhow::Result<()> {
-        let payload = event.payload(&context.caller)?;
-        conn.insert_pending(&self.topic, event, &payload, context.traceparent.as_deref())
-            .await?;
+        conn.insert_row(&self.pending_row(event, context)?).await?;
         Ok(())
     }
 

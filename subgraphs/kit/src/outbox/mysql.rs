@@ -4,9 +4,9 @@ use rdkafka::producer::FutureProducer;
 use sqlx::{MySqlConnection, MySqlPool, QueryBuilder};
 
 use super::{
-    BATCH_SIZE, OutboxConnection, OutboxStore, PURGE_BATCH, PendingMessage, Published, send_batch,
+    BATCH_SIZE, OutboxConnection, OutboxRow, OutboxStore, PURGE_BATCH, PendingMessage, Published,
+    send_batch,
 };
-use crate::events::CloudEvent;
 
 /// The kit owns this table's shape; services create it at start ([`OutboxStore::ensure_schema`]).
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
@@ -23,26 +23,30 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
 ) ENGINE = InnoDB";
 
 impl OutboxConnection for MySqlConnection {
-    async fn insert_pending(
-        &mut self,
-        topic: &str,
-        event: &CloudEvent,
-        payload: &str,
-        traceparent: Option<&str>,
-    ) -> sqlx::Result<()> {
-        sqlx::query(
-            "INSERT INTO outbox (event_id, topic, message_key, payload, traceparent)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(event.id.to_string())
-        .bind(topic)
-        .bind(&event.subject)
-        .bind(payload)
-        .bind(traceparent)
-        .execute(self)
-        .await
-        .map(drop)
+    async fn insert_row(&mut self, row: &OutboxRow) -> sqlx::Result<()> {
+        insert_rows(self, &[row]).await
     }
+}
+
+async fn insert_rows<'c, E: sqlx::MySqlExecutor<'c>>(
+    executor: E,
+    rows: &[&OutboxRow],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut query = QueryBuilder::<sqlx::MySql>::new(
+        "INSERT INTO outbox (event_id, topic, message_key, payload, traceparent) ",
+    );
+    query.push_values(rows, |mut values, row| {
+        values
+            .push_bind(row.event_id.to_string())
+            .push_bind(&*row.topic)
+            .push_bind(&row.key)
+            .push_bind(&row.payload)
+            .push_bind(&row.traceparent);
+    });
+    query.build().execute(executor).await.map(drop)
 }
 
 /// Relay side of the MySQL outbox.
@@ -52,6 +56,10 @@ pub struct MySqlOutbox(pub MySqlPool);
 impl OutboxStore for MySqlOutbox {
     async fn ensure_schema(&self) -> sqlx::Result<()> {
         sqlx::query(CREATE_TABLE).execute(&self.0).await.map(drop)
+    }
+
+    async fn insert_rows(&self, rows: &[&OutboxRow]) -> sqlx::Result<()> {
+        insert_rows(&self.0, rows).await
     }
 
     async fn purge_published(&self, older_than: std::time::Duration) -> sqlx::Result<u64> {

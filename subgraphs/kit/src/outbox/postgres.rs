@@ -4,10 +4,9 @@ use rdkafka::producer::FutureProducer;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::{
-    BATCH_SIZE, Outbox, OutboxConnection, OutboxStore, PURGE_BATCH, PendingMessage, Published,
+    BATCH_SIZE, OutboxConnection, OutboxRow, OutboxStore, PURGE_BATCH, PendingMessage, Published,
     send_batch,
 };
-use crate::{context::RequestContext, events::CloudEvent};
 
 /// The kit owns this table's shape; services create it at start ([`OutboxStore::ensure_schema`]).
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS outbox (
@@ -27,72 +26,55 @@ const CREATE_INDEXES: [&str; 2] = [
 ];
 
 impl OutboxConnection for PgConnection {
-    async fn insert_pending(
-        &mut self,
-        topic: &str,
-        event: &CloudEvent,
-        payload: &str,
-        traceparent: Option<&str>,
-    ) -> sqlx::Result<()> {
-        sqlx::query(
-            "INSERT INTO outbox (event_id, topic, message_key, payload, traceparent)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(event.id)
-        .bind(topic)
-        .bind(&event.subject)
-        .bind(payload)
-        .bind(traceparent)
-        .execute(self)
-        .await
-        .map(drop)
+    async fn insert_row(&mut self, row: &OutboxRow) -> sqlx::Result<()> {
+        insert_rows(self, &[row]).await
     }
 }
 
-/// An event's outbox row, for a change written with its event in one statement (one round
-/// trip, no explicit transaction) instead of [`Outbox::record`] inside a transaction.
-#[derive(Debug, Clone)]
-pub struct PendingRow {
-    event_id: uuid::Uuid,
-    topic: std::sync::Arc<str>,
-    key: String,
-    payload: String,
-    traceparent: Option<String>,
-}
+const INSERT: &str = "INSERT INTO outbox (event_id, topic, message_key, payload, traceparent) ";
 
-impl Outbox {
-    /// The row [`push_insert_from`] writes for `event`.
-    pub fn pending_row(
-        &self,
-        event: &CloudEvent,
-        context: &RequestContext,
-    ) -> serde_json::Result<PendingRow> {
-        Ok(PendingRow {
-            event_id: event.id,
-            topic: self.topic.clone(),
-            key: event.subject.clone(),
-            payload: event.payload(&context.caller)?,
-            traceparent: context.traceparent.clone(),
-        })
+async fn insert_rows<'c, E: sqlx::PgExecutor<'c>>(
+    executor: E,
+    rows: &[&OutboxRow],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
     }
+    let mut query = QueryBuilder::<Postgres>::new(INSERT);
+    query.push_values(rows, |mut values, row| {
+        values
+            .push_bind(row.event_id)
+            .push_bind(&*row.topic)
+            .push_bind(&row.key)
+            .push_bind(&row.payload)
+            .push_bind(&row.traceparent);
+    });
+    query.build().execute(executor).await.map(drop)
 }
 
-/// Pushes `INSERT INTO outbox ... SELECT ... FROM <source>`: writes `row` once for each row of
-/// `source`, typically a data-modifying CTE of the same statement returning the changed row,
-/// so the event is written exactly when the change is, and not at all when it fails.
+/// Pushes `INSERT INTO outbox ... SELECT ... FROM <source>`: writes `rows` once for each row
+/// of `source`, typically a data-modifying CTE of the same statement returning the changed
+/// row, so the event (and its audit record) is written exactly when the change is, and not
+/// at all when it fails.
 pub fn push_insert_from<'q>(
     query: &mut QueryBuilder<'q, Postgres>,
-    row: &'q PendingRow,
+    rows: &'q [OutboxRow],
     source: &str,
 ) {
-    query.push("INSERT INTO outbox (event_id, topic, message_key, payload, traceparent) SELECT ");
-    let mut values = query.separated(", ");
-    values.push_bind(row.event_id);
-    values.push_bind(&*row.topic);
-    values.push_bind(&row.key);
-    values.push_bind(&row.payload);
-    values.push_bind(&row.traceparent);
-    query.push(" FROM ").push(source);
+    query.push(INSERT);
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 {
+            query.push(" UNION ALL ");
+        }
+        query.push("SELECT ");
+        let mut values = query.separated(", ");
+        values.push_bind(row.event_id);
+        values.push_bind(&*row.topic);
+        values.push_bind(&row.key);
+        values.push_bind(&row.payload);
+        values.push_bind(&row.traceparent);
+        query.push(" FROM ").push(source);
+    }
 }
 
 /// Relay side of the PostgreSQL outbox.
@@ -106,6 +88,10 @@ impl OutboxStore for PgOutbox {
             sqlx::query(index).execute(&self.0).await?;
         }
         Ok(())
+    }
+
+    async fn insert_rows(&self, rows: &[&OutboxRow]) -> sqlx::Result<()> {
+        insert_rows(&self.0, rows).await
     }
 
     async fn purge_published(&self, older_than: std::time::Duration) -> sqlx::Result<u64> {

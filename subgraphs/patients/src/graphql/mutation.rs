@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, MaybeUndefined, Object, Result};
 use kit::{
+    audit::{self, Entity},
     context::RequestContext,
     error::{ToGraphql as _, parse_id},
 };
@@ -50,9 +51,8 @@ impl Mutation {
         input: UpdatePatientInput,
     ) -> Result<Patient> {
         let id = parse_id("id", &id).to_graphql()?;
-        RequestContext::caller(ctx)
-            .may_see_patient(id)
-            .to_graphql()?;
+        let rule = RequestContext::caller(ctx).may_see_patient(id);
+        audit::check(ctx, "update", Entity::Patient, Some(id), id, rule).to_graphql()?;
         let changes = PatientChanges::parse(
             input.name.as_deref(),
             input.email.as_deref(),

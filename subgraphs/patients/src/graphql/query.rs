@@ -6,6 +6,7 @@ use async_graphql::{
     dataloader::DataLoader,
 };
 use kit::{
+    audit::{self, Entity},
     context::RequestContext,
     error::{Forbidden, ToGraphql as _, bounded_text, parse_id},
     limits::MAX_SEARCH_CHARS,
@@ -69,6 +70,9 @@ impl Query {
             .await
             .map_err(PatientError::from)
             .to_graphql()?;
+        for patient in &rows {
+            audit::read(ctx, Entity::Patient, patient.id, patient.id);
+        }
         Ok(connection(
             page,
             rows,
@@ -88,9 +92,8 @@ impl Query {
 
 /// The patient `id` if there is one; refused when the caller is another patient.
 async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Patient>> {
-    RequestContext::caller(ctx)
-        .may_see_patient(id)
-        .to_graphql()?;
+    let rule = RequestContext::caller(ctx).may_see_patient(id);
+    audit::check(ctx, audit::READ, Entity::Patient, Some(id), id, rule).to_graphql()?;
     let loader = ctx.data_unchecked::<DataLoader<PatientLoader>>();
     let patient = loader
         .load_one(id)
@@ -99,5 +102,8 @@ async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Patient>> {
             PatientError::Unexpected(anyhow::Error::new(error).context("loading patients"))
         })
         .to_graphql()?;
+    if patient.is_some() {
+        audit::read(ctx, Entity::Patient, id, id);
+    }
     Ok(patient.map(Patient))
 }

@@ -30,10 +30,12 @@ async fn with_kafka_down_registration_succeeds_and_the_event_follows_once_it_is_
     .await
     .expect("a registration is not held up by the stuck relay");
     assert_eq!(app.patient_rows().await, 2);
-    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
-        .fetch_one(&app.pool)
-        .await
-        .expect("outbox");
+    let pending: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND topic = ?")
+            .bind(&app.topic)
+            .fetch_one(&app.pool)
+            .await
+            .expect("outbox");
     assert_eq!(pending, 2, "the events wait in the outbox");
 
     // Kafka "comes back": a relay on the live broker drains the same outbox.
@@ -60,11 +62,13 @@ async fn with_kafka_down_registration_succeeds_and_the_event_follows_once_it_is_
     let mut expected = [id.as_str(), second.as_str()];
     expected.sort_unstable();
     assert_eq!(subjects, expected);
-    let published: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NOT NULL")
-            .fetch_one(&app.pool)
-            .await
-            .expect("outbox");
+    let published: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE published_at IS NOT NULL AND topic = ?",
+    )
+    .bind(&app.topic)
+    .fetch_one(&app.pool)
+    .await
+    .expect("outbox");
     assert_eq!(published, 2);
 }
 

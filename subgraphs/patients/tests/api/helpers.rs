@@ -31,6 +31,7 @@ pub trait PatientsApi {
     /// Registers a patient and returns its id; panics if the API refuses.
     async fn create_patient(&self, name: &str, email: &str, phone: &str) -> String;
     async fn patient_rows(&self) -> i64;
+    /// Outbox rows of the service's events (audit records aside).
     async fn outbox_rows(&self) -> i64;
 }
 
@@ -56,7 +57,8 @@ impl PatientsApi for TestApp {
     }
 
     async fn outbox_rows(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE topic = ?")
+            .bind(&self.topic)
             .fetch_one(&self.pool)
             .await
             .expect("count outbox")
