@@ -8,9 +8,11 @@
 #   - the limits' cost: `patient(id)` through the router with the committed limits and
 #     through a second router without them (no `limits`, `traffic_shaping`, limits or rate
 #     limit plugins), alternately, ROUNDS (3) times each;
-#   - identity's cost: `patient(id)` and the page through the router with tokens verified
-#     (router and subgraphs), scopes and record-level rules, and through a third router
-#     with none of them, alternately, ROUNDS times each;
+#   - the cost of identity and audit: `patient(id)` and the page through the router with
+#     tokens verified (router and subgraphs), scopes, record-level rules and every read on
+#     the audit trail, and through a third router, in front of subgraphs that verify no token
+#     and record no read (`PMS_AUDIT_READS=off`), alternately, ROUNDS times each; the audit
+#     records written per second, and how long the relays take to publish them after;
 #   - an attack mix: `patient(id)` with wrk while vegeta sends abusive operations (nesting,
 #     repeated fields, fragments that multiply, aliases, directives, oversize bodies) at a
 #     ninth of that rate, so a tenth of all requests are abusive; the normal requests' p99
@@ -33,6 +35,7 @@ bin="$CARGO_TARGET_DIR/release"
 # Tokens of the development issuer, as an administrator (see scripts/token.sh).
 export JWKS_FILE="$("$bin/pms-token" --jwks)"
 export TOKEN="$("$bin/pms-token" administrator)"
+export AUDIT_TOPIC="bench-r-audit-$run"
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$WRK_POST_LUA"' EXIT
@@ -118,10 +121,40 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
 done
 printf '[bench] limits on / off, patient(id) throughput: %.3f\n' "$(echo "$on / $off" | bc -l)"
 
-echo "[bench] the cost of identity: tokens, scopes and record-level rules"
-# The same configuration with no token checked anywhere, on port 14006: no `jwt` (so no
-# scopes either) and no `authorization` header passed on, so the subgraphs (started with
-# JWKS_FILE, verifying every forwarded token) verify none.
+echo "[bench] the cost of identity and audit: tokens, scopes, record-level rules, the audit trail"
+# The system with none of it: a second set of subgraphs on the same databases, verifying no
+# token (no JWKS_FILE) and recording no read (PMS_AUDIT_READS=off), behind a router on port
+# 14006 with no `jwt` (so no scopes either) and no `authorization` header passed on. Each
+# set idles while the other is measured.
+(
+  unset JWKS_FILE
+  export PMS_AUDIT_READS=off RUST_LOG=error
+  PATIENTS_DATABASE_URL=mysql://pms:pms@127.0.0.1:3306/bench_r_patients PATIENTS_TOPIC="bench-r-patients-$run" \
+    PORT=18380 exec "$bin/patients" >"$LOGS/patients-open.log" 2>&1
+) & pids+=($!)
+(
+  unset JWKS_FILE
+  export PMS_AUDIT_READS=off RUST_LOG=error
+  DOCTORS_DATABASE_URL=mysql://pms:pms@127.0.0.1:3306/bench_r_doctors DOCTORS_TOPIC="bench-r-doctors-$run" \
+    PORT=18383 exec "$bin/doctors" >"$LOGS/doctors-open.log" 2>&1
+) & pids+=($!)
+(
+  unset JWKS_FILE
+  export PMS_AUDIT_READS=off RUST_LOG=error
+  APPOINTMENTS_DATABASE_URL=postgres://pms:pms@127.0.0.1:5432/bench_r_appointments APPOINTMENTS_TOPIC="bench-r-appointments-$run" \
+    PATIENTS_URL=http://127.0.0.1:18380/graphql DOCTORS_URL=http://127.0.0.1:18383/graphql \
+    PORT=18384 exec "$bin/appointments" >"$LOGS/appointments-open.log" 2>&1
+) & pids+=($!)
+(
+  unset JWKS_FILE
+  export PMS_AUDIT_READS=off RUST_LOG=error
+  BILLING_DATABASE_URL=postgres://pms:pms@127.0.0.1:5432/bench_r_billing BILLING_TOPIC="bench-r-billing-$run" \
+    APPOINTMENTS_TOPIC="bench-r-appointments-$run" BILLING_CONSUMER_GROUP="bench-r-$run" \
+    PORT=18381 exec "$bin/billing" >"$LOGS/billing-open.log" 2>&1
+) & pids+=($!)
+for port in 18380 18383 18384 18381; do
+  for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+done
 open_config="$LOGS/router.open.yaml"
 python3 - "$config" "$open_config" <<'PY'
 import re, sys
@@ -130,19 +163,47 @@ text = re.sub(r"^jwt:\n  enabled: true", "jwt:\n  enabled: false", text, flags=r
 text = re.sub(r"^(authorization:\n  directives:\n)", r"\1    enabled: false\n", text, flags=re.M)
 text = text.replace("            - authorization\n", "", 1)
 text = text.replace("port: 14004", "port: 14006").replace("port: 19090", "port: 19092")
+for port in ("80", "83", "84", "81"):
+    text = text.replace(f"127.0.0.1:182{port}/", f"127.0.0.1:183{port}/")
 open(sys.argv[2], "w").write(text)
 PY
 ROUTER_CONFIG_FILE_PATH="$open_config" "$bin/router" >"$LOGS/router-open.log" 2>&1 & pids+=($!)
 until curl -fsS http://127.0.0.1:14006/readiness >/dev/null 2>&1; do sleep 0.05; done
+# Audit records written, all services together (rows of the audit topic in the outboxes).
+audit_rows() {
+  local mysql postgres
+  mysql=$(mariadb -h127.0.0.1 -upms -ppms -N -e "SELECT COUNT(*) FROM bench_r_patients.outbox WHERE topic = '$AUDIT_TOPIC'")
+  postgres=0
+  for db in bench_r_appointments bench_r_billing; do
+    postgres=$((postgres + $(PGPASSWORD=pms psql -qtA -h 127.0.0.1 -U pms -d "$db" -c "SELECT COUNT(*) FROM outbox WHERE topic = '$AUDIT_TOPIC'")))
+  done
+  echo $((mysql + postgres))
+}
+pending_audit() {
+  local total
+  total=$(mariadb -h127.0.0.1 -upms -ppms -N -e "SELECT COUNT(*) FROM bench_r_patients.outbox WHERE published_at IS NULL")
+  for db in bench_r_appointments bench_r_billing; do
+    total=$((total + $(PGPASSWORD=pms psql -qtA -h 127.0.0.1 -U pms -d "$db" -c "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")))
+  done
+  echo "$total"
+}
+seconds="${DURATION%s}"
 declare -A label=([one]="patient(id)" [page]="the page")
 for query in one page; do
-  off=0 on=0
+  off=0 on=0 written=0
   for round in $(seq 1 "${ROUNDS:-3}"); do
-    wrk_post "${label[$query]}, no identity ($round)" http://127.0.0.1:14006/graphql "${!query}"; off=$(echo "$off + $WRK_RPS" | bc -l)
-    wrk_post "${label[$query]}, identity ($round)" "$R" "${!query}"; on=$(echo "$on + $WRK_RPS" | bc -l)
+    wrk_post "${label[$query]}, neither ($round)" http://127.0.0.1:14006/graphql "${!query}"; off=$(echo "$off + $WRK_RPS" | bc -l)
+    before=$(audit_rows)
+    wrk_post "${label[$query]}, identity+audit ($round)" "$R" "${!query}"; on=$(echo "$on + $WRK_RPS" | bc -l)
+    written=$((written + $(audit_rows) - before))
   done
-  printf '[bench] identity on / off, %s throughput: %.3f\n' "${label[$query]}" "$(echo "$on / $off" | bc -l)"
+  printf '[bench] identity and audit on / off, %s throughput: %.3f; audit records written %.0f/s\n' \
+    "${label[$query]}" "$(echo "$on / $off" | bc -l)" "$(echo "$written / ($seconds * ${ROUNDS:-3})" | bc -l)"
 done
+drain_started=$(date +%s.%N)
+for _ in $(seq 1 600); do [[ "$(pending_audit)" -eq 0 ]] && break; sleep 0.1; done
+printf '[bench] audit records left in the outboxes after the runs: %s, published %.1f s after the last run\n' \
+  "$(pending_audit)" "$(echo "$(date +%s.%N) - $drain_started" | bc -l)"
 
 echo "[bench] attack mix: a tenth of the requests abusive"
 wrk_post "patient(id), no attack" "$R" "$one"; calm_p99=$WRK_P99_MS; calm_rps=$WRK_RPS

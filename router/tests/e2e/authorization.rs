@@ -78,6 +78,11 @@ fn operations() -> Vec<(&'static str, &'static str, Value)> {
             "{ dashboard(from: \"2026-01-01\", to: \"2026-01-31\") { appointmentsBooked } }",
             json!({}),
         ),
+        (
+            scope::AUDIT_READ,
+            "{ auditByActor(actor: \"front-desk@development\", from: \"2026-01-01T00:00:00Z\", to: \"2026-01-02T00:00:00Z\") { nodes { id } } }",
+            json!({}),
+        ),
     ]
 }
 

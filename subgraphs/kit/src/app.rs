@@ -22,6 +22,7 @@ use crate::{
 pub struct Infra<S> {
     pub outbox: Outbox,
     store: S,
+    audit_reads: bool,
     relay: Relay<S>,
     db_probe: Probe,
     extra_probes: Vec<(&'static str, Probe)>,
@@ -40,6 +41,7 @@ impl<S: OutboxStore> Infra<S> {
         Ok(Self {
             outbox,
             store,
+            audit_reads: settings.audit_reads,
             relay,
             db_probe,
             extra_probes: Vec::new(),
@@ -50,6 +52,7 @@ impl<S: OutboxStore> Infra<S> {
     /// Starts the audit trail's writer of `service`'s reads, into the outbox.
     pub fn audit_log(&self, service: &str) -> AuditLog {
         AuditLog::start(service, self.store.clone(), self.outbox.clone())
+            .recording_reads(self.audit_reads)
     }
 
     /// The watchdog the service's other Kafka clients (its consumers) report to.

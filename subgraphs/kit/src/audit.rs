@@ -322,6 +322,7 @@ pub struct AuditLog {
     service: Arc<str>,
     topic: Arc<str>,
     queue: mpsc::Sender<Job>,
+    reads: bool,
 }
 
 #[derive(Debug)]
@@ -364,7 +365,20 @@ impl AuditLog {
             service: service.into(),
             topic,
             queue,
+            reads: true,
         }
+    }
+
+    /// Records reads (the default), or not: `false` only to measure what recording costs
+    /// (`PMS_AUDIT_READS=off`, never in production). Changes are recorded regardless.
+    #[must_use]
+    pub fn recording_reads(mut self, reads: bool) -> Self {
+        self.reads = reads;
+        self
+    }
+
+    pub fn records_reads(&self) -> bool {
+        self.reads
     }
 
     pub fn service(&self) -> &str {
@@ -372,8 +386,9 @@ impl AuditLog {
     }
 
     /// Writes `records` and returns once they are committed; `false` when they could not be.
+    /// Reads' records are dropped when reads are not recorded.
     pub async fn keep(&self, records: &[AuditRecord], context: &RequestContext) -> bool {
-        if records.is_empty() {
+        if records.is_empty() || !self.reads {
             return true;
         }
         let rows: Result<Vec<_>, _> = records
@@ -405,8 +420,23 @@ pub fn unavailable() -> ServerError {
 
 /// The extension that records a request's reads: it gives each request a [`Trail`], notes
 /// the fields returned of the audited types, and keeps the records before the response
-/// leaves. Add it to a schema with `.extension(Recorder(log))`.
-pub struct Recorder(pub AuditLog);
+/// leaves. Add it to a schema with [`recorded`].
+pub struct Recorder(AuditLog);
+
+/// `builder` with the [`Recorder`] of `log`'s reads, and `log` for the resolvers that
+/// record on their own (a subscription's updates); without the recorder when reads are
+/// not recorded.
+pub fn recorded<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+    log: AuditLog,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
+    let builder = builder.data(log.clone());
+    if log.records_reads() {
+        builder.extension(Recorder(log))
+    } else {
+        builder
+    }
+}
 
 impl ExtensionFactory for Recorder {
     fn create(&self) -> Arc<dyn Extension> {

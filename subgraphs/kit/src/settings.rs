@@ -189,6 +189,10 @@ pub struct ServiceSettings {
     pub topic: String,
     /// `AUDIT_TOPIC` (default `audit-records`): where the audit trail's records go.
     pub audit_topic: String,
+    /// `PMS_AUDIT_READS` (`on`, the default, or `off`): whether reads are recorded; `off`
+    /// exists to measure what recording costs, and is refused with
+    /// `PMS_ENVIRONMENT=production`.
+    pub audit_reads: bool,
     /// `OUTBOX_RETENTION_HOURS`: how long published outbox rows are kept (default 168, a
     /// week); 0 keeps them forever.
     pub outbox_retention_hours: u64,
@@ -210,9 +214,28 @@ impl ServiceSettings {
             kafka: KafkaSettings::from_env()?,
             topic: env_or(&format!("{prefix}_TOPIC"), topic),
             audit_topic: env_or("AUDIT_TOPIC", crate::outbox::DEFAULT_AUDIT_TOPIC),
+            audit_reads: audit_reads()?,
             outbox_retention_hours: env_parse("OUTBOX_RETENTION_HOURS", 168)?,
         })
     }
+}
+
+/// `PMS_AUDIT_READS`, checked against `PMS_ENVIRONMENT`.
+fn audit_reads() -> anyhow::Result<bool> {
+    let reads = match env_or("PMS_AUDIT_READS", "on").as_str() {
+        "on" => true,
+        "off" => false,
+        other => anyhow::bail!("PMS_AUDIT_READS is `on` or `off`, not {other:?}"),
+    };
+    if !reads && env_or("PMS_ENVIRONMENT", "development") == "production" {
+        anyhow::bail!(
+            "PMS_AUDIT_READS=off is for measuring what the audit trail costs; a production deployment (PMS_ENVIRONMENT=production) records every read"
+        );
+    }
+    if !reads {
+        tracing::warn!("PMS_AUDIT_READS=off: reads of patient data are NOT on the audit trail");
+    }
+    Ok(reads)
 }
 
 #[cfg(test)]

@@ -123,6 +123,7 @@ pub fn service_settings(database_url: &str, topic: &str) -> ServiceSettings {
         },
         topic: topic.to_owned(),
         audit_topic: unique_topic("audit-records"),
+        audit_reads: true,
         outbox_retention_hours: 168,
     }
 }

@@ -7,7 +7,7 @@ mod subscription;
 mod types;
 
 use async_graphql::{Schema, dataloader::DataLoader};
-use kit::audit::{AuditLog, Recorder};
+use kit::audit::{self, AuditLog};
 
 pub use loader::AppointmentLoader;
 pub use mutation::Mutation;
@@ -24,9 +24,7 @@ pub fn schema(service: Option<(AppointmentService, LiveUpdates, AuditLog)>) -> A
     let builder = kit::server::subgraph_schema(Query, Mutation, Subscription)
         .enable_subscription_in_federation();
     match service {
-        Some((service, live, audit)) => builder
-            .extension(Recorder(audit.clone()))
-            .data(audit)
+        Some((service, live, audit)) => audit::recorded(builder, audit)
             .data(DataLoader::new(
                 AppointmentLoader::new(service.store().clone()),
                 tokio::spawn,

@@ -6,7 +6,7 @@ mod query;
 mod types;
 
 use async_graphql::{EmptySubscription, Schema, dataloader::DataLoader};
-use kit::audit::{AuditLog, Recorder};
+use kit::audit::{self, AuditLog};
 
 pub use loader::PatientLoader;
 pub use mutation::Mutation;
@@ -21,8 +21,7 @@ pub type PatientsSchema = Schema<Query, Mutation, EmptySubscription>;
 pub fn schema(service: Option<(PatientService, AuditLog)>) -> PatientsSchema {
     let builder = kit::server::subgraph_schema(Query, Mutation, EmptySubscription);
     match service {
-        Some((service, audit)) => builder
-            .extension(Recorder(audit))
+        Some((service, audit)) => audit::recorded(builder, audit)
             .data(DataLoader::new(
                 PatientLoader::new(service.store().clone()),
                 tokio::spawn,
