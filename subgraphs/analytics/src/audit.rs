@@ -1,14 +1,14 @@
 //! The audit trail's store: every record of the audit topic, once, in the `audit_records`
 //! collection, searchable by patient and by actor over a time window.
 //!
-//! A record's `_id` is its event id (UUIDv7, so ids sort by time): a redelivered record is a
+//! A record's `_id` is its own id (UUIDv7, so ids sort by time): a redelivered record is a
 //! duplicate key and drops out, and pages follow `_id`.
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt as _;
 use kit::{
-    audit::{AuditRecord, RECORDED},
+    audit::{AuditRecord, RECORDED, Records},
     consumer::{BatchHandler, Reject},
     events::CloudEvent,
     pagination::Page,
@@ -22,11 +22,7 @@ use uuid::Uuid;
 const RECORDS: &str = "audit_records";
 
 /// One stored record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredRecord {
-    pub id: Uuid,
-    pub record: AuditRecord,
-}
+pub type StoredRecord = AuditRecord;
 
 /// Whose records to find.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,11 +106,12 @@ impl AuditStore {
 
 /// The document of a record: its fields as JSON has them, with `time` as a BSON date so
 /// windows compare as instants.
-fn document(stored: &StoredRecord) -> anyhow::Result<Document> {
-    let mut document = bson::serialize_to_document(&stored.record)
-        .context("an audit record does not convert to BSON")?;
-    document.insert("_id", stored.id.to_string());
-    document.insert("time", bson_time(stored.record.time));
+fn document(record: &StoredRecord) -> anyhow::Result<Document> {
+    let mut document =
+        bson::serialize_to_document(record).context("an audit record does not convert to BSON")?;
+    document.remove("id");
+    document.insert("_id", record.id.to_string());
+    document.insert("time", bson_time(record.time));
     Ok(document)
 }
 
@@ -124,7 +121,7 @@ fn bson_time(time: DateTime<Utc>) -> bson::DateTime {
 }
 
 fn read(mut document: Document) -> anyhow::Result<StoredRecord> {
-    let id = document
+    let id: Uuid = document
         .get_str("_id")
         .ok()
         .and_then(|id| id.parse().ok())
@@ -137,9 +134,8 @@ fn read(mut document: Document) -> anyhow::Result<StoredRecord> {
         .context("an audit record's `time` is out of range")?;
     document.insert("time", time.to_rfc3339());
     document.remove("_id");
-    let record =
-        bson::deserialize_from_document(document).context("an audit record does not read")?;
-    Ok(StoredRecord { id, record })
+    document.insert("id", id.to_string());
+    bson::deserialize_from_document(document).context("an audit record does not read")
 }
 
 /// Consuming: every record of the audit topic goes into the [`AuditStore`].
@@ -149,24 +145,22 @@ pub struct AuditIngest {
 }
 
 impl BatchHandler for AuditIngest {
-    type Item = StoredRecord;
+    /// The records of one event.
+    type Item = Vec<StoredRecord>;
 
-    fn prepare(&self, _topic: &str, event: CloudEvent) -> Result<StoredRecord, Reject> {
+    fn prepare(&self, _topic: &str, event: CloudEvent) -> Result<Vec<StoredRecord>, Reject> {
         if event.event_type != RECORDED {
             return Err(Reject(format!(
                 "the audit topic carries {RECORDED} only, not {}",
                 event.event_type
             )));
         }
-        let record = serde_json::from_value(event.data)
-            .map_err(|error| Reject(format!("an audit record does not read: {error}")))?;
-        Ok(StoredRecord {
-            id: event.id,
-            record,
-        })
+        let records: Records = serde_json::from_value(event.data)
+            .map_err(|error| Reject(format!("audit records that do not read: {error}")))?;
+        Ok(records.records)
     }
 
-    async fn apply(&self, batch: &[StoredRecord]) -> anyhow::Result<()> {
-        self.store.keep(batch).await
+    async fn apply(&self, batch: &[Vec<StoredRecord>]) -> anyhow::Result<()> {
+        self.store.keep(&batch.concat()).await
     }
 }

@@ -50,11 +50,10 @@ pub struct AuditEntry {
 }
 
 impl From<StoredRecord> for AuditEntry {
-    fn from(stored: StoredRecord) -> Self {
+    fn from(record: StoredRecord) -> Self {
         let ids = |ids: Vec<uuid::Uuid>| ids.into_iter().map(|id| ID(id.to_string())).collect();
-        let record = stored.record;
         Self {
-            id: ID(stored.id.to_string()),
+            id: ID(record.id.to_string()),
             time: record.time,
             service: record.service,
             actor: record.actor,

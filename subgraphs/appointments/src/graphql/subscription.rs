@@ -130,7 +130,7 @@ async fn delivered(
             Outcome::Success,
         )
     };
-    if audit.keep(&[record], context).await {
+    if audit.keep(vec![record]).await {
         Ok(AppointmentUpdate(update))
     } else {
         Err(audit::unavailable().into())

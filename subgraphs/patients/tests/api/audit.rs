@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use kit::{
-    audit::{AuditRecord, Entity, Outcome},
+    audit::{AuditRecord, Entity, Outcome, Records},
     testing::{assert_error, read_events, unique_topic},
 };
 use serde_json::json;
@@ -40,8 +40,15 @@ async fn changes_and_reads_are_recorded_and_an_unrecordable_read_is_refused() {
         read_events(&topic, 2, Duration::from_secs(20), Duration::from_secs(1))
             .await
             .into_iter()
-            .map(|event| serde_json::from_value(event.data).expect("an audit record"))
+            .flat_map(|event| {
+                serde_json::from_value::<Records>(event.data)
+                    .expect("audit records")
+                    .records
+            })
             .collect();
+    // Records travel in several messages, not in order: they sort by their ids (UUIDv7).
+    let mut records = records;
+    records.sort_by_key(|record| record.id);
     let summary: Vec<_> = records
         .iter()
         .map(|record| {
