@@ -169,13 +169,14 @@ open(sys.argv[2], "w").write(text)
 PY
 ROUTER_CONFIG_FILE_PATH="$open_config" "$bin/router" >"$LOGS/router-open.log" 2>&1 & pids+=($!)
 until curl -fsS http://127.0.0.1:14006/readiness >/dev/null 2>&1; do sleep 0.05; done
-# Audit records written, all services together (rows of the audit topic in the outboxes).
+# Audit records written, all services together (the records in the audit topic's outbox
+# rows: a row carries the records of every read one write kept).
 audit_rows() {
   local mysql postgres
-  mysql=$(mariadb -h127.0.0.1 -upms -ppms -N -e "SELECT COUNT(*) FROM bench_r_patients.outbox WHERE topic = '$AUDIT_TOPIC'")
+  mysql=$(mariadb -h127.0.0.1 -upms -ppms -N -e "SELECT COALESCE(SUM(JSON_LENGTH(payload, '$.data.records')), 0) FROM bench_r_patients.outbox WHERE topic = '$AUDIT_TOPIC'")
   postgres=0
   for db in bench_r_appointments bench_r_billing; do
-    postgres=$((postgres + $(PGPASSWORD=pms psql -qtA -h 127.0.0.1 -U pms -d "$db" -c "SELECT COUNT(*) FROM outbox WHERE topic = '$AUDIT_TOPIC'")))
+    postgres=$((postgres + $(PGPASSWORD=pms psql -qtA -h 127.0.0.1 -U pms -d "$db" -c "SELECT COALESCE(SUM(json_array_length(payload::json -> 'data' -> 'records')), 0) FROM outbox WHERE topic = '$AUDIT_TOPIC'")))
   done
   echo $((mysql + postgres))
 }
