@@ -6,10 +6,15 @@
 //! ten minutes, or sooner when a token names a key id not seen yet), issuers and audiences
 //! from `JWT_ISSUERS` and `JWT_AUDIENCES`: the router's settings, so that both accept the
 //! same tokens.
+//!
+//! A session sends the same token with every request, and a signature check costs more
+//! than the rest of a small read: a token that verified is remembered, by its exact text,
+//! for [`REMEMBER`] (and never past its `exp`), so it is checked again at most once a minute.
 
 use std::{
-    sync::Arc,
-    time::{Duration, Instant},
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use jsonwebtoken::{
@@ -25,6 +30,15 @@ const REFRESH: Duration = Duration::from_secs(600);
 /// A token naming a key id not in the set fetches the set again, at most this often (a
 /// stream of made-up key ids must not become a stream of requests to the provider).
 const REFETCH_UNKNOWN: Duration = Duration::from_secs(30);
+
+/// How long a verified token is taken without checking its signature again: a key removed
+/// from the set stops being honoured within this long.
+pub const REMEMBER: Duration = Duration::from_secs(60);
+/// Verified tokens remembered at most; when full, the ones past their time are dropped, or
+/// all if none is.
+const REMEMBERED: usize = 10_000;
+/// Clock skew allowed on `exp` and `nbf`, as the router allows it.
+const LEEWAY_SECONDS: u64 = 60;
 
 /// The algorithms accepted, as the router's `allowed_algorithms`.
 const ALGORITHMS: [Algorithm; 4] = [
@@ -80,6 +94,13 @@ pub struct TokenVerifier {
     source: Source,
     issuers: Vec<String>,
     audiences: Vec<String>,
+    verified: Mutex<HashMap<Box<str>, Verified>>,
+}
+
+/// A token that verified, and until when it is taken as verified.
+struct Verified {
+    claims: identity::Claims,
+    until: Instant,
 }
 
 impl std::fmt::Debug for TokenVerifier {
@@ -104,6 +125,7 @@ impl TokenVerifier {
             source: Source::Fixed(prepared(keys)),
             issuers,
             audiences,
+            verified: Mutex::default(),
         })
     }
 
@@ -134,6 +156,7 @@ impl TokenVerifier {
                 },
                 issuers,
                 audiences,
+                verified: Mutex::default(),
             }));
         }
         if file.is_empty() {
@@ -149,6 +172,45 @@ impl TokenVerifier {
     /// The claims of `token` if it verifies: a known key, an accepted algorithm, issuer and
     /// audience, not expired, not before its `nbf`.
     pub async fn verify(&self, token: &str) -> Result<identity::Claims, TokenError> {
+        if let Some(claims) = self.remembered(token) {
+            return Ok(claims);
+        }
+        let claims = self.check(token).await?;
+        self.remember(token, &claims);
+        Ok(claims)
+    }
+
+    /// The claims of `token` if it verified less than [`REMEMBER`] ago and has not expired.
+    fn remembered(&self, token: &str) -> Option<identity::Claims> {
+        let verified = self
+            .verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entry = verified.get(token)?;
+        (Instant::now() < entry.until && !expired(&entry.claims)).then(|| entry.claims.clone())
+    }
+
+    fn remember(&self, token: &str, claims: &identity::Claims) {
+        let now = Instant::now();
+        let mut verified = self
+            .verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if verified.len() >= REMEMBERED {
+            verified.retain(|_, entry| entry.until > now);
+            if verified.len() >= REMEMBERED {
+                verified.clear();
+            }
+        }
+        let entry = Verified {
+            claims: claims.clone(),
+            until: now + REMEMBER,
+        };
+        verified.insert(token.into(), entry);
+    }
+
+    /// Checks `token`'s signature, algorithm, issuer, audience and times.
+    async fn check(&self, token: &str) -> Result<identity::Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token)
             .map_err(|problem| TokenError::Invalid(problem.to_string()))?;
         let keys = self.keys(header.kid.as_deref()).await?;
@@ -185,6 +247,7 @@ impl TokenVerifier {
             .as_ref()
             .map_err(|problem| TokenError::Invalid(problem.clone()))?;
         let mut validation = Validation::new(alg);
+        validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
         validation.set_issuer(&self.issuers);
         validation.set_audience(&self.audiences);
@@ -228,6 +291,14 @@ impl TokenVerifier {
     }
 }
 
+/// Whether `claims` are past their `exp` (with the leeway verification allows).
+fn expired(claims: &identity::Claims) -> bool {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    now > claims.exp.saturating_add(LEEWAY_SECONDS)
+}
+
 #[cfg(test)]
 mod tests {
     use identity::{DEVELOPMENT_ISSUER, DevIssuer, Grant, Role};
@@ -241,6 +312,31 @@ mod tests {
             vec![identity::AUDIENCE.to_owned()],
         )
         .expect("a verifier")
+    }
+
+    #[tokio::test]
+    async fn a_verified_token_is_remembered_by_its_exact_text_and_never_past_its_expiry() {
+        let issuer = DevIssuer::generate().expect("key pair");
+        let verifier = verifier(&issuer);
+        let grant = Grant::new(Role::Patient, Some(uuid::Uuid::now_v7())).expect("grant");
+        let token = issuer.token(&grant, Duration::from_secs(60));
+        let claims = verifier.verify(&token).await.expect("verifies");
+        assert_eq!(verifier.remembered(&token), Some(claims), "remembered");
+
+        // One character changed in the signature: not the remembered token, and refused.
+        let mut tampered = token.clone();
+        let last = tampered.pop().expect("a character");
+        tampered.push(if last == 'A' { 'B' } else { 'A' });
+        assert!(
+            verifier.verify(&tampered).await.is_err(),
+            "a tampered token"
+        );
+
+        // A remembered token past its expiry is not taken.
+        let mut stale = verifier.remembered(&token).expect("remembered");
+        stale.exp = 1_000;
+        verifier.remember("stale", &stale);
+        assert_eq!(verifier.remembered("stale"), None, "expired");
     }
 
     #[tokio::test]
