@@ -17,9 +17,6 @@ use crate::{
     settings::{Secret, ServiceSettings},
 };
 
-/// A pooled connection idle at least this long is pinged before it is used.
-const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
-
 /// Connects a pool; `what` names the database in error messages (never the URL itself).
 pub async fn connect<DB: Database>(
     url: &Secret,
@@ -36,18 +33,6 @@ where
         // A request waits at most this long for a connection, so a database outage turns
         // into prompt errors rather than piled-up requests.
         .acquire_timeout(Duration::from_secs(3))
-        // A connection idle for a while is pinged before use (and replaced if it does not
-        // answer, as after a database restart); one in steady use is not: a ping on every
-        // acquire was a second round trip for every statement.
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= PING_IF_IDLE_FOR {
-                    conn.ping().await?;
-                }
-                Ok(true)
-            })
-        })
         .connect_with(options)
         .await
         .with_context(|| format!("cannot connect to the {what} database"))
