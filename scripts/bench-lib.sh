@@ -13,20 +13,34 @@ cat > "$WRK_POST_LUA" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 if os.getenv("TOKEN") then wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN") end
-wrk.body = os.getenv("BODY")
+local many = os.getenv("BODIES")
+if many and many ~= "" then
+  -- Many requests, one body per line, sent in turn (so concurrent requests differ).
+  local bodies = {}
+  for line in io.lines(many) do bodies[#bodies + 1] = line end
+  local turn = 0
+  request = function()
+    turn = turn % #bodies + 1
+    return wrk.format(nil, nil, nil, bodies[turn])
+  end
+else
+  wrk.body = os.getenv("BODY")
+end
 LUA
 
 # wrk_post NAME URL BODY [wrk prefix...]: checks that the query succeeds, runs wrk with
 # $CONNECTIONS connections for $DURATION (prefixed by e.g. `taskset -c 1`), prints
 # throughput, p50, p99 and non-2xx answers, and leaves the requests/s in WRK_RPS and the p99
-# in milliseconds in WRK_P99_MS.
+# in milliseconds in WRK_P99_MS. BODY `@FILE` sends the bodies of FILE (one per line) in turn.
 wrk_post() {
   local name=$1 url=$2 body=$3; shift 3
+  local bodies=""
+  if [[ "$body" == @* ]]; then bodies="${body#@}"; body="$(head -n1 "$bodies")"; fi
   local check; check="$(curl -fsS "$url" -H 'content-type: application/json' ${TOKEN:+-H "authorization: Bearer $TOKEN"} -d "$body")"
   if [[ "$check" == *'"errors"'* || "$check" != *'"data"'* ]]; then
     echo "[bench] $name: the query fails: $check" >&2; exit 1
   fi
-  local out; out="$(BODY="$body" "$@" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WRK_POST_LUA" "$url")"
+  local out; out="$(BODY="$body" BODIES="$bodies" "$@" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WRK_POST_LUA" "$url")"
   WRK_RPS="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   WRK_P99_MS="$(awk '$1 == "99%" { v = $2; f = 1
       if (v ~ /us$/) f = 0.001; else if (v ~ /ms$/) f = 1; else if (v ~ /s$/) f = 1000

@@ -11,8 +11,10 @@
 #   - the cost of identity and audit: `patient(id)` and the page through the router with
 #     tokens verified (router and subgraphs), scopes, record-level rules and every read on
 #     the audit trail, and through a third router, in front of subgraphs that verify no token
-#     and record no read (`PMS_AUDIT_READS=off`), alternately, ROUNDS times each; the audit
-#     records written per second, and how long the relays take to publish them after;
+#     and record no read (`PMS_AUDIT_READS=off`), alternately, ROUNDS times each, once with
+#     every client asking the same (merged by the router in flight) and once with each
+#     asking for its own patient or doctor's page; the audit records written per second, and
+#     how long the relays take to publish them after;
 #   - an attack mix: `patient(id)` with wrk while vegeta sends abusive operations (nesting,
 #     repeated fields, fragments that multiply, aliases, directives, oversize bodies) at a
 #     ninth of that rate, so a tenth of all requests are abusive; the normal requests' p99
@@ -78,16 +80,42 @@ ready_ms=$(echo "($(date +%s.%N) - $started) * 1000" | bc)
 
 gql() { curl -fsS "$1" -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -d "$2"; }
 R=http://127.0.0.1:14004/graphql
-echo "[bench] seeding: 1 patient, 20 doctors, 20 appointments with bills"
-patient="$(gql $R '{"query":"mutation { createPatient(input: {name: \"Bench Patient\", email: \"bench@example.org\", phone: \"+1 555 0000\"}) { id } }"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')"
+echo "[bench] seeding: 64 patients, 32 doctors, 660 appointments with bills"
+id_of() { sed -E 's/.*"id":"([^"]+)".*/\1/'; }
+patients=() doctors=()
+for n in $(seq 10 73); do
+  patients+=("$(gql $R "{\"query\":\"mutation { createPatient(input: {name: \\\"Bench Patient $n\\\", email: \\\"bench$n@example.org\\\", phone: \\\"+1 555 00$n\\\"}) { id } }\"}" | id_of)")
+done
+patient="${patients[0]}"
+book() { # book PATIENT DOCTOR DATE TIME
+  gql $R "{\"query\":\"mutation { createAppointment(input: {patientId: \\\"$1\\\", doctorId: \\\"$2\\\", date: \\\"$3\\\", time: \\\"$4\\\", serviceType: CONSULTATION, durationMinutes: 30}) { id } }\"}" >/dev/null
+}
 day="$(date -d '+7 days' +%F)"
-for n in $(seq 10 29); do
-  doctor="$(gql $R "{\"query\":\"mutation { createDoctor(input: {name: \\\"Doctor $n\\\", email: \\\"d$n@clinic.org\\\", phoneNumber: \\\"+1 555 01$n\\\", specialization: CARDIOLOGY, gender: OTHER}) { id } }\"}" | sed -E 's/.*"id":"([^"]+)".*/\1/')"
-  gql $R "{\"query\":\"mutation { createAppointment(input: {patientId: \\\"$patient\\\", doctorId: \\\"$doctor\\\", date: \\\"$day\\\", time: \\\"$((n - 2)):00\\\", serviceType: CONSULTATION, durationMinutes: 30}) { id } }\"}" >/dev/null
+for n in $(seq 10 41); do
+  doctors+=("$(gql $R "{\"query\":\"mutation { createDoctor(input: {name: \\\"Doctor $n\\\", email: \\\"d$n@clinic.org\\\", phoneNumber: \\\"+1 555 01$n\\\", specialization: CARDIOLOGY, gender: OTHER}) { id } }\"}" | id_of)")
+done
+# The first 20 doctors see the first patient on $day (the page every client asks for).
+for n in $(seq 0 19); do book "$patient" "${doctors[$n]}" "$day" "$(printf '%02d:%02d' $((8 + n / 2)) $((30 * (n % 2))))"; done
+# The next day, each doctor sees 20 patients (a different page per doctor), and no patient
+# has two appointments at once.
+next_day="$(date -d '+8 days' +%F)"
+for d in $(seq 0 31); do
+  for k in $(seq 0 19); do
+    book "${patients[$(( (d + 32 * (k % 2)) % 64 ))]}" "${doctors[$d]}" "$next_day" \
+      "$(printf '%02d:%02d' $((8 + k / 2)) $((30 * (k % 2))))"
+  done
 done
 page='{"query":"{ appointments(first: 20) { edges { node { id date time patient { name } doctor { name specialization } bill { amount currency status } } } } }"}'
-for _ in $(seq 1 100); do
-  [[ "$(gql $R "$page" | grep -o '"status":"UNPAID"' | wc -l)" -ge 20 ]] && break; sleep 0.2
+# Distinct requests, as many clients send: a patient each, a doctor's page each.
+one_each="$LOGS/patients.jsonl" page_each="$LOGS/pages.jsonl"
+for id in "${patients[@]}"; do
+  echo "{\"query\":\"{ patient(id: \\\"$id\\\") { id name email phone registrationDate } }\"}"
+done > "$one_each"
+for id in "${doctors[@]}"; do
+  echo "{\"query\":\"{ appointments(doctorId: \\\"$id\\\", from: \\\"$next_day\\\", first: 20) { edges { node { id date time patient { name } doctor { name specialization } bill { amount currency status } } } } }\"}"
+done > "$page_each"
+for _ in $(seq 1 300); do
+  [[ "$(PGPASSWORD=pms psql -qtA -h 127.0.0.1 -U pms -d bench_r_billing -c "SELECT COUNT(*) FROM bills")" -ge 660 ]] && break; sleep 0.2
 done
 
 echo "[bench] $CONNECTIONS connections, $DURATION each, everything on the same two cores"
@@ -189,8 +217,12 @@ pending_audit() {
   echo "$total"
 }
 seconds="${DURATION%s}"
-declare -A label=([one]="patient(id)" [page]="the page")
-for query in one page; do
+# Every client asking for the same patient or page (the router merges identical requests in
+# flight, so fewer reach the subgraphs), and each asking for its own (each reaches them).
+one_each="@$one_each" page_each="@$page_each"
+declare -A label=([one]="patient(id), the same" [page]="the page, the same"
+                  [one_each]="patient(id), 64 patients" [page_each]="the page, 32 doctors'")
+for query in one page one_each page_each; do
   off=0 on=0 written=0
   for round in $(seq 1 "${ROUNDS:-3}"); do
     wrk_post "${label[$query]}, neither ($round)" http://127.0.0.1:14006/graphql "${!query}"; off=$(echo "$off + $WRK_RPS" | bc -l)
