@@ -103,7 +103,7 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     let patients = RunningService::start(built.service, built.pool, db, patient_topic);
 
     let db = TestDatabase::mysql().await;
-    let built = doctors::App::build(guarded(&db.url, &doctor_topic))
+    let built = doctors::App::build(guarded(&db.url, &doctor_topic).into())
         .await
         .expect("doctors");
     let doctors = RunningService::start(built.service, built.pool, db, doctor_topic);

@@ -1,7 +1,6 @@
 //! The analytics service's settings, read once from the environment.
 
-use anyhow::Context as _;
-use kit::settings::{HttpSettings, KafkaSettings, Secret, env_or, env_parse};
+use kit::settings::{HttpSettings, KafkaSettings, Secret, clinic_timezone, env_or, env_parse};
 
 use crate::domain::Reading;
 
@@ -43,7 +42,6 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_env() -> anyhow::Result<Self> {
-        let zone = env_or("CLINIC_TIMEZONE", "UTC");
         Ok(Self {
             http: HttpSettings::from_env(8082)?,
             kafka: KafkaSettings::from_env()?,
@@ -61,10 +59,7 @@ impl Settings {
             batch_size: env_parse("ANALYTICS_BATCH_SIZE", 20_000)?.max(1),
             batch_linger_ms: env_parse("ANALYTICS_BATCH_LINGER_MS", 200)?,
             reading: Reading {
-                zone: zone
-                    .parse()
-                    .map_err(|_| anyhow::anyhow!("{zone:?} is not an IANA time zone"))
-                    .context("CLINIC_TIMEZONE is not valid")?,
+                zone: clinic_timezone()?,
                 currency: env_or("BILLING_CURRENCY", "EUR"),
             },
             workday_minutes: env_parse("ANALYTICS_WORKDAY_MINUTES", 480)?.max(1),

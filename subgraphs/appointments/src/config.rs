@@ -2,9 +2,8 @@
 
 use std::time::Duration;
 
-use anyhow::Context as _;
 use chrono_tz::Tz;
-use kit::settings::{ServiceSettings, env_or, env_parse};
+use kit::settings::{ServiceSettings, clinic_timezone, env_or, env_parse};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -24,13 +23,9 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_env() -> anyhow::Result<Self> {
-        let zone = env_or("CLINIC_TIMEZONE", "UTC");
         Ok(Self {
             service: ServiceSettings::from_env("APPOINTMENTS", 8084, "appointment-events")?,
-            clinic_timezone: zone
-                .parse()
-                .map_err(|_| anyhow::anyhow!("{zone:?} is not an IANA time zone"))
-                .context("CLINIC_TIMEZONE is not valid")?,
+            clinic_timezone: clinic_timezone()?,
             patients_url: env_or("PATIENTS_URL", "http://127.0.0.1:8080/graphql"),
             doctors_url: env_or("DOCTORS_URL", "http://127.0.0.1:8083/graphql"),
             reference_timeout: Duration::from_millis(env_parse("REFERENCE_TIMEOUT_MS", 2_000)?),

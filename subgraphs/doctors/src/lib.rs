@@ -1,7 +1,8 @@
 //! The doctors subgraph: owns `Doctor` in its own MySQL/MariaDB database and publishes
 //! `doctor-events` through the transactional outbox.
 //!
-//! - [`domain`]: doctor rules (specializations, contact details, updates), no I/O.
+//! - [`domain`]: doctor rules (specializations, contact details, updates), no I/O; working
+//!   hours are values of the shared `schedule` crate.
 //! - [`store`]: SQL. [`service`]: use cases, one transaction each with its event.
 //! - [`graphql`]: queries, mutations, batched entity resolution. [`events`]: event shapes.
 
@@ -31,10 +32,18 @@ pub struct App {
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let (pool, infra) =
-            kit::db::connect_infra("doctors", &settings, &MIGRATOR, MySqlOutbox).await?;
-        let domain = DoctorService::new(DoctorStore::new(pool.clone()), infra.outbox.clone());
+            kit::db::connect_infra("doctors", &settings.service, &MIGRATOR, MySqlOutbox).await?;
+        let domain = DoctorService::new(
+            DoctorStore::new(pool.clone()),
+            infra.outbox.clone(),
+            settings.clinic_timezone,
+        );
         let service = infra
-            .serve("doctors", &settings.http, graphql::schema(Some(domain)))
+            .serve(
+                "doctors",
+                &settings.service.http,
+                graphql::schema(Some(domain)),
+            )
             .await?;
         Ok(Self { service, pool })
     }

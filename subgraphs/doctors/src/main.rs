@@ -7,6 +7,6 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     kit::telemetry::init("doctors");
-    let app = doctors::App::build(doctors::config::from_env()?).await?;
+    let app = doctors::App::build(doctors::Settings::from_env()?).await?;
     app.service.run_until(kit::shutdown::on_signal()).await
 }

@@ -17,6 +17,8 @@ pub mod scope {
     pub const DOCTORS_READ: &str = "doctors:read";
     /// Register and change doctors.
     pub const DOCTORS_WRITE: &str = "doctors:write";
+    /// Set doctors' weekly hours, time off and extra hours.
+    pub const SCHEDULES_WRITE: &str = "schedules:write";
     /// Appointments and their live updates.
     pub const APPOINTMENTS_READ: &str = "appointments:read";
     /// Book, reschedule and cancel.
@@ -35,13 +37,14 @@ pub mod scope {
     pub const AUDIT_READ: &str = "audit:read";
 
     /// Every scope, in the order of the README's table.
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 15] = [
         PATIENTS_READ,
         PATIENTS_CONTACT,
         PATIENTS_WRITE,
         PATIENTS_ARCHIVE,
         DOCTORS_READ,
         DOCTORS_WRITE,
+        SCHEDULES_WRITE,
         APPOINTMENTS_READ,
         APPOINTMENTS_BOOK,
         APPOINTMENTS_CHECK_IN,
@@ -105,6 +108,7 @@ impl Role {
                 PATIENTS_CONTACT,
                 PATIENTS_WRITE,
                 DOCTORS_READ,
+                SCHEDULES_WRITE,
                 APPOINTMENTS_READ,
                 APPOINTMENTS_BOOK,
                 APPOINTMENTS_CHECK_IN,

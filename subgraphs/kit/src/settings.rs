@@ -41,6 +41,15 @@ where
     }
 }
 
+/// `CLINIC_TIMEZONE` (IANA, default `UTC`): the zone of the clinic's dates and wall-clock
+/// times. Every service that reads dates or times must be given the same one.
+pub fn clinic_timezone() -> anyhow::Result<chrono_tz::Tz> {
+    let zone = env_or("CLINIC_TIMEZONE", "UTC");
+    zone.parse()
+        .map_err(|_| anyhow::anyhow!("{zone:?} is not an IANA time zone"))
+        .context("CLINIC_TIMEZONE is not valid")
+}
+
 /// A value that must never be printed: connection strings with passwords, tokens.
 #[derive(Clone)]
 pub struct Secret(String);

@@ -35,7 +35,7 @@ pub async fn clinic_with(adjust: impl FnOnce(&mut Settings)) -> Clinic {
 
     let doctors_db = TestDatabase::mysql().await;
     let topic = unique_topic("doctor-events");
-    let built = doctors::App::build(service_settings(&doctors_db.url, &topic))
+    let built = doctors::App::build(service_settings(&doctors_db.url, &topic).into())
         .await
         .expect("doctors app");
     let doctors = RunningService::start(built.service, built.pool, doctors_db, topic);

@@ -3,13 +3,17 @@
 mod loader;
 mod mutation;
 mod query;
+mod schedule;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema, dataloader::DataLoader};
+use async_graphql::{EmptySubscription, MergedObject, Schema, dataloader::DataLoader};
 
-pub use loader::DoctorLoader;
-pub use mutation::Mutation;
+pub use loader::{DoctorLoader, ScheduleLoader};
 pub use query::Query;
+
+/// Doctors' registration and their working hours.
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutation::DoctorMutation, schedule::ScheduleMutation);
 
 use crate::service::DoctorService;
 
@@ -17,11 +21,15 @@ pub type DoctorsSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema with its resolvers' data. Without a service it can only print its SDL.
 pub fn schema(service: Option<DoctorService>) -> DoctorsSchema {
-    let builder = kit::server::subgraph_schema(Query, Mutation, EmptySubscription);
+    let builder = kit::server::subgraph_schema(Query, Mutation::default(), EmptySubscription);
     match service {
         Some(service) => builder
             .data(DataLoader::new(
                 DoctorLoader::new(service.store().clone()),
+                tokio::spawn,
+            ))
+            .data(DataLoader::new(
+                ScheduleLoader::new(service.store().clone(), service.zone()),
                 tokio::spawn,
             ))
             .data(service)

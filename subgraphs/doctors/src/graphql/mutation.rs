@@ -6,18 +6,23 @@ use kit::{
     error::{ToGraphql as _, parse_id},
 };
 
-use super::types::{CreateDoctorInput, Doctor, UpdateDoctorInput};
+use super::{
+    schedule::weekly_hours,
+    types::{CreateDoctorInput, Doctor, UpdateDoctorInput},
+};
 use crate::{
     domain::{DoctorChanges, NewDoctor},
     error::DoctorError,
-    service::DoctorService,
+    service::{DoctorService, default_week},
 };
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct DoctorMutation;
 
 #[Object]
-impl Mutation {
-    /// Registers a doctor. A duplicate email (case-insensitive) is `CONFLICT`.
+impl DoctorMutation {
+    /// Registers a doctor, working `weeklyHours` from today (by default Monday to Friday,
+    /// 08:00-18:00). A duplicate email (case-insensitive) is `CONFLICT`.
     #[graphql(requires_scopes = "doctors:write")]
     async fn create_doctor(&self, ctx: &Context<'_>, input: CreateDoctorInput) -> Result<Doctor> {
         let registration = NewDoctor::parse(
@@ -30,8 +35,14 @@ impl Mutation {
         )
         .map_err(|error| DoctorError::invalid_input("input", error))
         .to_graphql()?;
-        let doctor = service(ctx)
-            .create(registration, RequestContext::of(ctx))
+        let service = service(ctx);
+        let week = match &input.weekly_hours {
+            Some(intervals) => weekly_hours("input.weeklyHours", service.today(), intervals),
+            None => Ok(default_week(service.today())),
+        }
+        .to_graphql()?;
+        let doctor = service
+            .create(registration, week, RequestContext::of(ctx))
             .await
             .to_graphql()?;
         Ok(Doctor(doctor))

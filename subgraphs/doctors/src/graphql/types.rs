@@ -1,9 +1,17 @@
 //! GraphQL object, enum and input types.
 
-use async_graphql::{Enum, ID, InputObject, Object};
-use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
-use crate::domain;
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, dataloader::DataLoader};
+use chrono::{DateTime, Utc};
+use kit::{error::ToGraphql as _, scalars::Date};
+use schedule::Schedule;
+
+use super::{
+    loader::{ScheduleKey, ScheduleLoader},
+    schedule::{DoctorSchedule, WeeklyIntervalInput, schedule_range},
+};
+use crate::{domain, error::DoctorError, service::DoctorService};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "Specialization", remote = "crate::domain::Specialization")]
@@ -73,6 +81,36 @@ impl Doctor {
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
         self.0.archived_at
     }
+
+    /// Working hours from `from` to `to` (inclusive, at most 92 days) in the clinic's time
+    /// zone: the weekly patterns in force, time off, extra hours, and each day's hours.
+    async fn schedule(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<DoctorSchedule> {
+        let (from, to) = schedule_range(from, to).to_graphql()?;
+        let key = ScheduleKey {
+            doctor_id: self.0.id,
+            from,
+            to,
+        };
+        let schedule = ctx
+            .data_unchecked::<DataLoader<ScheduleLoader>>()
+            .load_one(key)
+            .await
+            .map_err(|error| {
+                DoctorError::Unexpected(anyhow::Error::new(error).context("loading schedules"))
+            })
+            .to_graphql()?
+            .unwrap_or_else(|| Arc::new(Schedule::new(ctx_zone(ctx), Vec::new(), Vec::new())));
+        Ok(DoctorSchedule {
+            doctor_id: self.0.id,
+            from,
+            to,
+            schedule,
+        })
+    }
+}
+
+fn ctx_zone(ctx: &Context<'_>) -> chrono_tz::Tz {
+    ctx.data_unchecked::<DoctorService>().zone()
 }
 
 #[derive(InputObject)]
@@ -86,6 +124,8 @@ pub struct CreateDoctorInput {
     /// Whether the doctor takes appointments from the start (default true).
     #[graphql(default = true)]
     pub available: bool,
+    /// The hours worked every week from today; left out, Monday to Friday 08:00-18:00.
+    pub weekly_hours: Option<Vec<WeeklyIntervalInput>>,
 }
 
 /// Fields left out stay as they are.

@@ -10,8 +10,8 @@ const ENTITIES: &str = "query($representations: [_Any!]!) {
 async fn fifty_references_resolve_with_one_sql_query() {
     // One pooled connection: every statement the app runs lands on the session we measure.
     let app = spawn_with(|settings| {
-        settings.db_max_connections = 1;
-        settings.kafka.sweep_interval_ms = 3_600_000;
+        settings.service.db_max_connections = 1;
+        settings.service.kafka.sweep_interval_ms = 3_600_000;
     })
     .await;
     let mut ids = Vec::new();

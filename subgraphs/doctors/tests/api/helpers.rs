@@ -16,7 +16,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let db = TestDatabase::mysql().await;
     let topic = unique_topic("doctor-events");
-    let mut settings = service_settings(&db.url, &topic);
+    let mut settings = Settings::from(service_settings(&db.url, &topic));
     adjust(&mut settings);
     let app = App::build(settings).await.expect("doctors app builds");
     RunningService::start(app.service, app.pool, db, topic)

@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::helpers::{CREATE, DoctorsApi as _, doctor_input, spawn_app};
 
 #[tokio::test]
-async fn registering_a_doctor_stores_it_and_publishes_one_created_event() {
+async fn registering_a_doctor_stores_it_and_announces_it_with_its_week() {
     let app = spawn_app().await;
 
     let response = app
@@ -27,11 +27,23 @@ async fn registering_a_doctor_stores_it_and_publishes_one_created_event() {
             .expect("row stored");
     assert_eq!((specialization.as_str(), available), ("ENT", true));
 
-    let events = app.events(1).await;
-    assert_eq!(events.len(), 1, "exactly one event: {events:?}");
-    assert_eq!(events[0].event_type, "pms.doctor.created.v1");
+    let events = app.events(2).await;
+    let types: Vec<&str> = events
+        .iter()
+        .map(|event| event.event_type.as_str())
+        .collect();
+    assert_eq!(
+        types,
+        ["pms.doctor.created.v1", "pms.doctor.weekly_hours_set.v1"],
+        "the doctor, then the default week it works"
+    );
     assert_eq!(events[0].subject, id);
     assert_eq!(events[0].data["doctor"]["specialization"], "ENT");
+    assert_eq!(events[1].subject, id);
+    assert_eq!(
+        events[1].data["intervals"].as_array().map(Vec::len),
+        Some(5)
+    );
 }
 
 #[tokio::test]
@@ -70,7 +82,7 @@ async fn availability_and_updates_are_stored_and_announced_in_order() {
         "{updated}"
     );
 
-    let events = app.events(3).await;
+    let events = app.events(4).await;
     let types: Vec<&str> = events
         .iter()
         .map(|event| event.event_type.as_str())
@@ -79,12 +91,13 @@ async fn availability_and_updates_are_stored_and_announced_in_order() {
         types,
         [
             "pms.doctor.created.v1",
+            "pms.doctor.weekly_hours_set.v1",
             "pms.doctor.availability_changed.v1",
             "pms.doctor.updated.v1"
         ],
         "setting the same availability twice announces it once"
     );
-    assert_eq!(events[2].data["changed"], json!(["specialization"]));
+    assert_eq!(events[3].data["changed"], json!(["specialization"]));
 }
 
 #[tokio::test]

@@ -6,4 +6,5 @@ mod errors;
 mod helpers;
 mod lifecycle;
 mod listing;
+mod schedule;
 mod schema;

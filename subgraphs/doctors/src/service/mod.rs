@@ -1,8 +1,16 @@
-//! Doctor use cases: each change and its event are committed in one transaction.
+//! Doctor use cases: each change and its event are committed in one transaction. Working
+//! hours are in [`schedule`].
 
-use chrono::Utc;
+mod schedule;
+
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Tz;
 use kit::{context::RequestContext, outbox::Outbox};
 use uuid::Uuid;
+
+pub use self::schedule::default_week;
+
+use ::schedule::WeeklyHours;
 
 use crate::{
     domain::{Doctor, DoctorChanges, NewDoctor},
@@ -15,30 +23,50 @@ use crate::{
 pub struct DoctorService {
     store: DoctorStore,
     outbox: Outbox,
+    /// The clinic's time zone: of working hours, and of "today".
+    zone: Tz,
 }
 
 /// Which event a change to a locked doctor produces (`None`: nothing changed).
 type Change = Option<(&'static str, Vec<&'static str>)>;
 
 impl DoctorService {
-    pub fn new(store: DoctorStore, outbox: Outbox) -> Self {
-        Self { store, outbox }
+    pub fn new(store: DoctorStore, outbox: Outbox, zone: Tz) -> Self {
+        Self {
+            store,
+            outbox,
+            zone,
+        }
     }
 
     pub fn store(&self) -> &DoctorStore {
         &self.store
     }
 
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// Today's date in the clinic.
+    pub fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.zone).date_naive()
+    }
+
+    /// Registers the doctor with `week` as their hours from today on.
     #[tracing::instrument(skip_all)]
     pub async fn create(
         &self,
         registration: NewDoctor,
+        week: WeeklyHours,
         context: &RequestContext,
     ) -> Result<Doctor, DoctorError> {
         let doctor = registration.into_doctor(Uuid::now_v7());
         let mut tx = self.store.pool().begin().await?;
         DoctorStore::insert(&mut tx, &doctor).await?;
         let event = doctor_event(events::CREATED, &doctor, &[]);
+        self.outbox.record(&mut *tx, &event, context).await?;
+        DoctorStore::put_weekly_hours(&mut tx, doctor.id, &week).await?;
+        let event = events::weekly_hours_event(doctor.id, &week);
         self.outbox.record(&mut *tx, &event, context).await?;
         tx.commit().await?;
         self.outbox.wake();
@@ -98,12 +126,7 @@ impl DoctorService {
         edit: impl FnOnce(&mut Doctor) -> Change,
     ) -> Result<Doctor, DoctorError> {
         let mut tx = self.store.pool().begin().await?;
-        let mut doctor = DoctorStore::lock(&mut tx, id)
-            .await?
-            .ok_or(DoctorError::NotFound(id))?;
-        if doctor.archived_at.is_some() && !allow_archived {
-            return Err(DoctorError::Archived(id));
-        }
+        let mut doctor = lock(&mut tx, (id, "id"), allow_archived).await?;
         if let Some((event_type, changed)) = edit(&mut doctor) {
             DoctorStore::update(&mut tx, &doctor).await?;
             self.outbox
@@ -118,4 +141,20 @@ impl DoctorService {
         self.outbox.wake();
         Ok(doctor)
     }
+}
+
+/// Locks the doctor named by the argument `field` until the transaction ends; an archived
+/// one only when `allow_archived`.
+async fn lock(
+    conn: &mut sqlx::MySqlConnection,
+    (id, field): (Uuid, &'static str),
+    allow_archived: bool,
+) -> Result<Doctor, DoctorError> {
+    let doctor = DoctorStore::lock(conn, id)
+        .await?
+        .ok_or(DoctorError::NotFound { id, field })?;
+    if doctor.archived_at.is_some() && !allow_archived {
+        return Err(DoctorError::Archived { id, field });
+    }
+    Ok(doctor)
 }

@@ -1,10 +1,11 @@
-//! Doctor rows in MySQL/MariaDB. The only module that writes SQL.
+//! Doctor rows.
 
 use chrono::{DateTime, Utc};
 use kit::pagination::Page;
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 use uuid::Uuid;
 
+use super::push_ids;
 use crate::{
     domain::{Doctor, Gender, Specialization},
     error::DoctorError,
@@ -80,10 +81,7 @@ impl DoctorStore {
         }
         let mut query =
             QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM doctors WHERE id IN ("));
-        let mut list = query.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
+        push_ids(&mut query, ids);
         query.push(")");
         into_doctors(query.build_query_as().fetch_all(&self.pool).await?)
     }
