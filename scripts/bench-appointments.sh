@@ -57,7 +57,12 @@ mariadb -h127.0.0.1 -upms -ppms bench_patients -e "
 mariadb -h127.0.0.1 -upms -ppms bench_doctors -e "
   INSERT INTO doctors (id, name, specialization, phone_number, email, available, gender)
   SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Dr. ', seq), 'CARDIOLOGY', '+1 555 0200', CONCAT('d', seq, '@clinic.org'), TRUE, 'FEMALE'
-  FROM seq_1_to_$PAIRS;"
+  FROM seq_1_to_$PAIRS;
+  -- Every doctor works around the clock, every day: the bookings spread over all hours, and
+  -- every one is still checked against the hours.
+  INSERT INTO weekly_hours (doctor_id, valid_from) SELECT id, '2000-01-01' FROM doctors;
+  INSERT INTO weekly_intervals (doctor_id, valid_from, weekday, starts_minute, ends_minute)
+  SELECT id, '2000-01-01', seq, 0, 1440 FROM doctors CROSS JOIN seq_1_to_7;"
 uuids() { # database table
   mariadb -N -h127.0.0.1 -upms -ppms "$1" -e "SELECT LOWER(CONCAT_WS('-', SUBSTR(HEX(id),1,8), SUBSTR(HEX(id),9,4),
     SUBSTR(HEX(id),13,4), SUBSTR(HEX(id),17,4), SUBSTR(HEX(id),21))) FROM $2 ORDER BY id"

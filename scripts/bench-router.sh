@@ -5,6 +5,8 @@
 #   - a page of 20 appointments with patient, doctor and bill (four subgraphs) through the
 #     router, and the appointments-only page directly on the subgraph for reference;
 #   - the router's time from start to ready, and its peak RSS;
+#   - the free-slot search through the router: 20 doctors of one specialization with a
+#     working week, 60% of the next 31 days booked, searched whole, and one doctor alone;
 #   - the limits' cost: `patient(id)` through the router with the committed limits and
 #     through a second router without them (no `limits`, `traffic_shaping`, limits or rate
 #     limit plugins), alternately, ROUNDS (3) times each;
@@ -91,8 +93,11 @@ book() { # book PATIENT DOCTOR DATE TIME
   gql $R "{\"query\":\"mutation { createAppointment(input: {patientId: \\\"$1\\\", doctorId: \\\"$2\\\", date: \\\"$3\\\", time: \\\"$4\\\", serviceType: CONSULTATION, durationMinutes: 30}) { id } }\"}" >/dev/null
 }
 day="$(date -d '+7 days' +%F)"
+# Doctors work every day, 08:00-18:00, so the seeded bookings on any weekday are in hours.
+ALL_WEEK="[$(for d in MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY; do
+  printf '{weekday: %s, starts: \\\"08:00\\\", ends: \\\"18:00\\\"},' "$d"; done)]"
 for n in $(seq 10 41); do
-  doctors+=("$(gql $R "{\"query\":\"mutation { createDoctor(input: {name: \\\"Doctor $n\\\", email: \\\"d$n@clinic.org\\\", phoneNumber: \\\"+1 555 01$n\\\", specialization: CARDIOLOGY, gender: OTHER}) { id } }\"}" | id_of)")
+  doctors+=("$(gql $R "{\"query\":\"mutation { createDoctor(input: {name: \\\"Doctor $n\\\", email: \\\"d$n@clinic.org\\\", phoneNumber: \\\"+1 555 01$n\\\", specialization: CARDIOLOGY, gender: OTHER, weeklyHours: $ALL_WEEK}) { id } }\"}" | id_of)")
 done
 # The first 20 doctors see the first patient on $day (the page every client asks for).
 for n in $(seq 0 19); do book "$patient" "${doctors[$n]}" "$day" "$(printf '%02d:%02d' $((8 + n / 2)) $((30 * (n % 2))))"; done
@@ -127,6 +132,34 @@ wrk_post "appointments page direct (ids only)" http://127.0.0.1:18284/graphql \
 wrk_post "appointments page, 4 subgraphs" "$R" "$page"
 printf '[bench] through the router / direct, patient(id): %.2f\n' "$(echo "$routed / $direct" | bc -l)"
 echo "[bench] router ready ${ready_ms%.*} ms after start; peak RSS $(awk '/VmHWM/ {print $2, $3}' /proc/$router/status)"
+
+echo "[bench] free-slot search: 20 neurologists, Monday to Friday 09:00-12:00 and 13:00-17:00, 60% of the next 31 days booked"
+neuro=()
+HOURS="[$(for d in MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY; do
+  printf '{weekday: %s, starts: \\\"09:00\\\", ends: \\\"12:00\\\"},{weekday: %s, starts: \\\"13:00\\\", ends: \\\"17:00\\\"},' "$d" "$d"; done)]"
+for n in $(seq 50 69); do
+  neuro+=("$(gql $R "{\"query\":\"mutation { createDoctor(input: {name: \\\"Neurologist $n\\\", email: \\\"n$n@clinic.org\\\", phoneNumber: \\\"+1 555 02$n\\\", specialization: NEUROLOGY, gender: OTHER, weeklyHours: $HOURS}) { id } }\"}" | id_of)")
+done
+# Three half-hour slots in five booked, spread over doctors and days (straight into the
+# table: the search reads only the bookings).
+PGPASSWORD=pms psql -q -h 127.0.0.1 -U pms -d bench_r_appointments -c "
+  INSERT INTO appointments (id, patient_id, doctor_id, doctor_specialization, service_type,
+                            local_date, local_time, duration_minutes, starts_at, ends_at, status)
+  SELECT gen_random_uuid(), gen_random_uuid(), d.id, 'NEUROLOGY', 'CONSULTATION', day::date, t.at,
+         30, (day::date + t.at) AT TIME ZONE 'UTC', (day::date + t.at + interval '30 minutes') AT TIME ZONE 'UTC', 'SCHEDULED'
+  FROM unnest('{$(IFS=,; echo "${neuro[*]}")}'::uuid[]) WITH ORDINALITY AS d(id, n),
+       generate_series(current_date + 1, current_date + 31, interval '1 day') AS day,
+       unnest(ARRAY(SELECT time '09:00' + s * interval '30 minutes' FROM generate_series(0, 5) s
+                    UNION ALL SELECT time '13:00' + s * interval '30 minutes' FROM generate_series(0, 7) s))
+         WITH ORDINALITY AS t(at, k)
+  WHERE extract(isodow FROM day) < 6 AND (d.n + t.k + extract(doy FROM day)::int) % 5 < 3"
+slots_from="$(date -d '+1 day' +%F)" slots_to="$(date -d '+31 days' +%F)"
+wrk_post "free slots, 20 neurologists, 31 days" "$R" \
+  "{\"query\":\"{ freeSlots(specialization: NEUROLOGY, from: \\\"$slots_from\\\", to: \\\"$slots_to\\\", durationMinutes: 30, first: 20) { totalCount nodes { doctorId date time } } }\"}"
+slots_p99=$WRK_P99_MS
+wrk_post "free slots, one doctor, 31 days" "$R" \
+  "{\"query\":\"{ freeSlots(doctorId: \\\"${neuro[0]}\\\", from: \\\"$slots_from\\\", to: \\\"$slots_to\\\", durationMinutes: 30, first: 20) { totalCount nodes { date time } } }\"}"
+echo "[bench] free-slot search p99, 20 neurologists: ${slots_p99} ms (target: under 50 ms)"
 
 echo "[bench] the limits' cost"
 # The same configuration without any limit, on port 14005.

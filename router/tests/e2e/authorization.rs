@@ -44,6 +44,11 @@ fn operations() -> Vec<(&'static str, &'static str, Value)> {
             unknown.clone(),
         ),
         (
+            scope::SCHEDULES_WRITE,
+            "mutation($id: ID!) { removeScheduleException(id: $id) { id } }",
+            unknown.clone(),
+        ),
+        (
             scope::APPOINTMENTS_READ,
             "{ appointments(first: 1) { totalCount } }",
             json!({}),

@@ -93,13 +93,18 @@ pub async fn patient(system: &impl Api, email: &str) -> String {
     data["createPatient"]["id"].as_str().expect("id").to_owned()
 }
 
+/// A doctor working around the clock every day, so bookings at any time are in hours.
 pub async fn doctor(system: &impl Api, email: &str) -> String {
+    let around_the_clock: Vec<Value> = schedule::wire::WEEKDAY_NAMES
+        .map(|day| json!({ "weekday": day, "starts": "00:00", "ends": "24:00" }))
+        .into();
     let data = system
         .data(
             "mutation($input: CreateDoctorInput!) { createDoctor(input: $input) { id } }",
             json!({ "input": {
                 "name": "Grace Hopper", "email": email, "phoneNumber": "+1 555 0100",
                 "specialization": "CARDIOLOGY", "gender": "FEMALE",
+                "weeklyHours": around_the_clock,
             } }),
         )
         .await;

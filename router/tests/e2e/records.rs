@@ -229,3 +229,54 @@ async fn a_subgraph_verifies_the_forwarded_token_itself() {
     assert_eq!(code(&answer), Some("UNAUTHENTICATED"), "{answer}");
     assert!(answer["data"].is_null(), "{answer}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_an_administrator_books_outside_working_hours_and_only_on_purpose() {
+    let system = system().await;
+    let ada = patient(&system, "early@example.org").await;
+    let data = system
+        .data(
+            "mutation($input: CreateDoctorInput!) { createDoctor(input: $input) { id } }",
+            json!({ "input": {
+                "name": "Dr. Mornings", "email": "mornings@clinic.org", "phoneNumber": "+1 555 0101",
+                "specialization": "CARDIOLOGY", "gender": "FEMALE",
+                "weeklyHours": [{ "weekday": "MONDAY", "starts": "09:00", "ends": "10:00" }],
+            } }),
+        )
+        .await;
+    let mornings = data["createDoctor"]["id"].as_str().expect("id").to_owned();
+    let sunday = (2..9)
+        .map(in_days)
+        .find(|date| {
+            let date: chrono::NaiveDate = date.parse().expect("date");
+            chrono::Datelike::weekday(&date) == chrono::Weekday::Sun
+        })
+        .expect("a Sunday within a week");
+    let mut on_purpose = booking(&ada, &mornings, &sunday, "11:00");
+    on_purpose["input"]["outsideWorkingHours"] = json!(true);
+    let front_desk = system.credentials.token(Role::FrontDesk, None);
+
+    let plain = system
+        .query_as(
+            Some(&front_desk),
+            BOOK,
+            booking(&ada, &mornings, &sunday, "11:00"),
+        )
+        .await;
+    assert_eq!(code(&plain), Some("DOCTOR_UNAVAILABLE"), "{plain}");
+    let message = plain["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("has no working hours on Sunday"),
+        "{plain}"
+    );
+    let forced = system
+        .query_as(Some(&front_desk), BOOK, on_purpose.clone())
+        .await;
+    refused(&forced, "the front desk may not book outside hours");
+
+    let booked = system.query(BOOK, on_purpose).await;
+    assert!(
+        booked["data"]["createAppointment"]["id"].is_string(),
+        "{booked}"
+    );
+}

@@ -13,10 +13,12 @@ pub enum AppointmentError {
         field: &'static str,
         message: String,
     },
-    #[error("doctor {doctor_id} is not taking appointments")]
+    /// `reason` reads after the doctor: "is not taking appointments", "is off ...".
+    #[error("doctor {doctor_id} {reason}")]
     DoctorUnavailable {
         doctor_id: uuid::Uuid,
         field: &'static str,
+        reason: String,
     },
     #[error("{message}")]
     Conflict {

@@ -15,6 +15,7 @@ pub mod events;
 pub mod graphql;
 pub mod live;
 pub mod references;
+pub mod search;
 pub mod service;
 pub mod store;
 
@@ -48,6 +49,7 @@ impl App {
             settings.doctors_url.clone(),
             settings.reference_timeout,
             settings.service.http.credential.clone(),
+            settings.clinic_timezone,
         )?;
         let domain = AppointmentService::new(
             AppointmentStore::new(pool.clone()),

@@ -14,7 +14,7 @@ use crate::{
     domain::{Appointment, AppointmentStatus, ServiceType, Slot, Transition},
     error::AppointmentError,
     events::{self, appointment_event, transition_type},
-    references::References,
+    references::{BookableDoctor, References},
     store::AppointmentStore,
 };
 
@@ -28,6 +28,8 @@ pub struct Booking {
     pub time: NaiveTime,
     pub duration_minutes: i32,
     pub notes: Option<String>,
+    /// Booked outside the doctor's working hours on purpose (the caller was allowed to).
+    pub outside_working_hours: bool,
 }
 
 /// The service's name in audit records.
@@ -39,9 +41,9 @@ const MAX_ATTEMPTS: u32 = 3;
 
 #[derive(Clone, Debug)]
 pub struct AppointmentService {
-    store: AppointmentStore,
+    pub(crate) store: AppointmentStore,
     outbox: Outbox,
-    references: References,
+    pub(crate) references: References,
     zone: Tz,
 }
 
@@ -59,7 +61,8 @@ impl AppointmentService {
         &self.store
     }
 
-    /// Books after checking the slot, then the patient and doctor with their subgraphs.
+    /// Books after checking the slot, then the patient and doctor with their subgraphs, and
+    /// that the doctor works then (unless booked outside working hours on purpose).
     #[tracing::instrument(skip_all, fields(patient_id = %booking.patient_id, doctor_id = %booking.doctor_id))]
     pub async fn create(
         &self,
@@ -77,8 +80,11 @@ impl AppointmentService {
         .map_err(|error| AppointmentError::invalid_input("input", error))?;
         let doctor = self
             .references
-            .check(booking.patient_id, booking.doctor_id, context)
+            .check(booking.patient_id, booking.doctor_id, slot.date, context)
             .await?;
+        if !booking.outside_working_hours {
+            works_then(&doctor, booking.doctor_id, &slot, "input.time")?;
+        }
         let appointment = Appointment {
             id: Uuid::now_v7(),
             patient_id: booking.patient_id,
@@ -102,7 +108,10 @@ impl AppointmentService {
             "durationMinutes",
         ];
         let notes = appointment.notes.as_ref().map(|_| "notes");
-        let fields: Vec<&str> = booked.into_iter().chain(notes).collect();
+        let outside = booking
+            .outside_working_hours
+            .then_some("outsideWorkingHours");
+        let fields: Vec<&str> = booked.into_iter().chain(notes).chain(outside).collect();
         let record = self.audit_record(context, "create", &appointment, &fields);
         let rows = [
             self.outbox.pending_row(&event, context),
@@ -145,10 +154,12 @@ impl AppointmentService {
         current.clone().apply(Transition::Reschedule, now)?;
         let slot = Slot::new(date, time, current.slot.duration_minutes, self.zone, now)
             .map_err(|error| AppointmentError::invalid_input("", error))?;
-        self.references
-            .check(current.patient_id, current.doctor_id, context)
+        let doctor = self
+            .references
+            .check(current.patient_id, current.doctor_id, slot.date, context)
             .await
             .map_err(about_the_appointment)?;
+        works_then(&doctor, current.doctor_id, &slot, "time")?;
         self.transition(id, Transition::Reschedule, context, |appointment| {
             appointment.slot = slot;
             Ok(())
@@ -266,6 +277,23 @@ impl AppointmentService {
     }
 }
 
+/// `DOCTOR_UNAVAILABLE` on `field`, saying why, unless the doctor works all of `slot`.
+fn works_then(
+    doctor: &BookableDoctor,
+    doctor_id: Uuid,
+    slot: &Slot,
+    field: &'static str,
+) -> Result<(), AppointmentError> {
+    doctor
+        .schedule
+        .check(slot.starts_at, slot.ends_at)
+        .map_err(|reason| AppointmentError::DoctorUnavailable {
+            doctor_id,
+            field,
+            reason: reason.to_string(),
+        })
+}
+
 /// A reference refusal on a move: the people are the appointment's, named by its `id`.
 fn about_the_appointment(error: AppointmentError) -> AppointmentError {
     match error {
@@ -273,12 +301,13 @@ fn about_the_appointment(error: AppointmentError) -> AppointmentError {
             field: "id",
             message: format!("{message}; the appointment cannot be moved"),
         },
-        AppointmentError::DoctorUnavailable { doctor_id, .. } => {
-            AppointmentError::DoctorUnavailable {
-                doctor_id,
-                field: "id",
-            }
-        }
+        AppointmentError::DoctorUnavailable {
+            doctor_id, reason, ..
+        } => AppointmentError::DoctorUnavailable {
+            doctor_id,
+            field: "id",
+            reason,
+        },
         other => other,
     }
 }

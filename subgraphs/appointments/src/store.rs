@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use kit::{outbox::OutboxRow, outbox::postgres as outbox, pagination::Page};
+use schedule::calendar::Range;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
@@ -130,6 +131,31 @@ impl AppointmentStore {
         let mut query = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM appointments");
         push_filter(&mut query, filter);
         query.build_query_scalar().fetch_one(&self.pool).await
+    }
+
+    /// The doctors' scheduled and checked-in appointments overlapping `[since, until)`:
+    /// doctor, start and end.
+    #[tracing::instrument(skip_all, fields(doctors = doctor_ids.len()))]
+    pub async fn busy(
+        &self,
+        doctor_ids: &[Uuid],
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> sqlx::Result<Vec<(Uuid, Range)>> {
+        let rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT doctor_id, starts_at, ends_at FROM appointments
+             WHERE doctor_id = ANY($1) AND status IN ('SCHEDULED', 'CHECKED_IN')
+               AND starts_at < $3 AND ends_at > $2",
+        )
+        .bind(doctor_ids)
+        .bind(since)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(doctor, starts, ends)| (doctor, (starts, ends)))
+            .collect())
     }
 
     /// The appointment, locked for update until the transaction ends.

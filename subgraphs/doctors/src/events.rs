@@ -1,8 +1,10 @@
 //! The events this service publishes to `doctor-events`.
 
-use chrono::NaiveDate;
 use kit::events::CloudEvent;
-use schedule::{Exception, WeeklyHours};
+use schedule::{
+    Exception, WeeklyHours,
+    wire::{ExceptionData, WeeklyHoursData},
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -51,79 +53,34 @@ pub fn doctor_event(event_type: &str, doctor: &Doctor, changed: &[&str]) -> Clou
     )
 }
 
-/// One interval of a weekly pattern: `MONDAY`, `08:00`, `12:00`.
-#[derive(Serialize)]
-struct IntervalData {
-    weekday: &'static str,
-    starts: String,
-    ends: String,
-}
-
 /// `weekly_hours_set`: the doctor works `intervals` every week from `validFrom` until a
 /// later pattern starts (the whole pattern, so a consumer needs nothing else).
 pub fn weekly_hours_event(doctor_id: Uuid, week: &WeeklyHours) -> CloudEvent {
-    let intervals: Vec<IntervalData> = week
-        .intervals()
-        .iter()
-        .map(|interval| IntervalData {
-            weekday: weekday_name(interval.weekday),
-            starts: interval.span.starts().to_string(),
-            ends: interval.span.ends().to_string(),
-        })
-        .collect();
+    let WeeklyHoursData {
+        valid_from,
+        intervals,
+    } = WeeklyHoursData::from(week);
     CloudEvent::new(
         SOURCE,
         WEEKLY_HOURS_SET,
         doctor_id,
         serde_json::json!({
             "doctorId": doctor_id.to_string(),
-            "validFrom": week.valid_from(),
+            "validFrom": valid_from,
             "intervals": intervals,
         }),
     )
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ExceptionData<'a> {
-    id: String,
-    kind: &'static str,
-    date: NaiveDate,
-    /// Both `null` for a whole day.
-    starts: Option<String>,
-    ends: Option<String>,
-    reason: Option<&'a str>,
-}
-
 /// `schedule_exception_added` or `_removed`: time off or extra hours of the doctor.
 pub fn exception_event(event_type: &str, doctor_id: Uuid, exception: &Exception) -> CloudEvent {
-    let span = (!exception.is_whole_day()).then(|| exception.span());
-    let data = ExceptionData {
-        id: exception.id.to_string(),
-        kind: exception.kind.as_str(),
-        date: exception.date,
-        starts: span.map(|span| span.starts().to_string()),
-        ends: span.map(|span| span.ends().to_string()),
-        reason: exception.reason(),
-    };
     CloudEvent::new(
         SOURCE,
         event_type,
         doctor_id,
-        serde_json::json!({ "doctorId": doctor_id.to_string(), "exception": data }),
+        serde_json::json!({
+            "doctorId": doctor_id.to_string(),
+            "exception": ExceptionData::from(exception),
+        }),
     )
-}
-
-/// The API name of a weekday (`MONDAY`).
-pub const fn weekday_name(weekday: chrono::Weekday) -> &'static str {
-    use chrono::Weekday::*;
-    match weekday {
-        Mon => "MONDAY",
-        Tue => "TUESDAY",
-        Wed => "WEDNESDAY",
-        Thu => "THURSDAY",
-        Fri => "FRIDAY",
-        Sat => "SATURDAY",
-        Sun => "SUNDAY",
-    }
 }

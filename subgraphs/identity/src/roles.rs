@@ -23,6 +23,8 @@ pub mod scope {
     pub const APPOINTMENTS_READ: &str = "appointments:read";
     /// Book, reschedule and cancel.
     pub const APPOINTMENTS_BOOK: &str = "appointments:book";
+    /// Book outside a doctor's working hours, on purpose.
+    pub const APPOINTMENTS_OUTSIDE_HOURS: &str = "appointments:outside-hours";
     /// Check a patient in.
     pub const APPOINTMENTS_CHECK_IN: &str = "appointments:check-in";
     /// Complete an appointment or mark it a no-show.
@@ -37,7 +39,7 @@ pub mod scope {
     pub const AUDIT_READ: &str = "audit:read";
 
     /// Every scope, in the order of the README's table.
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 16] = [
         PATIENTS_READ,
         PATIENTS_CONTACT,
         PATIENTS_WRITE,
@@ -47,6 +49,7 @@ pub mod scope {
         SCHEDULES_WRITE,
         APPOINTMENTS_READ,
         APPOINTMENTS_BOOK,
+        APPOINTMENTS_OUTSIDE_HOURS,
         APPOINTMENTS_CHECK_IN,
         APPOINTMENTS_TREAT,
         BILLS_READ,

@@ -94,6 +94,18 @@ impl Caller {
         }
     }
 
+    /// `Ok` when the caller's token grants `scope`, for what the schema cannot require by
+    /// itself (an argument's value). A call from inside the system, or a deployment that
+    /// verifies no tokens, is not narrowed by scopes.
+    pub fn grants(&self, scope: &str, refusal: &'static str) -> Result<(), Forbidden> {
+        match self {
+            Self::Person(claims) if !claims.scope.split_whitespace().any(|own| own == scope) => {
+                Err(Forbidden(refusal))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// `Ok` when the caller may see or act on an appointment of `patient` with `doctor`.
     pub fn may_see_appointment(&self, patient: Uuid, doctor: Uuid) -> Result<(), Forbidden> {
         self.may_see_patient(patient)?;

@@ -166,6 +166,9 @@ impl Exception {
                 "extra hours need a start and an end",
             ));
         }
+        // Time off from midnight to midnight is the whole day, however it was written.
+        let span =
+            span.filter(|span| kind == ExceptionKind::ExtraHours || *span != Span::whole_day());
         let reason = reason.map(str::trim).filter(|reason| !reason.is_empty());
         if let Some(reason) = reason {
             if reason.chars().count() > Self::MAX_REASON_CHARS {

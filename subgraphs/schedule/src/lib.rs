@@ -6,6 +6,7 @@
 //!   extra hours), each validated when built.
 //! - [`calendar`]: a doctor's whole schedule in the clinic's time zone: the working spans of
 //!   a date, why an appointment falls outside them, and the free slots of a date range.
+//! - [`wire`]: the same as data between services (events, GraphQL answers).
 //!
 //! Daylight-saving rule, everywhere: a wall-clock time that happens twice (clocks go back)
 //! means its first occurrence; one that does not exist (clocks go forward) ends or starts a
@@ -14,6 +15,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod hours;
+pub mod wire;
 
 pub use calendar::{FreeSlot, Schedule, SlotQuery, Unavailable};
 pub use clock::{ClockTime, Span};

@@ -41,6 +41,18 @@ named_enum!(
     }
 );
 
+impl ServiceType {
+    /// How long one usually takes: what a free-slot search assumes when not told.
+    pub const fn default_minutes(self) -> u16 {
+        match self {
+            Self::FollowUp | Self::Vaccination | Self::LabTest => 15,
+            Self::Consultation | Self::Checkup | Self::Imaging => 30,
+            Self::Procedure | Self::Therapy => 60,
+            Self::Surgery => 120,
+        }
+    }
+}
+
 named_enum!(
     /// Where the appointment is in its workflow. SCHEDULED and CHECKED_IN hold the slot.
     AppointmentStatus {

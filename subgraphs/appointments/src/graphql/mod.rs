@@ -3,6 +3,7 @@
 mod loader;
 mod mutation;
 mod query;
+mod slots;
 mod subscription;
 mod types;
 

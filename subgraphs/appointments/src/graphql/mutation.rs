@@ -1,6 +1,7 @@
 //! Writes: book, reschedule, and move appointments through their workflow.
 
 use async_graphql::{Context, ID, Object, Result};
+use identity::scope::APPOINTMENTS_OUTSIDE_HOURS;
 use kit::{
     audit::{self, Entity},
     context::RequestContext,
@@ -20,8 +21,10 @@ pub struct Mutation;
 
 #[Object]
 impl Mutation {
-    /// Books an appointment. The patient and doctor are checked with their subgraphs; a
-    /// clash with the doctor's or the patient's other active appointments is `CONFLICT`.
+    /// Books an appointment. The patient and doctor are checked with their subgraphs, and the
+    /// time against the doctor's working hours (`DOCTOR_UNAVAILABLE` saying why, unless
+    /// `outsideWorkingHours`); a clash with the doctor's or the patient's other active
+    /// appointments is `CONFLICT`.
     #[graphql(requires_scopes = "appointments:book")]
     async fn create_appointment(
         &self,
@@ -39,9 +42,19 @@ impl Mutation {
             duration_minutes: input.duration_minutes,
             notes: bounded_text("input.notes", input.notes, limits::MAX_NOTES_CHARS)
                 .to_graphql()?,
+            outside_working_hours: input.outside_working_hours,
         };
         let patient = booking.patient_id;
-        let rule = RequestContext::caller(ctx).may_see_patient(patient);
+        let caller = RequestContext::caller(ctx);
+        let rule = caller.may_see_patient(patient).and_then(|()| {
+            if !booking.outside_working_hours {
+                return Ok(());
+            }
+            caller.grants(
+                APPOINTMENTS_OUTSIDE_HOURS,
+                "Booking outside working hours takes the appointments:outside-hours scope",
+            )
+        });
         audit::check(ctx, "create", Entity::Appointment, None, patient, rule).to_graphql()?;
         let appointment = service(ctx)
             .create(booking, RequestContext::of(ctx))
@@ -52,7 +65,8 @@ impl Mutation {
 
     /// Moves a scheduled appointment to another date and time, keeping its duration. The
     /// patient and doctor are checked again as for a booking (`DOCTOR_UNAVAILABLE` or
-    /// `NOT_FOUND` on `id`); a clash at the new time is `CONFLICT` on `time`.
+    /// `NOT_FOUND` on `id`); a time outside the doctor's working hours is
+    /// `DOCTOR_UNAVAILABLE` on `time`; a clash at the new time is `CONFLICT` on `time`.
     #[graphql(requires_scopes = "appointments:book")]
     async fn reschedule_appointment(
         &self,

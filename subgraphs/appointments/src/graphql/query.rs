@@ -15,7 +15,8 @@ use kit::{
 
 use super::{
     AppointmentLoader,
-    types::{Appointment, AppointmentStatus, DoctorRef, PatientRef, reference_id},
+    slots::{self, FreeSlotArgs, FreeSlotPage, Specialization, TimeWindowInput},
+    types::{Appointment, AppointmentStatus, DoctorRef, PatientRef, ServiceType, reference_id},
 };
 use crate::{error::AppointmentError, service::AppointmentService, store::AppointmentFilter};
 
@@ -88,6 +89,46 @@ pub async fn appointments_page(
 
 #[Object]
 impl Query {
+    /// Bookable start times of one doctor (`doctorId`) or of every available doctor of a
+    /// `specialization`, from `from` to `to` (at most 31 days), ordered by start and then
+    /// doctor: inside working hours, outside time off, clear of the doctor's scheduled and
+    /// checked-in appointments, not in the past. Lasting `durationMinutes` (by default the
+    /// `serviceType`'s usual length; a consultation's, 30), starting at each span's start and
+    /// every `stepMinutes` (default 15) after, wholly inside `window` when given.
+    #[graphql(requires_scopes = "appointments:read")]
+    #[allow(clippy::too_many_arguments)]
+    async fn free_slots(
+        &self,
+        ctx: &Context<'_>,
+        doctor_id: Option<ID>,
+        specialization: Option<Specialization>,
+        from: Date,
+        to: Date,
+        duration_minutes: Option<i32>,
+        service_type: Option<ServiceType>,
+        window: Option<TimeWindowInput>,
+        step_minutes: Option<i32>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<FreeSlotPage> {
+        slots::free_slots(
+            ctx,
+            FreeSlotArgs {
+                doctor_id,
+                specialization,
+                from,
+                to,
+                duration_minutes,
+                service_type,
+                window,
+                step_minutes,
+                first,
+                after,
+            },
+        )
+        .await
+    }
+
     /// An appointment by id; null when there is none.
     #[graphql(requires_scopes = "appointments:read")]
     async fn appointment(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Appointment>> {

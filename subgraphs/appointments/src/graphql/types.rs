@@ -202,4 +202,9 @@ pub struct CreateAppointmentInput {
     pub duration_minutes: i32,
     /// Free text for the doctor and the front desk, at most 2000 characters.
     pub notes: Option<String>,
+    /// Book even outside the doctor's working hours or in their time off (scope
+    /// `appointments:outside-hours`; recorded on the audit trail). Default false: such a
+    /// booking is `DOCTOR_UNAVAILABLE` saying why.
+    #[graphql(default = false)]
+    pub outside_working_hours: bool,
 }

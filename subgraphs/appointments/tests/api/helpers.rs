@@ -98,11 +98,12 @@ impl Clinic {
             .to_owned()
     }
 
-    /// Registers a doctor (`overrides` merged into the input); returns its id.
+    /// Registers a doctor (`overrides` merged into the input) working around the clock
+    /// every day, unless `overrides` gives `weeklyHours`; returns its id.
     pub async fn doctor(&self, email: &str, overrides: Value) -> String {
         let mut input = json!({
             "name": "Dr. Test", "specialization": "CARDIOLOGY", "phoneNumber": "+1 555 020 0000",
-            "email": email, "gender": "FEMALE",
+            "email": email, "gender": "FEMALE", "weeklyHours": around_the_clock(),
         });
         if let (Some(input), Some(overrides)) = (input.as_object_mut(), overrides.as_object()) {
             input.extend(overrides.clone());
@@ -161,4 +162,13 @@ impl Clinic {
             .expect("count");
         (appointments, outbox)
     }
+}
+
+/// A weekly pattern of every day, 00:00-24:00: tests about anything but working hours book
+/// at any time.
+pub fn around_the_clock() -> Value {
+    schedule::wire::WEEKDAY_NAMES
+        .iter()
+        .map(|day| json!({ "weekday": day, "starts": "00:00", "ends": "24:00" }))
+        .collect()
 }

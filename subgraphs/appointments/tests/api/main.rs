@@ -5,8 +5,10 @@
 mod booking;
 mod faults;
 mod helpers;
+mod hours;
 mod live;
 mod race;
 mod schema;
+mod slots;
 mod time_zones;
 mod workflow;

@@ -1,12 +1,22 @@
 //! Asks the patients and doctors subgraphs about the people a booking names, the way a
 //! router would: `_entities` over HTTP with the router's credential, both at once,
-//! bounded by a timeout.
+//! bounded by a timeout. [`schedules`]: doctors' working hours for the free-slot search.
+
+mod schedules;
+
+pub use schedules::Doctors;
 
 use std::time::Duration;
 
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 use kit::{
     context::RequestContext,
     trust::{self, Credential},
+};
+use schedule::{
+    Schedule, ScheduleError,
+    wire::{ExceptionData, WeeklyHoursData},
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -15,14 +25,48 @@ use uuid::Uuid;
 use crate::error::AppointmentError;
 
 /// What a booking needs to know about its doctor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct BookableDoctor {
     pub specialization: String,
+    /// The doctor's hours on the booking's date and the day after (a booking may run past
+    /// midnight).
+    pub schedule: Schedule,
+}
+
+/// The working-hours part of a `Doctor.schedule` answer.
+pub const SCHEDULE_FIELDS: &str = "weeklyHours { validFrom intervals { weekday starts ends } } \
+    exceptions { id kind date starts ends reason }";
+
+/// A `Doctor.schedule` answer, as the doctors subgraph sends it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleData {
+    weekly_hours: Vec<WeeklyHoursData>,
+    exceptions: Vec<ExceptionData>,
+}
+
+impl ScheduleData {
+    /// The schedule in `zone`; an error when the doctors subgraph sent hours it would refuse.
+    pub fn parse(&self, zone: Tz) -> Result<Schedule, ScheduleError> {
+        let weeks = self
+            .weekly_hours
+            .iter()
+            .map(WeeklyHoursData::parse)
+            .collect::<Result<_, _>>()?;
+        let exceptions = self
+            .exceptions
+            .iter()
+            .map(ExceptionData::parse)
+            .collect::<Result<_, _>>()?;
+        Ok(Schedule::new(zone, weeks, exceptions))
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct References {
     http: reqwest::Client,
+    /// The clinic's time zone, of the doctors' hours.
+    zone: Tz,
     /// The router's credential, which the patients and doctors subgraphs ask for.
     credential: Credential,
     patients_url: String,
@@ -41,6 +85,7 @@ struct DoctorEntity {
     archived: bool,
     available: bool,
     specialization: String,
+    schedule: ScheduleData,
 }
 
 impl References {
@@ -49,6 +94,7 @@ impl References {
         doctors_url: String,
         timeout: Duration,
         credential: Credential,
+        zone: Tz,
     ) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
@@ -56,6 +102,7 @@ impl References {
             .build()?;
         Ok(Self {
             http,
+            zone,
             credential,
             patients_url,
             doctors_url,
@@ -63,7 +110,8 @@ impl References {
     }
 
     /// Checks both references in parallel: the patient exists and is active, the doctor
-    /// exists, is active and takes appointments. Returns what the booking keeps of the doctor.
+    /// exists, is active and takes appointments. Returns what the booking keeps of the doctor
+    /// and the doctor's hours on `date` (the booking's, in the clinic's zone) and the next day.
     /// The calls carry the trace and request id of `context`, so the patients' audit trail
     /// ties its record of the check to the booking.
     #[tracing::instrument(skip_all, fields(%patient_id, %doctor_id))]
@@ -71,8 +119,13 @@ impl References {
         &self,
         patient_id: Uuid,
         doctor_id: Uuid,
+        date: NaiveDate,
         context: &RequestContext,
     ) -> Result<BookableDoctor, AppointmentError> {
+        let next = date.succ_opt().unwrap_or(date);
+        let doctor_fields = format!(
+            "archived available specialization schedule(from: \"{date}\", to: \"{next}\") {{ {SCHEDULE_FIELDS} }}"
+        );
         let (patient, doctor) = tokio::join!(
             self.entity::<PatientEntity>(
                 (&self.patients_url, "patients", context),
@@ -84,7 +137,7 @@ impl References {
                 (&self.doctors_url, "doctors", context),
                 "Doctor",
                 doctor_id,
-                "archived available specialization"
+                &doctor_fields
             ),
         );
         match patient? {
@@ -114,10 +167,17 @@ impl References {
             Some(doctor) if !doctor.available => Err(AppointmentError::DoctorUnavailable {
                 doctor_id,
                 field: "input.doctorId",
+                reason: "is not taking appointments".to_owned(),
             }),
-            Some(doctor) => Ok(BookableDoctor {
-                specialization: doctor.specialization,
-            }),
+            Some(doctor) => {
+                let schedule = doctor.schedule.parse(self.zone).map_err(|error| {
+                    unavailable("doctors", format!("hours it should have refused: {error}"))
+                })?;
+                Ok(BookableDoctor {
+                    specialization: doctor.specialization,
+                    schedule,
+                })
+            }
         }
     }
 
@@ -135,10 +195,23 @@ impl References {
             "query": query,
             "variables": { "representations": [{ "__typename": typename, "id": id }] },
         });
-        let unavailable = |reason: String| {
-            tracing::warn!(service, reason, "reference check failed");
-            AppointmentError::Upstream(service)
-        };
+        let mut data = self.post((url, service, context), &body).await?;
+        let entity = data["_entities"][0].take();
+        if entity.is_null() {
+            return Ok(None);
+        }
+        serde_json::from_value(entity)
+            .map(Some)
+            .map_err(|error| unavailable(service, error.to_string()))
+    }
+
+    /// Sends `body` to the subgraph at `url` as the router would, and returns the answer's
+    /// `data`; any failure or GraphQL error is `UPSTREAM_UNAVAILABLE` naming `service`.
+    async fn post(
+        &self,
+        (url, service, context): (&str, &'static str, &RequestContext),
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, AppointmentError> {
         let mut request = self
             .http
             .post(url)
@@ -151,28 +224,27 @@ impl References {
             request = request.header(name, secret);
         }
         let response = request
-            .json(&body)
+            .json(body)
             .send()
             .await
-            .map_err(|error| unavailable(error.to_string()))?;
+            .map_err(|error| unavailable(service, error.to_string()))?;
         if !response.status().is_success() {
-            return Err(unavailable(format!("HTTP {}", response.status())));
+            return Err(unavailable(service, format!("HTTP {}", response.status())));
         }
         let mut answer: serde_json::Value = response
             .json()
             .await
-            .map_err(|error| unavailable(error.to_string()))?;
+            .map_err(|error| unavailable(service, error.to_string()))?;
         if let Some(errors) = answer.get("errors").filter(|errors| !errors.is_null()) {
-            return Err(unavailable(errors.to_string()));
+            return Err(unavailable(service, errors.to_string()));
         }
-        let entity = answer["data"]["_entities"][0].take();
-        if entity.is_null() {
-            return Ok(None);
-        }
-        serde_json::from_value(entity)
-            .map(Some)
-            .map_err(|error| unavailable(error.to_string()))
+        Ok(answer["data"].take())
     }
+}
+
+fn unavailable(service: &'static str, reason: String) -> AppointmentError {
+    tracing::warn!(service, reason, "call to another subgraph failed");
+    AppointmentError::Upstream(service)
 }
 
 fn missing(field: &'static str, message: String) -> AppointmentError {

@@ -1,0 +1,110 @@
+//! Doctors' working hours over a date range, for the free-slot search: one doctor by
+//! reference, or every available doctor of a specialization through the doctors listing.
+
+use chrono::NaiveDate;
+use kit::context::RequestContext;
+use schedule::Schedule;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{References, SCHEDULE_FIELDS, ScheduleData, unavailable};
+use crate::error::AppointmentError;
+
+/// Which doctors a search covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Doctors<'a> {
+    One(Uuid),
+    /// A specialization's API name (`CARDIOLOGY`).
+    Specialization(&'a str),
+}
+
+/// Pages of 100 read from the doctors listing at most: a specialization of up to 1,000
+/// doctors is searched whole.
+const MAX_PAGES: usize = 10;
+
+#[derive(Deserialize)]
+struct DoctorHours {
+    id: Uuid,
+    archived: bool,
+    available: bool,
+    schedule: ScheduleData,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DoctorPage {
+    page_info: PageInfo,
+    nodes: Vec<DoctorHours>,
+}
+
+impl References {
+    /// The schedules from `from` to `to` of the bookable doctors among `doctors` (neither
+    /// archived nor closed to appointments), by doctor id.
+    #[tracing::instrument(skip_all, fields(?doctors, %from, %to))]
+    pub async fn schedules(
+        &self,
+        doctors: Doctors<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+        context: &RequestContext,
+    ) -> Result<Vec<(Uuid, Schedule)>, AppointmentError> {
+        let fields = format!(
+            "id archived available schedule(from: \"{from}\", to: \"{to}\") {{ {SCHEDULE_FIELDS} }}"
+        );
+        let at = (self.doctors_url.as_str(), "doctors", context);
+        let found: Vec<DoctorHours> = match doctors {
+            Doctors::One(id) => self
+                .entity(at, "Doctor", id, &fields)
+                .await?
+                .into_iter()
+                .collect(),
+            Doctors::Specialization(specialization) => {
+                let query = format!(
+                    "query($specialization: Specialization!, $after: String) {{
+                        doctors(specialization: $specialization, available: true, first: 100, after: $after) {{
+                            pageInfo {{ hasNextPage endCursor }} nodes {{ {fields} }}
+                        }}
+                    }}"
+                );
+                let mut found = Vec::new();
+                let mut after: Option<String> = None;
+                for _ in 0..MAX_PAGES {
+                    let body = json!({
+                        "query": query,
+                        "variables": { "specialization": specialization, "after": after },
+                    });
+                    let mut data = self.post(at, &body).await?;
+                    let page: DoctorPage = serde_json::from_value(data["doctors"].take())
+                        .map_err(|error| unavailable("doctors", error.to_string()))?;
+                    found.extend(page.nodes);
+                    match page.page_info {
+                        PageInfo {
+                            has_next_page: true,
+                            end_cursor: Some(cursor),
+                        } => after = Some(cursor),
+                        _ => break,
+                    }
+                }
+                found
+            }
+        };
+        found
+            .into_iter()
+            .filter(|doctor| !doctor.archived && doctor.available)
+            .map(|doctor| {
+                let schedule = doctor.schedule.parse(self.zone).map_err(|error| {
+                    unavailable("doctors", format!("hours it should have refused: {error}"))
+                })?;
+                Ok((doctor.id, schedule))
+            })
+            .collect()
+    }
+}
