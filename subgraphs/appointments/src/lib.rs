@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod live;
+pub mod reconcile;
 pub mod references;
 pub mod search;
 pub mod service;

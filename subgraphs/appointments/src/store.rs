@@ -126,6 +126,23 @@ impl AppointmentStore {
         into_appointments(query.build_query_as().fetch_all(&self.pool).await?)
     }
 
+    /// Scheduled and checked-in appointments matching `filter`, by start time, at most
+    /// `limit`.
+    #[tracing::instrument(skip_all)]
+    pub async fn active(
+        &self,
+        filter: &AppointmentFilter,
+        limit: i64,
+    ) -> sqlx::Result<Vec<Appointment>> {
+        let mut query =
+            QueryBuilder::<Postgres>::new(format!("SELECT {COLUMNS} FROM appointments"));
+        push_filter(&mut query, filter);
+        query
+            .push(" AND status IN ('SCHEDULED', 'CHECKED_IN') ORDER BY starts_at, id LIMIT ")
+            .push_bind(limit);
+        into_appointments(query.build_query_as().fetch_all(&self.pool).await?)
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn count(&self, filter: &AppointmentFilter) -> sqlx::Result<i64> {
         let mut query = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM appointments");

@@ -1,7 +1,7 @@
 //! Reads: single appointments, filtered lists, and federation entity resolution.
 
 use async_graphql::{
-    Context, ID, Object, Result,
+    Context, ID, Object, Result, SimpleObject,
     connection::{Connection, EmptyFields},
     dataloader::DataLoader,
 };
@@ -21,6 +21,14 @@ use super::{
 use crate::{error::AppointmentError, service::AppointmentService, store::AppointmentFilter};
 
 pub struct Query;
+
+/// An appointment its doctor's working hours do not cover.
+#[derive(SimpleObject)]
+pub struct AppointmentOutsideHours {
+    appointment: Appointment,
+    /// Why, in words: "doctor … is off 13:00-18:00 on Wednesday 2027-01-06 (congress)".
+    reason: String,
+}
 
 pub type AppointmentPage = Connection<String, Appointment, AppointmentTotals, EmptyFields>;
 
@@ -89,6 +97,52 @@ pub async fn appointments_page(
 
 #[Object]
 impl Query {
+    /// Scheduled and checked-in appointments booked from `from` to `to` (at most 31 days)
+    /// that their doctor's working hours do not cover, each with why: time off or new hours
+    /// recorded after the booking (or a booking made outside hours on purpose). Nothing is
+    /// cancelled; the front desk calls these patients. A doctor sees their own only.
+    #[graphql(requires_scopes = "appointments:read")]
+    async fn appointments_outside_working_hours(
+        &self,
+        ctx: &Context<'_>,
+        doctor_id: Option<ID>,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<AppointmentOutsideHours>> {
+        let doctor_id = doctor_id
+            .map(|id| reference_id("doctorId", &id))
+            .transpose()?;
+        let caller = RequestContext::caller(ctx);
+        let filter = AppointmentFilter {
+            doctor_id: caller.narrow_doctor(doctor_id).to_graphql()?,
+            patient_id: caller.narrow_patient(None).to_graphql()?,
+            status: None,
+            from: Some(from.0),
+            to: Some(to.0),
+        };
+        let found = ctx
+            .data_unchecked::<AppointmentService>()
+            .outside_working_hours(&filter, RequestContext::of(ctx))
+            .await
+            .to_graphql()?;
+        Ok(found
+            .into_iter()
+            .map(|outside| {
+                let appointment = outside.appointment;
+                audit::read(
+                    ctx,
+                    Entity::Appointment,
+                    appointment.id,
+                    appointment.patient_id,
+                );
+                AppointmentOutsideHours {
+                    appointment: Appointment(appointment),
+                    reason: outside.reason,
+                }
+            })
+            .collect())
+    }
+
     /// Bookable start times of one doctor (`doctorId`) or of every available doctor of a
     /// `specialization`, from `from` to `to` (at most 31 days), ordered by start and then
     /// doctor: inside working hours, outside time off, clear of the doctor's scheduled and

@@ -183,25 +183,37 @@ impl References {
 
     async fn entity<T: serde::de::DeserializeOwned>(
         &self,
-        (url, service, context): (&str, &'static str, &RequestContext),
+        at: (&str, &'static str, &RequestContext),
         typename: &str,
         id: Uuid,
         fields: &str,
     ) -> Result<Option<T>, AppointmentError> {
+        Ok(self
+            .entities(at, typename, &[id], fields)
+            .await?
+            .into_iter()
+            .next()
+            .flatten())
+    }
+
+    /// `_entities` of `typename` for `ids`, in one request, in order (`None`: unknown).
+    async fn entities<T: serde::de::DeserializeOwned>(
+        &self,
+        (url, service, context): (&str, &'static str, &RequestContext),
+        typename: &str,
+        ids: &[Uuid],
+        fields: &str,
+    ) -> Result<Vec<Option<T>>, AppointmentError> {
         let query = format!(
             "query($representations: [_Any!]!) {{ _entities(representations: $representations) {{ ... on {typename} {{ {fields} }} }} }}"
         );
-        let body = json!({
-            "query": query,
-            "variables": { "representations": [{ "__typename": typename, "id": id }] },
-        });
+        let representations: Vec<serde_json::Value> = ids
+            .iter()
+            .map(|id| json!({ "__typename": typename, "id": id }))
+            .collect();
+        let body = json!({ "query": query, "variables": { "representations": representations } });
         let mut data = self.post((url, service, context), &body).await?;
-        let entity = data["_entities"][0].take();
-        if entity.is_null() {
-            return Ok(None);
-        }
-        serde_json::from_value(entity)
-            .map(Some)
+        serde_json::from_value(data["_entities"].take())
             .map_err(|error| unavailable(service, error.to_string()))
     }
 

@@ -14,7 +14,10 @@ use crate::error::AppointmentError;
 /// Which doctors a search covers.
 #[derive(Debug, Clone, Copy)]
 pub enum Doctors<'a> {
+    /// One doctor, if bookable.
     One(Uuid),
+    /// These doctors, bookable or not (their appointments are checked against their hours).
+    Many(&'a [Uuid]),
     /// A specialization's API name (`CARDIOLOGY`).
     Specialization(&'a str),
 }
@@ -46,8 +49,8 @@ struct DoctorPage {
 }
 
 impl References {
-    /// The schedules from `from` to `to` of the bookable doctors among `doctors` (neither
-    /// archived nor closed to appointments), by doctor id.
+    /// The schedules from `from` to `to` of `doctors`, by doctor id: for one doctor or a
+    /// specialization only the bookable ones (neither archived nor closed to appointments).
     #[tracing::instrument(skip_all, fields(?doctors, %from, %to))]
     pub async fn schedules(
         &self,
@@ -60,7 +63,14 @@ impl References {
             "id archived available schedule(from: \"{from}\", to: \"{to}\") {{ {SCHEDULE_FIELDS} }}"
         );
         let at = (self.doctors_url.as_str(), "doctors", context);
+        let bookable_only = !matches!(doctors, Doctors::Many(_));
         let found: Vec<DoctorHours> = match doctors {
+            Doctors::Many(ids) => self
+                .entities(at, "Doctor", ids, &fields)
+                .await?
+                .into_iter()
+                .flatten()
+                .collect(),
             Doctors::One(id) => self
                 .entity(at, "Doctor", id, &fields)
                 .await?
@@ -98,7 +108,7 @@ impl References {
         };
         found
             .into_iter()
-            .filter(|doctor| !doctor.archived && doctor.available)
+            .filter(|doctor| !bookable_only || (!doctor.archived && doctor.available))
             .map(|doctor| {
                 let schedule = doctor.schedule.parse(self.zone).map_err(|error| {
                     unavailable("doctors", format!("hours it should have refused: {error}"))

@@ -126,3 +126,56 @@ async fn booking_outside_working_hours_on_purpose_is_kept_on_the_audit_trail() {
     .expect("audit rows");
     assert_eq!(recorded, 1, "the audit record names the override");
 }
+
+#[tokio::test]
+async fn time_off_recorded_after_bookings_keeps_them_and_lists_them_for_a_call() {
+    let clinic = clinic().await;
+    let patient = clinic.patient("called@example.com").await;
+    let doctor = doctor_with_hours(&clinic).await;
+    let (monday, wednesday) = (next(Weekday::Mon), next(Weekday::Wed));
+    let kept = clinic
+        .booked(&patient, &doctor, &monday.to_string(), "09:00", 30)
+        .await;
+    let affected = clinic
+        .booked(&patient, &doctor, &wednesday.to_string(), "10:00", 30)
+        .await;
+
+    let off = clinic
+        .doctors
+        .query(
+            "mutation($id: ID!, $input: TimeOffInput!) { addTimeOff(doctorId: $id, input: $input) { id } }",
+            json!({ "id": doctor, "input": { "date": wednesday, "starts": "09:00", "ends": "12:00", "reason": "sick" } }),
+        )
+        .await;
+    assert!(off["errors"].is_null(), "{off}");
+
+    let listed = clinic
+        .app
+        .query(
+            "query($doctorId: ID, $from: Date!, $to: Date!) {
+                appointmentsOutsideWorkingHours(doctorId: $doctorId, from: $from, to: $to) {
+                    reason appointment { id status date time }
+                }
+            }",
+            json!({ "doctorId": doctor, "from": Utc::now().date_naive(), "to": Utc::now().date_naive() + Days::new(9) }),
+        )
+        .await;
+    let listed = listed["data"]["appointmentsOutsideWorkingHours"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["appointment"]["id"], affected.as_str());
+    assert_eq!(
+        listed[0]["appointment"]["status"], "SCHEDULED",
+        "time off cancels nothing"
+    );
+    let reason = listed[0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(&format!(
+            "is off 09:00-12:00 on Wednesday {wednesday} (sick)"
+        )),
+        "{reason}"
+    );
+    assert_ne!(listed[0]["appointment"]["id"], kept.as_str());
+}
