@@ -153,12 +153,21 @@ PGPASSWORD=pms psql -q -h 127.0.0.1 -U pms -d bench_r_appointments -c "
                     UNION ALL SELECT time '13:00' + s * interval '30 minutes' FROM generate_series(0, 7) s))
          WITH ORDINALITY AS t(at, k)
   WHERE extract(isodow FROM day) < 6 AND (d.n + t.k + extract(doy FROM day)::int) % 5 < 3"
-slots_from="$(date -d '+1 day' +%F)" slots_to="$(date -d '+31 days' +%F)"
-wrk_post "free slots, 20 neurologists, 31 days" "$R" \
-  "{\"query\":\"{ freeSlots(specialization: NEUROLOGY, from: \\\"$slots_from\\\", to: \\\"$slots_to\\\", durationMinutes: 30, first: 20) { totalCount nodes { doctorId date time } } }\"}"
+# Distinct searches (the router would merge identical ones in flight): 32 windows of 31
+# days starting 1 to 16 days ahead, for 30 or 45 minutes.
+searches="$LOGS/searches.jsonl" one_doctor="$LOGS/one-doctor.jsonl"
+for start in $(seq 1 16); do
+  from="$(date -d "+$start days" +%F)" to="$(date -d "+$((start + 30)) days" +%F)"
+  for minutes in 30 45; do
+    echo "{\"query\":\"{ freeSlots(specialization: NEUROLOGY, from: \\\"$from\\\", to: \\\"$to\\\", durationMinutes: $minutes, first: 20) { totalCount nodes { doctorId date time } } }\"}"
+  done
+done > "$searches"
+for id in "${neuro[@]}"; do
+  echo "{\"query\":\"{ freeSlots(doctorId: \\\"$id\\\", from: \\\"$(date -d '+1 day' +%F)\\\", to: \\\"$(date -d '+31 days' +%F)\\\", durationMinutes: 30, first: 20) { totalCount nodes { date time } } }\"}"
+done > "$one_doctor"
+wrk_post "free slots, 20 neurologists, 31 days" "$R" "@$searches"
 slots_p99=$WRK_P99_MS
-wrk_post "free slots, one doctor, 31 days" "$R" \
-  "{\"query\":\"{ freeSlots(doctorId: \\\"${neuro[0]}\\\", from: \\\"$slots_from\\\", to: \\\"$slots_to\\\", durationMinutes: 30, first: 20) { totalCount nodes { date time } } }\"}"
+wrk_post "free slots, one doctor, 31 days" "$R" "@$one_doctor"
 echo "[bench] free-slot search p99, 20 neurologists: ${slots_p99} ms (target: under 50 ms)"
 
 echo "[bench] the limits' cost"
