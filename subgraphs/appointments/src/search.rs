@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use kit::context::RequestContext;
 use schedule::{FreeSlot, SlotQuery, Span, calendar::Range};
 use uuid::Uuid;
@@ -100,14 +100,31 @@ impl SlotSearch<'_> {
     }
 }
 
+/// How much of a search to compute.
+#[derive(Debug, Clone, Copy)]
+pub enum Wanted {
+    /// Every slot of the range (to count them).
+    All,
+    /// The first `count` slots after `after` (and the rest of their week): enough for a
+    /// page and to tell whether another follows.
+    After {
+        after: Option<(DateTime<Utc>, Uuid)>,
+        count: usize,
+    },
+}
+
+/// Days searched at a time when only a page is wanted: most pages fill in the first week.
+const DAYS_PER_STEP: u64 = 7;
+
 impl AppointmentService {
-    /// Every free slot the search finds, ordered by start and then doctor: inside the
-    /// doctor's working hours, outside time off, overlapping none of the doctor's scheduled
-    /// or checked-in appointments, and not in the past.
+    /// The free slots the search finds (all, or as `wanted`), ordered by start and then
+    /// doctor: inside the doctor's working hours, outside time off, overlapping none of the
+    /// doctor's scheduled or checked-in appointments, and not in the past.
     #[tracing::instrument(skip_all, fields(from = %search.from, to = %search.to))]
     pub async fn free_slots(
         &self,
         search: &SlotSearch<'_>,
+        wanted: Wanted,
         context: &RequestContext,
     ) -> Result<Vec<DoctorSlot>, AppointmentError> {
         search.validate()?;
@@ -119,20 +136,58 @@ impl AppointmentService {
             return Ok(Vec::new());
         }
         let ids: Vec<Uuid> = schedules.iter().map(|(id, _)| *id).collect();
+        let (mut from, step, after, count) = match wanted {
+            Wanted::All => (search.from, u64::MAX, None, usize::MAX),
+            Wanted::After { after, count } => {
+                // Days before the cursor's hold nothing after it.
+                let resume = after.map(|(starts_at, _)| {
+                    starts_at.with_timezone(&self.zone).date_naive() - Days::new(1)
+                });
+                let from = resume
+                    .filter(|day| *day > search.from)
+                    .unwrap_or(search.from);
+                (from, DAYS_PER_STEP, after, count)
+            }
+        };
+        let now = Utc::now();
+        let mut found = Vec::new();
+        while from <= search.to && found.len() < count {
+            let to = from
+                .checked_add_days(Days::new(step.saturating_sub(1).min(366)))
+                .map_or(search.to, |end| end.min(search.to));
+            let mut slots = self
+                .slots_between(search, &schedules, &ids, (from, to), now)
+                .await?;
+            slots.retain(|slot| after.is_none_or(|position| slot.key() > position));
+            found.extend(slots);
+            from = to + Days::new(1);
+        }
+        Ok(found)
+    }
+
+    /// The slots of the dates `from` to `to`, in order.
+    async fn slots_between(
+        &self,
+        search: &SlotSearch<'_>,
+        schedules: &[(Uuid, schedule::Schedule)],
+        ids: &[Uuid],
+        (from, to): (NaiveDate, NaiveDate),
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DoctorSlot>, AppointmentError> {
         // Every instant the dates can cover, with room for any zone's offset.
-        let since = search.from.and_time(NaiveTime::MIN).and_utc() - Duration::days(2);
-        let until = search.to.and_time(NaiveTime::MIN).and_utc() + Duration::days(3);
+        let since = from.and_time(NaiveTime::MIN).and_utc() - Duration::days(2);
+        let until = to.and_time(NaiveTime::MIN).and_utc() + Duration::days(3);
         let mut busy: HashMap<Uuid, Vec<Range>> = HashMap::new();
-        for (doctor_id, range) in self.store.busy(&ids, since, until).await? {
+        for (doctor_id, range) in self.store.busy(ids, since, until).await? {
             busy.entry(doctor_id).or_default().push(range);
         }
         let query = SlotQuery {
-            from: search.from,
-            to: search.to,
+            from,
+            to,
             duration_minutes: search.duration_minutes,
             step_minutes: search.step_minutes,
             window: search.window,
-            not_before: Utc::now(),
+            not_before: now,
         };
         let mut slots: Vec<DoctorSlot> = schedules
             .iter()

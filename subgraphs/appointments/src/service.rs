@@ -44,7 +44,7 @@ pub struct AppointmentService {
     pub(crate) store: AppointmentStore,
     outbox: Outbox,
     pub(crate) references: References,
-    zone: Tz,
+    pub(crate) zone: Tz,
 }
 
 impl AppointmentService {

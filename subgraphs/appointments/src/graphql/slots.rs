@@ -18,7 +18,7 @@ use crate::{
     domain,
     error::AppointmentError,
     references::Doctors,
-    search::{DEFAULT_STEP_MINUTES, DoctorSlot, SlotSearch, page, parse_cursor},
+    search::{DEFAULT_STEP_MINUTES, DoctorSlot, SlotSearch, Wanted, page, parse_cursor},
     service::AppointmentService,
 };
 
@@ -89,7 +89,8 @@ impl FreeSlot {
 /// Extra fields of `FreeSlotConnection`.
 #[derive(SimpleObject)]
 pub struct FreeSlotTotals {
-    /// How many free slots the search found, across all pages.
+    /// How many free slots the search found, across all pages (asking for it makes the
+    /// search compute every slot of the range; without it, only the page's).
     total_count: i64,
 }
 
@@ -166,12 +167,31 @@ pub async fn free_slots(ctx: &Context<'_>, args: FreeSlotArgs) -> Result<FreeSlo
         step_minutes,
         window,
     };
+    let page_size = usize::try_from(page_size).unwrap_or(0);
+    // Counting needs every slot of the range; a page needs only its own and one more.
+    let counted = ctx.look_ahead().field("totalCount").exists();
+    let wanted = if counted {
+        Wanted::All
+    } else {
+        Wanted::After {
+            after,
+            count: page_size + 1,
+        }
+    };
     let slots = ctx
         .data_unchecked::<AppointmentService>()
-        .free_slots(&search, RequestContext::of(ctx))
+        .free_slots(&search, wanted, RequestContext::of(ctx))
         .await
         .to_graphql()?;
-    let (shown, has_next) = page(&slots, after, usize::try_from(page_size).unwrap_or(0));
+    let (shown, has_next) = if counted {
+        page(&slots, after, page_size)
+    } else {
+        (
+            &slots[..page_size.min(slots.len())],
+            slots.len() > page_size,
+        )
+    };
+    // Only read when asked for, and then every slot was computed.
     let total_count = i64::try_from(slots.len()).unwrap_or(i64::MAX);
     let mut connection = Connection::with_additional_fields(
         after.is_some(),

@@ -16,6 +16,16 @@ const FREE_SLOTS: &str = "query($doctorId: ID, $specialization: Specialization, 
     }
 }";
 
+/// The same without `totalCount`: only the page is computed.
+const PAGE_OF_FREE_SLOTS: &str = "query($doctorId: ID, $from: Date!, $to: Date!, $minutes: Int, $step: Int,
+        $first: Int, $after: String) {
+    freeSlots(doctorId: $doctorId, from: $from, to: $to, durationMinutes: $minutes, stepMinutes: $step,
+              first: $first, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { doctorId date time durationMinutes startsAt endsAt }
+    }
+}";
+
 /// The first `weekday` at least two days from today (UTC, the tests' clinic zone).
 fn next(weekday: Weekday) -> NaiveDate {
     let start = Utc::now().date_naive() + Days::new(2);
@@ -141,23 +151,32 @@ async fn a_week_of_free_slots_is_exactly_what_hours_time_off_and_bookings_leave_
     assert_eq!(first["endsAt"], format!("{}T10:00:00+00:00", day(0)));
     assert_eq!(first["durationMinutes"], 60);
 
-    let mut paged = Vec::new();
-    let mut after = Value::Null;
-    for _ in 0..3 {
-        let mut ask = variables.clone();
-        ask["first"] = json!(10);
-        ask["after"] = after.clone();
-        let page = search(&clinic, ask).await;
-        paged.extend(labels(&page));
-        after = page["pageInfo"]["endCursor"].clone();
-        if page["pageInfo"]["hasNextPage"] == false {
-            break;
+    // Pages of 10 and of 4, counted (every slot computed) or not (only the page's).
+    for (query, first) in [
+        (FREE_SLOTS, 10),
+        (PAGE_OF_FREE_SLOTS, 10),
+        (PAGE_OF_FREE_SLOTS, 4),
+    ] {
+        let mut paged = Vec::new();
+        let mut after = Value::Null;
+        for _ in 0..10 {
+            let mut ask = variables.clone();
+            ask["first"] = json!(first);
+            ask["after"] = after.clone();
+            let response = clinic.app.query(query, ask).await;
+            let page = &response["data"]["freeSlots"];
+            assert!(page.is_object(), "{response}");
+            paged.extend(labels(page));
+            after = page["pageInfo"]["endCursor"].clone();
+            if page["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
         }
+        assert_eq!(
+            paged, expected,
+            "pages of {first} hold the same 25 slots in order"
+        );
     }
-    assert_eq!(
-        paged, expected,
-        "three pages of 10 hold the same 25 slots in order"
-    );
 }
 
 #[tokio::test]
