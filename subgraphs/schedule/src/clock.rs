@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike as _};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::ScheduleError;
 
@@ -46,12 +46,6 @@ impl ClockTime {
     /// The time `minutes` after midnight, if that is within the day (`24:00` included).
     pub fn from_minutes(minutes: u16) -> Option<Self> {
         (minutes <= Self::END_OF_DAY.0).then_some(Self(minutes))
-    }
-
-    /// The time of day of `time`, to the minute.
-    pub fn of(time: NaiveTime) -> Self {
-        // Hours and minutes of a NaiveTime fit: at most 23 * 60 + 59.
-        Self((time.hour() * 60 + time.minute()) as u16)
     }
 
     /// Minutes since midnight.
@@ -139,10 +133,6 @@ impl Span {
     /// Whether the spans share a minute (touching ends do not).
     pub fn overlaps(self, other: Self) -> bool {
         self.starts < other.ends && other.starts < self.ends
-    }
-
-    pub fn contains(self, other: Self) -> bool {
-        self.starts <= other.starts && other.ends <= self.ends
     }
 
     /// A span from raw ends known to be ordered; used where spans are cut, so pieces shorter
