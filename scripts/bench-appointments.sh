@@ -12,6 +12,8 @@
 #
 #   scripts/bench-appointments.sh                    # 30 s per run, RATES="500 1000"
 #   DURATION=10s RATES=800 scripts/bench-appointments.sh
+#   APPOINTMENTS_BIN=/tmp/appointments-953e3f4 scripts/bench-appointments.sh
+#                                    # another build of appointments (an earlier commit's)
 #
 # Runs release builds of patients, doctors and appointments, unpinned: on two cores they share
 # the machine with the load tool, MariaDB, PostgreSQL and Kafka.
@@ -38,7 +40,9 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$WRK_POST_LUA"' EXIT
 start() { # name port env...
   local name=$1 port=$2; shift 2
-  env PORT="$port" RUST_LOG=warn "$@" "$CARGO_TARGET_DIR/release/$name" >"$LOGS/$name.log" 2>&1 &
+  local bin="$CARGO_TARGET_DIR/release/$name"
+  if [[ $name == appointments ]]; then bin="${APPOINTMENTS_BIN:-$bin}"; fi
+  env PORT="$port" RUST_LOG=warn "$@" "$bin" >"$LOGS/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return; sleep 0.1; done
   echo "[bench] $name did not start:" >&2; cat "$LOGS/$name.log" >&2; exit 1

@@ -34,5 +34,16 @@ cargo test --workspace --locked --no-fail-fast
 # The drills stop or freeze the shared Kafka broker, and run the deployed binaries: alone,
 # last, one at a time.
 cargo build --workspace --bins --locked
-cargo test -p router --test e2e --locked -- --ignored --test-threads=1
+# A drill that hangs (a wait without a deadline somewhere) fails the run within 40 minutes
+# rather than holding CI to its limit; `timeout` signals its whole process group, so the
+# services the drill started go too, and the servers a drill froze are thawed.
+timeout --kill-after=30s 40m cargo test -p router --test e2e --locked -- --ignored --test-threads=1 || {
+  status=$?
+  if ((status == 124 || status == 137)); then
+    echo "[test] the drills did not finish within 40 minutes" >&2
+    scripts/infra.sh kafka-thaw || true
+    scripts/infra.sh postgres-thaw || true
+  fi
+  exit "$status"
+}
 echo "[test] done in $((SECONDS - started)) s"

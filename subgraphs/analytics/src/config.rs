@@ -35,8 +35,8 @@ pub struct Settings {
     /// (bill creation and payment) counted on dates. `BILLING_CURRENCY` (default `EUR`):
     /// the currency of the figures; a bill in another one is dead-lettered.
     pub reading: Reading,
-    /// `ANALYTICS_WORKDAY_MINUTES` (default 480): a doctor's bookable minutes per working
-    /// day (Monday to Friday), the measure of utilisation.
+    /// `ANALYTICS_WORKDAY_MINUTES` (default 480): the measure of utilisation for a doctor
+    /// whose working hours analytics has not seen, per Monday-to-Friday day.
     pub workday_minutes: i64,
 }
 

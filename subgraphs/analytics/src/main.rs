@@ -15,8 +15,8 @@ async fn main() -> anyhow::Result<()> {
         let store = analytics::store::StatsStore::new(db, settings.reading);
         let report = store.rebuild().await?;
         println!(
-            "rebuilt {} days from {} events ({} skipped: see the log)",
-            report.days, report.events, report.skipped
+            "rebuilt {} days and {} doctors' hours from {} events ({} skipped: see the log)",
+            report.days, report.doctors, report.events, report.skipped
         );
         return Ok(());
     }

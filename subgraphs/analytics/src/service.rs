@@ -52,10 +52,16 @@ impl Statistics {
             .with_days(range, |days| stats::revenue_stats(range, days, grouping))
     }
 
+    /// One doctor's figures, measured against the working time their hours give over
+    /// `range`, or (no hours seen for them) `workday_minutes` per Monday-to-Friday day.
     pub fn doctor(&self, range: DateRange, doctor: Uuid) -> DoctorStats {
+        let capacity_minutes = self
+            .store
+            .working_minutes(doctor, range)
+            .unwrap_or_else(|| range.working_days() * self.workday_minutes);
         let doctor = doctor.to_string();
         self.store.with_days(range, |days| {
-            DoctorStats::compute(range, days, &doctor, self.workday_minutes)
+            DoctorStats::compute(days, &doctor, capacity_minutes)
         })
     }
 }

@@ -7,10 +7,14 @@
 //! - `days`: one document per clinic date, `_id` = `YYYY-MM-DD`, holding the counters of
 //!   [`crate::domain::contribution`] and the marks of the unfinished batches counted in it.
 //! - `batches`: the batches noted and not finished, with their events' ids.
+//! - `hours`: one document per doctor, `_id` = the doctor's id, holding the working hours
+//!   of [`crate::domain::hours`] (from the doctors' schedule events).
 //!
 //! A batch is applied in steps, each idempotent: (1) note the batch, (2) insert its events
 //!   (duplicates drop out), (3) write each day it touches with the new counts and the
-//!   batch's mark, skipping days that carry the mark already, (4) delete the note. A crash
+//!   batch's mark, skipping days that carry the mark already, and each doctor whose hours
+//!   its new events change (a change sets a state, so applying it again is harmless),
+//!   (4) delete the note. A crash
 //!   between steps leaves the note; when one of its events comes again (Kafka redelivers
 //!   what was not committed), or at start-up, the batch is applied again from the event
 //!   store, and the days already marked skip it.
@@ -24,7 +28,7 @@
 //! lose some (50 tasks each doing 20 `$inc` of one counter left 93, not 1,000).
 
 use std::{
-    collections::{BTreeMap, BTreeSet},
+    collections::{BTreeMap, BTreeSet, HashMap},
     sync::{Arc, RwLock},
     time::Duration,
 };
@@ -42,11 +46,14 @@ use mongodb::{
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use crate::domain::{Contribution, DateRange, Day, Reading, contribution};
+use crate::domain::{
+    Contribution, DateRange, Day, DoctorHours, HoursChange, Reading, contribution, hours_change,
+};
 
 const EVENTS: &str = "events";
 const DAYS: &str = "days";
 const BATCHES: &str = "batches";
+const HOURS: &str = "hours";
 const DUPLICATE_KEY: i32 = 11000;
 /// Statements per `update` command (see [`StatsStore::apply`]).
 const UPDATES_PER_COMMAND: usize = 50;
@@ -57,17 +64,27 @@ pub struct Prepared {
     pub topic: String,
     pub event: CloudEvent,
     pub contribution: Contribution,
+    pub hours: Option<HoursChange>,
 }
 
 impl Prepared {
     pub fn new(topic: &str, event: CloudEvent, reading: &Reading) -> Result<Self, String> {
-        let contribution = contribution(&event, reading)?;
+        let (contribution, hours) = read_event(&event, reading)?;
         Ok(Self {
             topic: topic.to_owned(),
             event,
             contribution,
+            hours,
         })
     }
+}
+
+/// What an event adds to the days, and how it changes a doctor's hours.
+fn read_event(
+    event: &CloudEvent,
+    reading: &Reading,
+) -> Result<(Contribution, Option<HoursChange>), String> {
+    Ok((contribution(event, reading)?, hours_change(event)?))
 }
 
 /// Connects with short timeouts, so an unreachable server fails requests promptly.
@@ -94,6 +111,8 @@ pub struct StatsStore {
     writer: Arc<Mutex<()>>,
     /// Every day, as stored (see the module documentation).
     cache: Arc<RwLock<BTreeMap<NaiveDate, Day>>>,
+    /// Every doctor's hours, as stored.
+    hours: Arc<RwLock<HashMap<Uuid, DoctorHours>>>,
     /// Batches noted and not finished: their marks stay on the days.
     in_flight: Arc<std::sync::Mutex<BTreeSet<String>>>,
 }
@@ -103,6 +122,8 @@ pub struct StatsStore {
 pub struct Noted {
     pub id: String,
     pub total: Contribution,
+    /// The new events' changes of hours, in order.
+    pub hours: Vec<HoursChange>,
 }
 
 /// What a rebuild read and wrote.
@@ -112,6 +133,8 @@ pub struct RebuildReport {
     /// Events whose data no longer reads (with the current settings); left out.
     pub skipped: u64,
     pub days: u64,
+    /// Doctors with working hours.
+    pub doctors: u64,
 }
 
 impl StatsStore {
@@ -121,6 +144,7 @@ impl StatsStore {
             reading,
             writer: Arc::default(),
             cache: Arc::default(),
+            hours: Arc::default(),
             in_flight: Arc::default(),
         }
     }
@@ -139,6 +163,10 @@ impl StatsStore {
 
     fn batches(&self) -> Collection<Document> {
         self.db.collection(BATCHES)
+    }
+
+    fn hours_collection(&self) -> Collection<Document> {
+        self.db.collection(HOURS)
     }
 
     /// `/ready` check: the server answers a ping.
@@ -162,6 +190,7 @@ impl StatsStore {
         let noted = self.note(batch).await?;
         let stored = started.elapsed();
         self.apply(&noted.id, &noted.total).await?;
+        self.apply_hours(&noted.hours).await?;
         let applied = started.elapsed();
         self.finish(&noted.id).await?;
         tracing::debug!(
@@ -219,12 +248,15 @@ impl StatsStore {
             self.resume(&earlier).await?;
         }
         let mut total = Contribution::default();
+        let mut hours = Vec::new();
         for (item, _) in batch.iter().zip(&fresh).filter(|(_, fresh)| **fresh) {
             total.merge(&item.contribution);
+            hours.extend(item.hours.clone());
         }
         Ok(Noted {
             id: batch_id,
             total,
+            hours,
         })
     }
 
@@ -262,15 +294,25 @@ impl StatsStore {
         let ids = batch.get_array("events").cloned().unwrap_or_default();
         let mut cursor = self
             .events()
-            .find(doc! { "_id": { "$in": ids }, "batch": batch_id })
+            .find(doc! { "_id": { "$in": ids.clone() }, "batch": batch_id })
             .await?;
+        let mut stored = HashMap::new();
+        while let Some(event) = cursor.try_next().await? {
+            stored.insert(event.get_str("_id").unwrap_or("?").to_owned(), event);
+        }
+        // In the batch's order: changes of hours depend on it.
         let mut total = Contribution::default();
-        while let Some(stored) = cursor.try_next().await? {
-            if let Some(contribution) = self.stored_contribution(stored) {
+        let mut hours = Vec::new();
+        for id in ids.iter().filter_map(|id| id.as_str()) {
+            if let Some((contribution, change)) =
+                stored.remove(id).and_then(|e| self.read_stored(e))
+            {
                 total.merge(&contribution);
+                hours.extend(change);
             }
         }
         self.apply(batch_id, &total).await?;
+        self.apply_hours(&hours).await?;
         self.finish(batch_id).await
     }
 
@@ -337,30 +379,12 @@ impl StatsStore {
                 })
                 .collect()
         };
-        let updates = updated
+        let documents = updated
             .iter()
-            .map(|next| {
-                Ok(doc! {
-                    "q": { "_id": &next.date },
-                    "u": day_document(next)?,
-                    "upsert": true,
-                })
-            })
+            .map(day_document)
             .collect::<anyhow::Result<Vec<Document>>>()?;
-        // FerretDB 1.x keeps a connection per statement of an `update` command until the
-        // command ends, from a pool of 100: a longer command waits on itself forever.
-        for chunk in updates.chunks(UPDATES_PER_COMMAND) {
-            let reply = self
-                .db
-                .run_command(doc! { "update": DAYS, "updates": chunk, "ordered": true })
-                .await
-                .context("cannot update the day statistics")?;
-            if let Ok(errors) = reply.get_array("writeErrors")
-                && !errors.is_empty()
-            {
-                anyhow::bail!("the day statistics refused an update: {errors:?}");
-            }
-        }
+        self.write_whole(DAYS, documents, "the day statistics")
+            .await?;
         let mut cache = self
             .cache
             .write()
@@ -373,9 +397,101 @@ impl StatsStore {
         Ok(())
     }
 
-    /// Loads every day into the read model, replacing it.
+    /// Step 3, for hours: writes each doctor whose hours `changes` change, whole.
+    pub async fn apply_hours(&self, changes: &[HoursChange]) -> anyhow::Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let _writer = self.writer.lock().await;
+        let mut updated: BTreeMap<Uuid, DoctorHours> = BTreeMap::new();
+        {
+            let cache = self
+                .hours
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            for HoursChange { doctor, change } in changes {
+                updated
+                    .entry(*doctor)
+                    .or_insert_with(|| cache.get(doctor).cloned().unwrap_or_default())
+                    .apply(change);
+            }
+        }
+        let documents = updated
+            .iter()
+            .map(|(doctor, hours)| hours_document(*doctor, hours))
+            .collect::<anyhow::Result<Vec<Document>>>()?;
+        self.write_whole(HOURS, documents, "the doctors' hours")
+            .await?;
+        self.hours
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend(updated);
+        Ok(())
+    }
+
+    /// Writes `documents` into `collection`, each whole by its `_id` (inserted or replaced).
+    async fn write_whole(
+        &self,
+        collection: &str,
+        documents: Vec<Document>,
+        what: &str,
+    ) -> anyhow::Result<()> {
+        let updates: Vec<Document> = documents
+            .into_iter()
+            .map(|document| {
+                let id = document.get("_id").cloned().unwrap_or(bson::Bson::Null);
+                doc! { "q": { "_id": id }, "u": document, "upsert": true }
+            })
+            .collect();
+        // FerretDB 1.x keeps a connection per statement of an `update` command until the
+        // command ends, from a pool of 100: a longer command waits on itself forever.
+        for chunk in updates.chunks(UPDATES_PER_COMMAND) {
+            let reply = self
+                .db
+                .run_command(doc! { "update": collection, "updates": chunk, "ordered": true })
+                .await
+                .with_context(|| format!("cannot update {what}"))?;
+            if let Ok(errors) = reply.get_array("writeErrors")
+                && !errors.is_empty()
+            {
+                anyhow::bail!("{what} refused an update: {errors:?}");
+            }
+        }
+        Ok(())
+    }
+
+    /// Minutes `doctor` works over `range`, or `None` when no schedule event of theirs was
+    /// seen (doctors registered before working hours existed).
+    pub fn working_minutes(&self, doctor: Uuid, range: DateRange) -> Option<i64> {
+        self.hours
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&doctor)
+            .map(|hours| hours.working_minutes(range, self.reading.zone))
+    }
+
+    /// Loads every day and every doctor's hours into the read model, replacing it.
     pub async fn reload(&self) -> anyhow::Result<usize> {
         let _writer = self.writer.lock().await;
+        let mut hours = HashMap::new();
+        let mut cursor = self.hours_collection().find(doc! {}).await?;
+        while let Some(document) = cursor.try_next().await? {
+            let doctor = document
+                .get_str("_id")
+                .ok()
+                .and_then(|id| id.parse::<Uuid>().ok())
+                .context("an hours document's id is not a doctor id")?;
+            let state = document
+                .get_str("state")
+                .context("an hours document has no `state`")?;
+            let read: DoctorHours =
+                serde_json::from_str(state).context("an hours document does not read")?;
+            hours.insert(doctor, read);
+        }
+        *self
+            .hours
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = hours;
         let stored: Vec<Document> = self
             .days_collection()
             .find(doc! {})
@@ -431,15 +547,33 @@ impl StatsStore {
     /// the statistics. Run it while no consumer is applying events (the service stopped).
     pub async fn rebuild(&self) -> anyhow::Result<RebuildReport> {
         let mut total = Contribution::default();
+        let mut changes = Vec::new();
         let (mut events, mut skipped) = (0, 0);
         let mut cursor = self.events().find(doc! {}).await?;
         while let Some(stored) = cursor.try_next().await? {
             events += 1;
-            match self.stored_contribution(stored) {
-                Some(contribution) => total.merge(&contribution),
+            let position = (
+                stored.get_datetime("stored").ok().copied(),
+                stored.get_str("_id").unwrap_or_default().to_owned(),
+            );
+            match self.read_stored(stored) {
+                Some((contribution, change)) => {
+                    total.merge(&contribution);
+                    changes.extend(change.map(|change| (position, change)));
+                }
                 None => skipped += 1,
             }
         }
+        // Changes of hours in the order they were stored (ids are time-ordered UUIDv7s).
+        changes.sort_by(|(a, _), (b, _)| a.cmp(b));
+        let mut hours: BTreeMap<Uuid, DoctorHours> = BTreeMap::new();
+        for (_, HoursChange { doctor, change }) in &changes {
+            hours.entry(*doctor).or_default().apply(change);
+        }
+        let hours_documents = hours
+            .iter()
+            .map(|(doctor, hours)| hours_document(*doctor, hours))
+            .collect::<anyhow::Result<Vec<Document>>>()?;
         let documents = total
             .days()
             .map(|(day, counters)| {
@@ -451,11 +585,16 @@ impl StatsStore {
             })
             .collect::<anyhow::Result<Vec<Document>>>()?;
         let days = documents.len() as u64;
+        let doctors = hours_documents.len() as u64;
         let writer = self.writer.lock().await;
         self.days_collection().delete_many(doc! {}).await?;
         self.batches().delete_many(doc! {}).await?;
+        self.hours_collection().delete_many(doc! {}).await?;
         if !documents.is_empty() {
             self.days_collection().insert_many(documents).await?;
+        }
+        if !hours_documents.is_empty() {
+            self.hours_collection().insert_many(hours_documents).await?;
         }
         drop(writer);
         self.reload().await?;
@@ -463,11 +602,13 @@ impl StatsStore {
             events,
             skipped,
             days,
+            doctors,
         })
     }
 
-    /// What a stored event contributes; `None` (logged) when it no longer reads.
-    fn stored_contribution(&self, stored: Document) -> Option<Contribution> {
+    /// What a stored event contributes and how it changes hours; `None` (logged) when it no
+    /// longer reads.
+    fn read_stored(&self, stored: Document) -> Option<(Contribution, Option<HoursChange>)> {
         let id = stored.get_str("_id").unwrap_or("?").to_owned();
         let read = stored
             .get_document("event")
@@ -479,9 +620,9 @@ impl StatsStore {
             })
             .and_then(|json| Ok(serde_json::from_value::<CloudEvent>(json)?))
             .map_err(|error| error.to_string())
-            .and_then(|event| contribution(&event, &self.reading));
+            .and_then(|event| read_event(&event, &self.reading));
         match read {
-            Ok(contribution) => Some(contribution),
+            Ok(read) => Some(read),
             Err(error) => {
                 tracing::warn!(event_id = %id, %error, "stored event skipped");
                 None
@@ -515,6 +656,11 @@ fn read_day(document: Document) -> anyhow::Result<Day> {
 /// day cost about 45 ms, as one string about 1 ms).
 fn day_document(day: &Day) -> anyhow::Result<Document> {
     Ok(doc! { "_id": &day.date, "state": serde_json::to_string(day)? })
+}
+
+/// A doctor's hours as stored: the doctor's id and the hours as one JSON string (as a day).
+fn hours_document(doctor: Uuid, hours: &DoctorHours) -> anyhow::Result<Document> {
+    Ok(doc! { "_id": doctor.to_string(), "state": serde_json::to_string(hours)? })
 }
 
 fn event_document(item: &Prepared, batch_id: &str) -> anyhow::Result<Document> {

@@ -4,9 +4,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use kit::context::RequestContext;
-use schedule::{FreeSlot, SlotQuery, Span, calendar::Range};
+use schedule::{
+    FreeSlot, SlotQuery, Span,
+    calendar::{Range, instant},
+};
 use uuid::Uuid;
 
 use crate::{error::AppointmentError, references::Doctors, service::AppointmentService};
@@ -105,16 +108,18 @@ impl SlotSearch<'_> {
 pub enum Wanted {
     /// Every slot of the range (to count them).
     All,
-    /// The first `count` slots after `after` (and the rest of their week): enough for a
-    /// page and to tell whether another follows.
+    /// The first `count` slots after `after` (and the rest of the days searched with
+    /// them): enough for a page and to tell whether another follows.
     After {
         after: Option<(DateTime<Utc>, Uuid)>,
         count: usize,
     },
 }
 
-/// Days searched at a time when only a page is wanted: most pages fill in the first week.
-const DAYS_PER_STEP: u64 = 7;
+/// Days searched first when only a page is wanted (most pages fill on the first working
+/// day); each further step covers twice as many, up to [`MAX_DAYS_PER_STEP`].
+const FIRST_STEP_DAYS: u64 = 1;
+const MAX_DAYS_PER_STEP: u64 = 8;
 
 impl AppointmentService {
     /// The free slots the search finds (all, or as `wanted`), ordered by start and then
@@ -146,11 +151,12 @@ impl AppointmentService {
                 let from = resume
                     .filter(|day| *day > search.from)
                     .unwrap_or(search.from);
-                (from, DAYS_PER_STEP, after, count)
+                (from, FIRST_STEP_DAYS, after, count)
             }
         };
         let now = Utc::now();
         let mut found = Vec::new();
+        let mut step = step;
         while from <= search.to && found.len() < count {
             let to = from
                 .checked_add_days(Days::new(step.saturating_sub(1).min(366)))
@@ -161,6 +167,9 @@ impl AppointmentService {
             slots.retain(|slot| after.is_none_or(|position| slot.key() > position));
             found.extend(slots);
             from = to + Days::new(1);
+            if step < MAX_DAYS_PER_STEP {
+                step = (step * 2).min(MAX_DAYS_PER_STEP);
+            }
         }
         Ok(found)
     }
@@ -174,9 +183,9 @@ impl AppointmentService {
         (from, to): (NaiveDate, NaiveDate),
         now: DateTime<Utc>,
     ) -> Result<Vec<DoctorSlot>, AppointmentError> {
-        // Every instant the dates can cover, with room for any zone's offset.
-        let since = from.and_time(NaiveTime::MIN).and_utc() - Duration::days(2);
-        let until = to.and_time(NaiveTime::MIN).and_utc() + Duration::days(3);
+        // From the first date's midnight to the midnight after the last, in the clinic's zone.
+        let since = instant(self.zone, from.and_time(NaiveTime::MIN));
+        let until = instant(self.zone, (to + Days::new(1)).and_time(NaiveTime::MIN));
         let mut busy: HashMap<Uuid, Vec<Range>> = HashMap::new();
         for (doctor_id, range) in self.store.busy(ids, since, until).await? {
             busy.entry(doctor_id).or_default().push(range);

@@ -644,9 +644,13 @@ impl GraphqlSubscription {
             "Sec-WebSocket-Protocol",
             HeaderValue::from_static("graphql-transport-ws"),
         );
-        let (socket, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .expect("ws connects");
+        let (socket, _) = tokio::time::timeout(
+            Duration::from_secs(20),
+            tokio_tungstenite::connect_async(request),
+        )
+        .await
+        .expect("the WebSocket handshake within 20 s")
+        .expect("ws connects");
         let mut subscription = Self { socket };
         subscription.send(&connection_init(token).to_string()).await;
         let ack = subscription.next().await;
@@ -659,10 +663,13 @@ impl GraphqlSubscription {
         use futures::SinkExt as _;
         use tokio_tungstenite::tungstenite::Message;
 
-        self.socket
-            .send(Message::text(text))
-            .await
-            .expect("ws message sent");
+        tokio::time::timeout(
+            Duration::from_secs(20),
+            self.socket.send(Message::text(text)),
+        )
+        .await
+        .expect("a message sent within 20 s")
+        .expect("ws message sent");
     }
 
     /// The next protocol message (`next`, `error`, `complete`, ...), within 20 s; pings are

@@ -38,7 +38,8 @@ impl DateRange {
         self.from.iter_days().take_while(|day| day <= &self.to)
     }
 
-    /// Monday to Friday days in the range: what utilisation measures a doctor's time against.
+    /// Monday to Friday days in the range: what utilisation measures the time of a doctor
+    /// without known hours against.
     pub fn working_days(&self) -> i64 {
         let weekdays = self
             .days()

@@ -275,12 +275,12 @@ pub fn revenue_stats(
 #[derive(Debug, Clone, PartialEq)]
 pub struct DoctorStats {
     pub counts: Counts,
-    /// Working days (Monday to Friday) in the range times the working day's minutes.
+    /// The doctor's working minutes over the range.
     pub capacity_minutes: i64,
 }
 
 impl DoctorStats {
-    pub fn compute(range: DateRange, days: &[&Day], doctor: &str, workday_minutes: i64) -> Self {
+    pub fn compute(days: &[&Day], doctor: &str, capacity_minutes: i64) -> Self {
         let mut counts = Counts::default();
         for day in days {
             if let Some(day_counts) = day.doctor.get(doctor) {
@@ -289,7 +289,7 @@ impl DoctorStats {
         }
         Self {
             counts,
-            capacity_minutes: range.working_days() * workday_minutes,
+            capacity_minutes,
         }
     }
 

@@ -261,14 +261,15 @@ impl DoctorStatsView {
         self.0.counts.minutes
     }
 
-    /// Working days (Monday to Friday) in the range times the working day
-    /// (`ANALYTICS_WORKDAY_MINUTES`, default 480).
+    /// The doctor's working minutes over the range: their weekly hours, less time off, plus
+    /// extra hours (from the doctors' schedule events). For a doctor whose hours analytics
+    /// never saw: Monday-to-Friday days times `ANALYTICS_WORKDAY_MINUTES` (default 480).
     async fn capacity_minutes(&self) -> i64 {
         self.0.capacity_minutes
     }
 
     /// `bookedMinutes / capacityMinutes`: 0.5 is half the doctor's working time booked;
-    /// above 1 means overbooked. Null when the range has no working day.
+    /// above 1 means overbooked. Null when the range has no working time.
     async fn utilisation(&self) -> Option<f64> {
         self.0.utilisation()
     }

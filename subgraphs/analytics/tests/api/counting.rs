@@ -163,14 +163,15 @@ async fn a_scripted_week_gives_the_hand_computed_figures() {
             { "key": "CHECKUP", "billed": "45.50", "paid": "0.00" },
         ])
     );
-    // Five working days of 480 minutes; d1 keeps a1's 30 (a2's 60 were cancelled), d2 has
-    // a3's 30 and a4's 45.
+    // d1 works 1,500 minutes (see the script) and keeps a1's 30 (a2's 60 were cancelled);
+    // d2, without published hours, five working days of 480 minutes, with a3's 30 and a4's
+    // 45.
     assert_eq!(
         figures["_entities"],
         json!([
             { "id": script.d1.to_string(), "stats": {
                 "booked": 2, "completed": 1, "cancelled": 1, "noShows": 0,
-                "bookedMinutes": 30, "capacityMinutes": 2400, "utilisation": 0.0125,
+                "bookedMinutes": 30, "capacityMinutes": 1500, "utilisation": 0.02,
             } },
             { "id": script.d2.to_string(), "stats": {
                 "booked": 2, "completed": 1, "cancelled": 0, "noShows": 1,
@@ -220,6 +221,8 @@ async fn a_rebuild_gives_the_same_figures_as_live_consumption() {
 
     assert_eq!(report.events, script.events.len() as u64);
     assert_eq!(report.skipped, 0);
+    // d1's hours, in the order they were published (an exception added, then removed).
+    assert_eq!(report.doctors, 1);
     assert_eq!(figures(&analytics, &script).await, live);
 }
 

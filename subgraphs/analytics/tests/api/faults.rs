@@ -18,7 +18,12 @@ async fn unreadable_messages_go_to_the_dead_letter_topic_and_the_rest_is_counted
     let analytics = analytics().await;
     let topic = analytics.topics.appointments.clone();
     analytics.publish_raw(&topic, "k1", b"not json").await;
-    let mut broken = week().events[3].1.clone();
+    let mut broken = week()
+        .events
+        .into_iter()
+        .map(|(_, event)| event)
+        .find(|event| event.event_type == "pms.appointment.created.v1")
+        .expect("a booking");
     broken.data = json!({ "appointment": { "id": broken.subject } });
     analytics.publish(&topic, &broken).await;
     let script = week();

@@ -94,6 +94,7 @@ impl Analytics {
     pub fn topic(&self, topic: Topic) -> &str {
         match topic {
             Topic::Patients => &self.topics.patients,
+            Topic::Doctors => &self.topics.doctors,
             Topic::Appointments => &self.topics.appointments,
             Topic::Billing => &self.topics.billing,
         }

@@ -3,7 +3,12 @@
 //!
 //! The week is 2025-03-03 (Monday) to 2025-03-09, clinic zone Europe/Berlin (UTC+1).
 //! - Patients p1 (registered 03-03), p2 (03-04), p3 (02-28, before the week).
-//! - Doctors d1 (CARDIOLOGY), d2 (PEDIATRICS).
+//! - Doctors d1 (CARDIOLOGY), d2 (PEDIATRICS). d1 works Monday to Friday 09:00-12:00 and
+//!   13:00-17:00 (420 minutes) from 2025-01-06, then from 03-06 (Thursday) 08:00-12:00
+//!   (240) and Saturday 09:00-13:00 (240); time off all of 03-04 and 03-05 14:00-17:00
+//!   (and 03-03 13:00-17:00, removed again); extra hours 03-09 (Sunday) 10:00-12:00. Over
+//!   the week: 420 + 0 + 240 + 240 + 240 + 240 + 120 = 1,500 minutes. d2's hours were never
+//!   published: 5 x 480.
 //! - a1: d1/p1, 03-03 09:00, 30 min, CONSULTATION -> completed.
 //! - a2: d1/p2, 03-03 10:00, 60 min, CHECKUP -> cancelled.
 //! - a3: d2/p1, 03-04 09:30, 30 min, CONSULTATION -> no-show.
@@ -19,9 +24,11 @@ use appointments::{
     events::{AppointmentData, CREATED, appointment_event, transition_type},
 };
 use billing::domain::{Bill, BillStatus, PaymentType};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use doctors::events::{EXCEPTION_ADDED, EXCEPTION_REMOVED, exception_event};
 use kit::events::CloudEvent;
 use rust_decimal::Decimal;
+use schedule::{Exception, Span, WeeklyHours, WeeklyInterval};
 use uuid::Uuid;
 
 pub const FROM: &str = "2025-03-03";
@@ -37,6 +44,7 @@ pub struct Script {
 #[derive(Debug, Clone, Copy)]
 pub enum Topic {
     Patients,
+    Doctors,
     Appointments,
     Billing,
 }
@@ -61,6 +69,27 @@ fn patient(registered: &str) -> CloudEvent {
         archived_at: None,
     };
     patients::events::patient_event(patients::events::CREATED, &patient, &[])
+}
+
+/// A weekly pattern from `valid_from`: `(weekday, starts, ends)`.
+fn weekly_hours(doctor: Uuid, valid_from: &str, intervals: &[(Weekday, &str, &str)]) -> CloudEvent {
+    let intervals = intervals
+        .iter()
+        .map(|(weekday, starts, ends)| WeeklyInterval {
+            weekday: *weekday,
+            span: span(starts, ends),
+        })
+        .collect();
+    let week = WeeklyHours::new("intervals", date(valid_from), intervals).expect("hours");
+    doctors::events::weekly_hours_event(doctor, &week)
+}
+
+fn span(starts: &str, ends: &str) -> Span {
+    Span::parse("span", starts, ends).expect("span")
+}
+
+fn time_off(day: &str, span: Option<Span>) -> Exception {
+    Exception::time_off(Uuid::now_v7(), date(day), span, None).expect("time off")
 }
 
 struct Booking {
@@ -179,7 +208,42 @@ pub fn week() -> Script {
     let b3 = Billed::new(&a3, "80.00", "2025-03-03T23:30:00Z");
     let mut b4 = Billed::new(&a4, "25.00", "2025-03-05T12:00:00Z");
 
+    let weekdays = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ];
+    let before: Vec<_> = weekdays
+        .iter()
+        .flat_map(|day| [(*day, "09:00", "12:00"), (*day, "13:00", "17:00")])
+        .collect();
+    let mut after: Vec<_> = weekdays
+        .iter()
+        .map(|day| (*day, "08:00", "12:00"))
+        .collect();
+    after.push((Weekday::Sat, "09:00", "13:00"));
+    let off_tuesday = time_off("2025-03-04", None);
+    let off_wednesday = time_off("2025-03-05", Some(span("14:00", "17:00")));
+    let off_monday = time_off("2025-03-03", Some(span("13:00", "17:00")));
+    let extra_sunday = Exception::extra_hours(
+        Uuid::now_v7(),
+        date("2025-03-09"),
+        span("10:00", "12:00"),
+        Some("vaccination day"),
+    )
+    .expect("extra hours");
+    let exception = |event_type, exception| exception_event(event_type, d1, exception);
+
     let events = vec![
+        (Doctors, weekly_hours(d1, "2025-01-06", &before)),
+        (Doctors, exception(EXCEPTION_ADDED, &off_monday)),
+        (Doctors, weekly_hours(d1, "2025-03-06", &after)),
+        (Doctors, exception(EXCEPTION_ADDED, &off_tuesday)),
+        (Doctors, exception(EXCEPTION_ADDED, &off_wednesday)),
+        (Doctors, exception(EXCEPTION_ADDED, &extra_sunday)),
+        (Doctors, exception(EXCEPTION_REMOVED, &off_monday)),
         (Patients, patient("2025-03-03")),
         (Patients, patient("2025-03-04")),
         (Patients, patient("2025-02-28")),
