@@ -30,8 +30,8 @@ LUA
 
 # wrk_post NAME URL BODY [wrk prefix...]: checks that the query succeeds, runs wrk with
 # $CONNECTIONS connections for $DURATION (prefixed by e.g. `taskset -c 1`), prints
-# throughput, p50, p99 and non-2xx answers, and leaves the requests/s in WRK_RPS and the p99
-# in milliseconds in WRK_P99_MS. BODY `@FILE` sends the bodies of FILE (one per line) in turn.
+# throughput, p50, p99 and non-2xx answers, and leaves the requests/s in WRK_RPS, the
+# requests sent in WRK_REQUESTS and the p99 in milliseconds in WRK_P99_MS. BODY `@FILE` sends the bodies of FILE (one per line) in turn.
 wrk_post() {
   local name=$1 url=$2 body=$3; shift 3
   local bodies=""
@@ -42,10 +42,21 @@ wrk_post() {
   fi
   local out; out="$(BODY="$body" BODIES="$bodies" "$@" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WRK_POST_LUA" "$url")"
   WRK_RPS="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  WRK_REQUESTS="$(awk '/requests in/ {print $1}' <<<"$out")"
   WRK_P99_MS="$(awk '$1 == "99%" { v = $2; f = 1
       if (v ~ /us$/) f = 0.001; else if (v ~ /ms$/) f = 1; else if (v ~ /s$/) f = 1000
       sub(/[a-z]+$/, "", v); print v * f }' <<<"$out")"
   printf '[bench] %-34s %10s req/s   p50 %-8s p99 %-8s %s\n' "$name" "$WRK_RPS" \
     "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
     "$(awk '/Non-2xx/ {print "non-2xx: " $NF}' <<<"$out")"
+}
+
+# CPU time (user + system, in clock ticks) the processes PIDS have used so far.
+cpu_ticks() {
+  local total=0 pid fields
+  for pid in "$@"; do
+    read -r -a fields <"/proc/$pid/stat" || continue
+    total=$((total + fields[13] + fields[14]))
+  done
+  echo "$total"
 }

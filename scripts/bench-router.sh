@@ -7,7 +7,8 @@
 #   - the router's time from start to ready, and its peak RSS;
 #   - the free-slot search through the router: 20 doctors of one specialization with a
 #     working week, 60% of the next 31 days booked, distinct searches over 31 days for a
-#     page of 20, and with `totalCount` (every slot computed); one doctor alone;
+#     page of 20 (with the CPU time each process spends per search), and with `totalCount`
+#     (every slot computed); one doctor alone;
 #   - the limits' cost: `patient(id)` through the router with the committed limits and
 #     through a second router without them (no `limits`, `traffic_shaping`, limits or rate
 #     limit plugins), alternately, ROUNDS (3) times each;
@@ -167,8 +168,19 @@ sed 's/{ nodes {/{ totalCount nodes {/' "$searches" > "$LOGS/counted.jsonl"
 for id in "${neuro[@]}"; do
   echo "{\"query\":\"{ freeSlots(doctorId: \\\"$id\\\", from: \\\"$(date -d '+1 day' +%F)\\\", to: \\\"$(date -d '+31 days' +%F)\\\", durationMinutes: 30, first: 20) { nodes { date time } } }\"}"
 done > "$one_doctor"
+# Where a search's CPU goes: each process's user + system time over the run, per search.
+cpu_names=(router appointments doctors PostgreSQL MariaDB)
+cpu_pids=("$router" "${pids[2]}" "${pids[1]}" "$(pgrep -d' ' -u postgres -x postgres)" "$(pgrep -d' ' -x mariadbd)")
+cpu_before=(); for set in "${cpu_pids[@]}"; do cpu_before+=("$(cpu_ticks $set)"); done
 wrk_post "free slots, 20 neurologists, a page" "$R" "@$searches"
 slots_p99=$WRK_P99_MS
+cpu_line="[bench]   CPU per search:"
+for i in "${!cpu_names[@]}"; do
+  used=$(($(cpu_ticks ${cpu_pids[$i]}) - cpu_before[i]))
+  cpu_line+="$(printf ' %s %.2f ms' "${cpu_names[$i]}" "$(echo "$used * 1000 / $(getconf CLK_TCK) / $WRK_REQUESTS" | bc -l)")"
+done
+echo "$cpu_line"
+
 wrk_post "the same with totalCount (all 31 days)" "$R" "@$LOGS/counted.jsonl"
 wrk_post "free slots, one doctor, a page" "$R" "@$one_doctor"
 echo "[bench] free-slot search p99, 20 neurologists, a page of 20: ${slots_p99} ms (target: under 50 ms)"
