@@ -2,7 +2,10 @@
 //! after they were booked (or a booking made outside hours on purpose). Nothing is
 //! cancelled; the front desk calls these patients.
 
-use std::collections::{BTreeSet, HashMap};
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::Arc,
+};
 
 use kit::context::RequestContext;
 use uuid::Uuid;
@@ -61,7 +64,7 @@ impl AppointmentService {
             .collect();
         // An appointment may run past midnight: the day after `to` counts too.
         let until = to.succ_opt().unwrap_or(to);
-        let schedules: HashMap<Uuid, schedule::Schedule> = self
+        let schedules: HashMap<Uuid, Arc<schedule::Schedule>> = self
             .references
             .schedules(Doctors::Many(&doctors), from, until, context)
             .await?

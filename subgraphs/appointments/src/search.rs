@@ -2,7 +2,7 @@
 //! search time, less the doctors' active appointments here. Computed in memory for at most
 //! 31 days, then paged.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use kit::context::RequestContext;
@@ -178,7 +178,7 @@ impl AppointmentService {
     async fn slots_between(
         &self,
         search: &SlotSearch<'_>,
-        schedules: &[(Uuid, schedule::Schedule)],
+        schedules: &[(Uuid, Arc<schedule::Schedule>)],
         ids: &[Uuid],
         (from, to): (NaiveDate, NaiveDate),
         now: DateTime<Utc>,

@@ -1,12 +1,14 @@
 //! Asks the patients and doctors subgraphs about the people a booking names, the way a
 //! router would: `_entities` over HTTP with the router's credential, both at once,
-//! bounded by a timeout. [`schedules`]: doctors' working hours for the free-slot search.
+//! bounded by a timeout. [`schedules`]: doctors' working hours for the free-slot search;
+//! [`cache`]: the hours as last fetched, reused while the doctor's `scheduleVersion` stays.
 
+mod cache;
 mod schedules;
 
 pub use schedules::Doctors;
 
-use std::time::Duration;
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -28,9 +30,9 @@ use crate::error::AppointmentError;
 #[derive(Debug, Clone)]
 pub struct BookableDoctor {
     pub specialization: String,
-    /// The doctor's hours on the booking's date and the day after (a booking may run past
-    /// midnight).
-    pub schedule: Schedule,
+    /// The doctor's hours, covering the booking's date and the day after (a booking may run
+    /// past midnight).
+    pub schedule: Arc<Schedule>,
 }
 
 /// The working-hours part of a `Doctor.schedule` answer.
@@ -71,6 +73,7 @@ pub struct References {
     credential: Credential,
     patients_url: String,
     doctors_url: String,
+    hours: cache::ScheduleCache,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +88,14 @@ struct DoctorEntity {
     archived: bool,
     available: bool,
     specialization: String,
+    schedule_version: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DoctorHours {
+    id: Uuid,
+    schedule_version: i64,
     schedule: ScheduleData,
 }
 
@@ -106,6 +117,7 @@ impl References {
             credential,
             patients_url,
             doctors_url,
+            hours: cache::ScheduleCache::default(),
         })
     }
 
@@ -123,9 +135,6 @@ impl References {
         context: &RequestContext,
     ) -> Result<BookableDoctor, AppointmentError> {
         let next = date.succ_opt().unwrap_or(date);
-        let doctor_fields = format!(
-            "archived available specialization schedule(from: \"{date}\", to: \"{next}\") {{ {SCHEDULE_FIELDS} }}"
-        );
         let (patient, doctor) = tokio::join!(
             self.entity::<PatientEntity>(
                 (&self.patients_url, "patients", context),
@@ -137,7 +146,7 @@ impl References {
                 (&self.doctors_url, "doctors", context),
                 "Doctor",
                 doctor_id,
-                &doctor_fields
+                "archived available specialization scheduleVersion"
             ),
         );
         match patient? {
@@ -170,15 +179,71 @@ impl References {
                 reason: "is not taking appointments".to_owned(),
             }),
             Some(doctor) => {
-                let schedule = doctor.schedule.parse(self.zone).map_err(|error| {
-                    unavailable("doctors", format!("hours it should have refused: {error}"))
-                })?;
+                let schedule = self
+                    .hours(
+                        &[(doctor_id, doctor.schedule_version)],
+                        (date, next),
+                        context,
+                    )
+                    .await?
+                    .remove(&doctor_id)
+                    .ok_or_else(|| unavailable("doctors", format!("no hours for {doctor_id}")))?;
                 Ok(BookableDoctor {
                     specialization: doctor.specialization,
                     schedule,
                 })
             }
         }
+    }
+
+    /// The hours over `dates` of each doctor, given with the `scheduleVersion` the doctors
+    /// subgraph just answered: from the cache when fetched at that version, the others in
+    /// one call (each then remembered with the version answered beside its hours).
+    async fn hours(
+        &self,
+        doctors: &[(Uuid, i64)],
+        dates: (NaiveDate, NaiveDate),
+        context: &RequestContext,
+    ) -> Result<HashMap<Uuid, Arc<Schedule>>, AppointmentError> {
+        let mut found = HashMap::with_capacity(doctors.len());
+        let mut missing = Vec::new();
+        for (doctor, version) in doctors {
+            match self.hours.get(*doctor, *version, dates) {
+                Some(schedule) => {
+                    found.insert(*doctor, schedule);
+                }
+                None => missing.push(*doctor),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let (from, to) = cache::window(dates.0, dates.1);
+        let fields = format!(
+            "id scheduleVersion schedule(from: \"{from}\", to: \"{to}\") {{ {SCHEDULE_FIELDS} }}"
+        );
+        let fetched: Vec<Option<DoctorHours>> = self
+            .entities(
+                (&self.doctors_url, "doctors", context),
+                "Doctor",
+                &missing,
+                &fields,
+            )
+            .await?;
+        for doctor in fetched.into_iter().flatten() {
+            let schedule = doctor.schedule.parse(self.zone).map_err(|error| {
+                unavailable("doctors", format!("hours it should have refused: {error}"))
+            })?;
+            let schedule = Arc::new(schedule);
+            self.hours.put(
+                doctor.id,
+                doctor.schedule_version,
+                (from, to),
+                schedule.clone(),
+            );
+            found.insert(doctor.id, schedule);
+        }
+        Ok(found)
     }
 
     async fn entity<T: serde::de::DeserializeOwned>(

@@ -1,5 +1,8 @@
 //! Doctors' working hours over a date range, for the free-slot search: one doctor by
-//! reference, or every available doctor of a specialization through the doctors listing.
+//! reference, or every available doctor of a specialization through the doctors listing;
+//! the hours themselves from the cache while each doctor's `scheduleVersion` stays.
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use kit::context::RequestContext;
@@ -8,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{References, SCHEDULE_FIELDS, ScheduleData, unavailable};
+use super::{References, unavailable};
 use crate::error::AppointmentError;
 
 /// Which doctors a search covers.
@@ -27,11 +30,12 @@ pub enum Doctors<'a> {
 const MAX_PAGES: usize = 10;
 
 #[derive(Deserialize)]
-struct DoctorHours {
+#[serde(rename_all = "camelCase")]
+struct DoctorState {
     id: Uuid,
     archived: bool,
     available: bool,
-    schedule: ScheduleData,
+    schedule_version: i64,
 }
 
 #[derive(Deserialize)]
@@ -45,7 +49,7 @@ struct PageInfo {
 #[serde(rename_all = "camelCase")]
 struct DoctorPage {
     page_info: PageInfo,
-    nodes: Vec<DoctorHours>,
+    nodes: Vec<DoctorState>,
 }
 
 impl References {
@@ -58,21 +62,19 @@ impl References {
         from: NaiveDate,
         to: NaiveDate,
         context: &RequestContext,
-    ) -> Result<Vec<(Uuid, Schedule)>, AppointmentError> {
-        let fields = format!(
-            "id archived available schedule(from: \"{from}\", to: \"{to}\") {{ {SCHEDULE_FIELDS} }}"
-        );
+    ) -> Result<Vec<(Uuid, Arc<Schedule>)>, AppointmentError> {
+        let fields = "id archived available scheduleVersion";
         let at = (self.doctors_url.as_str(), "doctors", context);
         let bookable_only = !matches!(doctors, Doctors::Many(_));
-        let found: Vec<DoctorHours> = match doctors {
+        let found: Vec<DoctorState> = match doctors {
             Doctors::Many(ids) => self
-                .entities(at, "Doctor", ids, &fields)
+                .entities(at, "Doctor", ids, fields)
                 .await?
                 .into_iter()
                 .flatten()
                 .collect(),
             Doctors::One(id) => self
-                .entity(at, "Doctor", id, &fields)
+                .entity(at, "Doctor", id, fields)
                 .await?
                 .into_iter()
                 .collect(),
@@ -106,15 +108,16 @@ impl References {
                 found
             }
         };
-        found
+        let versions: Vec<(Uuid, i64)> = found
             .into_iter()
             .filter(|doctor| !bookable_only || (!doctor.archived && doctor.available))
-            .map(|doctor| {
-                let schedule = doctor.schedule.parse(self.zone).map_err(|error| {
-                    unavailable("doctors", format!("hours it should have refused: {error}"))
-                })?;
-                Ok((doctor.id, schedule))
-            })
-            .collect()
+            .map(|doctor| (doctor.id, doctor.schedule_version))
+            .collect();
+        let mut hours = self.hours(&versions, (from, to), context).await?;
+        // In the listing's order; a doctor the second call no longer found is left out.
+        Ok(versions
+            .iter()
+            .filter_map(|(id, _)| Some((*id, hours.remove(id)?)))
+            .collect())
     }
 }

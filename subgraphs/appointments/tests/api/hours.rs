@@ -179,3 +179,60 @@ async fn time_off_recorded_after_bookings_keeps_them_and_lists_them_for_a_call()
     );
     assert_ne!(listed[0]["appointment"]["id"], kept.as_str());
 }
+
+#[tokio::test]
+async fn a_change_of_hours_after_a_booking_applies_to_the_next_booking_at_once() {
+    // Appointments reuses the hours it fetched while the doctor's `scheduleVersion` stays;
+    // each change below must move it.
+    let clinic = clinic().await;
+    let patient = clinic.patient("fresh@example.com").await;
+    let doctor = doctor_with_hours(&clinic).await;
+    let monday = next(Weekday::Mon).to_string();
+    clinic.booked(&patient, &doctor, &monday, "09:00", 30).await;
+    let change = |query: &'static str, variables: Value| {
+        let clinic = &clinic;
+        async move {
+            let answer = clinic.doctors.query(query, variables).await;
+            assert!(answer["errors"].is_null(), "{answer}");
+            answer["data"].clone()
+        }
+    };
+
+    let off = change(
+        "mutation($id: ID!, $input: TimeOffInput!) { addTimeOff(doctorId: $id, input: $input) { id } }",
+        json!({ "id": doctor, "input": { "date": monday, "starts": "10:00", "ends": "12:00", "reason": "training" } }),
+    )
+    .await;
+    let refused = clinic.book(&patient, &doctor, &monday, "10:00", 30).await;
+    assert_error_saying(
+        &refused,
+        "DOCTOR_UNAVAILABLE",
+        Some("input.time"),
+        "is off 10:00-12:00",
+    );
+
+    change(
+        "mutation($id: ID!) { removeScheduleException(id: $id) { id } }",
+        json!({ "id": off["addTimeOff"]["id"] }),
+    )
+    .await;
+    clinic.booked(&patient, &doctor, &monday, "10:00", 30).await;
+
+    change(
+        "mutation($id: ID!, $from: Date!, $intervals: [WeeklyIntervalInput!]!) {
+            setWeeklyHours(doctorId: $id, validFrom: $from, intervals: $intervals) { validFrom }
+        }",
+        json!({ "id": doctor, "from": monday, "intervals": [
+            { "weekday": "MONDAY", "starts": "13:00", "ends": "17:00" },
+        ] }),
+    )
+    .await;
+    let refused = clinic.book(&patient, &doctor, &monday, "11:00", 30).await;
+    assert_error_saying(
+        &refused,
+        "DOCTOR_UNAVAILABLE",
+        Some("input.time"),
+        "works only 13:00-17:00",
+    );
+    clinic.booked(&patient, &doctor, &monday, "13:00", 30).await;
+}

@@ -99,6 +99,8 @@ pub struct Doctor {
     pub available: bool,
     pub gender: Gender,
     pub archived_at: Option<DateTime<Utc>>,
+    /// Bumped by every change of the doctor's working hours (1 at registration).
+    pub schedule_version: i64,
 }
 
 /// A validated registration.
@@ -141,6 +143,7 @@ impl NewDoctor {
             available: self.available,
             gender: self.gender,
             archived_at: None,
+            schedule_version: 1,
         }
     }
 }

@@ -82,6 +82,14 @@ impl Doctor {
         self.0.archived_at
     }
 
+    /// Moves with every change of the doctor's working hours: a subgraph keeping a copy of
+    /// `schedule` (appointments) reads it with the doctor and fetches the hours again only
+    /// when it moved. Not part of the public API (`@inaccessible`).
+    #[graphql(inaccessible)]
+    async fn schedule_version(&self) -> i64 {
+        self.0.schedule_version
+    }
+
     /// Working hours from `from` to `to` (inclusive, at most 92 days) in the clinic's time
     /// zone: the weekly patterns in force, time off, extra hours, and each day's hours.
     async fn schedule(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<DoctorSchedule> {

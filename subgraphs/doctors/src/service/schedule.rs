@@ -50,6 +50,7 @@ impl DoctorService {
         let mut tx = self.store.pool().begin().await?;
         lock(&mut tx, (doctor_id, "doctorId"), false).await?;
         DoctorStore::put_weekly_hours(&mut tx, doctor_id, &week).await?;
+        DoctorStore::schedule_changed(&mut tx, doctor_id).await?;
         let event = events::weekly_hours_event(doctor_id, &week);
         self.outbox.record(&mut *tx, &event, context).await?;
         tx.commit().await?;
@@ -77,6 +78,7 @@ impl DoctorService {
             return Err(DoctorError::ScheduleClash(Box::new(clash)));
         }
         DoctorStore::insert_exception(&mut tx, doctor_id, &exception).await?;
+        DoctorStore::schedule_changed(&mut tx, doctor_id).await?;
         let event = events::exception_event(events::EXCEPTION_ADDED, doctor_id, &exception);
         self.outbox.record(&mut *tx, &event, context).await?;
         tx.commit().await?;
@@ -101,6 +103,7 @@ impl DoctorService {
             .await?
             .ok_or(DoctorError::ExceptionNotFound(id))?;
         DoctorStore::delete_exception(&mut tx, id).await?;
+        DoctorStore::schedule_changed(&mut tx, doctor_id).await?;
         let event = events::exception_event(events::EXCEPTION_REMOVED, doctor_id, &exception);
         self.outbox.record(&mut *tx, &event, context).await?;
         tx.commit().await?;

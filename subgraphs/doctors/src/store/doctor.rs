@@ -11,8 +11,8 @@ use crate::{
     error::DoctorError,
 };
 
-const COLUMNS: &str =
-    "id, name, specialization, phone_number, email, available, gender, archived_at";
+const COLUMNS: &str = "id, name, specialization, phone_number, email, available, gender, \
+    archived_at, schedule_version";
 
 #[derive(sqlx::FromRow)]
 struct DoctorRow {
@@ -24,6 +24,7 @@ struct DoctorRow {
     available: bool,
     gender: String,
     archived_at: Option<DateTime<Utc>>,
+    schedule_version: i64,
 }
 
 impl TryFrom<DoctorRow> for Doctor {
@@ -43,6 +44,7 @@ impl TryFrom<DoctorRow> for Doctor {
             email: row.email,
             available: row.available,
             archived_at: row.archived_at,
+            schedule_version: row.schedule_version,
         })
     }
 }

@@ -153,6 +153,16 @@ impl DoctorStore {
             .collect())
     }
 
+    /// Bumps the doctor's `schedule_version`: call it in the transaction of every change of
+    /// their hours.
+    pub async fn schedule_changed(conn: &mut MySqlConnection, doctor_id: Uuid) -> sqlx::Result<()> {
+        sqlx::query("UPDATE doctors SET schedule_version = schedule_version + 1 WHERE id = ?")
+            .bind(doctor_id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
     /// Stores `week` for the doctor, replacing a pattern starting on the same date.
     pub async fn put_weekly_hours(
         conn: &mut MySqlConnection,
