@@ -407,6 +407,7 @@ pub struct RunningService<Pool> {
     pub pool: Pool,
     _db: Option<TestDatabase>,
     shutdown: CancellationToken,
+    running: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
 impl<Pool> RunningService<Pool> {
@@ -420,13 +421,27 @@ impl<Pool> RunningService<Pool> {
     pub fn start_replica(service: Service, pool: Pool, topic: String) -> Self {
         let base_url = format!("http://127.0.0.1:{}", service.port());
         let shutdown = CancellationToken::new();
-        tokio::spawn(service.run_until(shutdown.clone()));
+        let running = tokio::spawn(service.run_until(shutdown.clone()));
         Self {
             base_url,
             topic,
             pool,
             _db: None,
             shutdown,
+            running: Some(running),
+        }
+    }
+
+    /// Stops the service as a deployment would and returns once all of it has stopped: its
+    /// port closes first, its background tasks (consumers, relays) finish after.
+    pub async fn stop(mut self) {
+        self.shutdown.cancel();
+        if let Some(running) = self.running.take() {
+            let stopped = tokio::time::timeout(Duration::from_secs(60), running)
+                .await
+                .expect("the service stops within 60 s");
+            // How it ended (a watchdog giving up, say) is for the test to check.
+            drop(stopped);
         }
     }
 

@@ -104,17 +104,12 @@ impl Analytics {
         self.running.as_ref().expect("analytics is running")
     }
 
-    /// Stops the instance (as a deployment would), waiting until its port is closed.
+    /// Stops the instance (as a deployment would), waiting until its consumers have
+    /// stopped too: the port closes first, and a consumer still finishing a batch would
+    /// write beside the next instance (one writer at a time; see `analytics::store`).
     pub async fn stop(&mut self) {
         if let Some(app) = self.running.take() {
-            let url = format!("{}/health", app.base_url);
-            drop(app);
-            for _ in 0..100 {
-                if reqwest::get(&url).await.is_err() {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            app.stop().await;
         }
     }
 
