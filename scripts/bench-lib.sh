@@ -60,3 +60,20 @@ cpu_ticks() {
   done
   echo "$total"
 }
+
+# cpu_mark NAME=PIDS...: notes each set's CPU time; cpu_report NAME=PIDS... (the same sets,
+# after a wrk_post) prints each set's CPU time per request since the mark.
+cpu_mark() {
+  CPU_MARKS=()
+  local set
+  for set in "$@"; do CPU_MARKS+=("$(cpu_ticks ${set#*=})"); done
+}
+cpu_report() {
+  local line="[bench]   CPU per request:" set used i=0
+  for set in "$@"; do
+    used=$(($(cpu_ticks ${set#*=}) - CPU_MARKS[i]))
+    line+="$(printf ' %s %.2f ms' "${set%%=*}" "$(echo "$used * 1000 / $(getconf CLK_TCK) / $WRK_REQUESTS" | bc -l)")"
+    i=$((i + 1))
+  done
+  echo "$line"
+}

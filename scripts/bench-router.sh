@@ -18,7 +18,8 @@
 #     and record no read (`PMS_AUDIT_READS=off`), alternately, ROUNDS times each, once with
 #     every client asking the same (merged by the router in flight) and once with each
 #     asking for its own patient or doctor's page; the audit records written per second, and
-#     how long the relays take to publish them after;
+#     how long the relays take to publish them after; for each client its own patient, the
+#     CPU time per request of the router, patients, MariaDB and Kafka in both systems;
 #   - an attack mix: `patient(id)` with wrk while vegeta sends abusive operations (nesting,
 #     repeated fields, fragments that multiply, aliases, directives, oversize bodies) at a
 #     ninth of that rate, so a tenth of all requests are abusive; the normal requests' p99
@@ -154,7 +155,8 @@ PGPASSWORD=pms psql -q -h 127.0.0.1 -U pms -d bench_r_appointments -c "
        unnest(ARRAY(SELECT time '09:00' + s * interval '30 minutes' FROM generate_series(0, 5) s
                     UNION ALL SELECT time '13:00' + s * interval '30 minutes' FROM generate_series(0, 7) s))
          WITH ORDINALITY AS t(at, k)
-  WHERE extract(isodow FROM day) < 6 AND (d.n + t.k + extract(doy FROM day)::int) % 5 < 3"
+  WHERE extract(isodow FROM day) < 6 AND (d.n + t.k + extract(doy FROM day)::int) % 5 < 3" \
+  -c "ANALYZE appointments"  # as autovacuum would soon after such a load
 # Distinct searches (the router would merge identical ones in flight): 32 windows of 31
 # days starting 1 to 16 days ahead, for 30 or 45 minutes.
 searches="$LOGS/searches.jsonl" one_doctor="$LOGS/one-doctor.jsonl"
@@ -169,17 +171,12 @@ for id in "${neuro[@]}"; do
   echo "{\"query\":\"{ freeSlots(doctorId: \\\"$id\\\", from: \\\"$(date -d '+1 day' +%F)\\\", to: \\\"$(date -d '+31 days' +%F)\\\", durationMinutes: 30, first: 20) { nodes { date time } } }\"}"
 done > "$one_doctor"
 # Where a search's CPU goes: each process's user + system time over the run, per search.
-cpu_names=(router appointments doctors PostgreSQL MariaDB)
-cpu_pids=("$router" "${pids[2]}" "${pids[1]}" "$(pgrep -d' ' -u postgres -x postgres)" "$(pgrep -d' ' -x mariadbd)")
-cpu_before=(); for set in "${cpu_pids[@]}"; do cpu_before+=("$(cpu_ticks $set)"); done
+searching=("router=$router" "appointments=${pids[2]}" "doctors=${pids[1]}"
+           "PostgreSQL=$(pgrep -d' ' -u postgres -x postgres)" "MariaDB=$(pgrep -d' ' -x mariadbd)")
+cpu_mark "${searching[@]}"
 wrk_post "free slots, 20 neurologists, a page" "$R" "@$searches"
 slots_p99=$WRK_P99_MS
-cpu_line="[bench]   CPU per search:"
-for i in "${!cpu_names[@]}"; do
-  used=$(($(cpu_ticks ${cpu_pids[$i]}) - cpu_before[i]))
-  cpu_line+="$(printf ' %s %.2f ms' "${cpu_names[$i]}" "$(echo "$used * 1000 / $(getconf CLK_TCK) / $WRK_REQUESTS" | bc -l)")"
-done
-echo "$cpu_line"
+cpu_report "${searching[@]}"
 
 wrk_post "the same with totalCount (all 31 days)" "$R" "@$LOGS/counted.jsonl"
 wrk_post "free slots, one doctor, a page" "$R" "@$one_doctor"
@@ -216,7 +213,7 @@ echo "[bench] the cost of identity and audit: tokens, scopes, record-level rules
   export PMS_AUDIT_READS=off RUST_LOG=error
   PATIENTS_DATABASE_URL=mysql://pms:pms@127.0.0.1:3306/bench_r_patients PATIENTS_TOPIC="bench-r-patients-$run" \
     PORT=18380 exec "$bin/patients" >"$LOGS/patients-open.log" 2>&1
-) & pids+=($!)
+) & pids+=($!); patients_open=$!
 (
   unset JWKS_FILE
   export PMS_AUDIT_READS=off RUST_LOG=error
@@ -252,7 +249,7 @@ for port in ("80", "83", "84", "81"):
     text = text.replace(f"127.0.0.1:182{port}/", f"127.0.0.1:183{port}/")
 open(sys.argv[2], "w").write(text)
 PY
-ROUTER_CONFIG_FILE_PATH="$open_config" "$bin/router" >"$LOGS/router-open.log" 2>&1 & pids+=($!)
+ROUTER_CONFIG_FILE_PATH="$open_config" "$bin/router" >"$LOGS/router-open.log" 2>&1 & pids+=($!); router_open=$!
 until curl -fsS http://127.0.0.1:14006/readiness >/dev/null 2>&1; do sleep 0.05; done
 # Audit records written, all services together (the records in the audit topic's outbox
 # rows: a row carries the records of every read one write kept).
@@ -279,12 +276,21 @@ seconds="${DURATION%s}"
 one_each="@$one_each" page_each="@$page_each"
 declare -A label=([one]="patient(id), the same" [page]="the page, the same"
                   [one_each]="patient(id), 64 patients" [page_each]="the page, 32 doctors'")
+# For `patient(id)` of 64 patients, where the CPU goes in each system (the patients
+# subgraph includes its outbox relay; Kafka is the broker's JVM).
+shared=("MariaDB=$(pgrep -d' ' -x mariadbd)" "Kafka=$(pgrep -d' ' -f kafka.Kafka)")
+open_set=("router=$router_open" "patients=$patients_open" "${shared[@]}")
+deployed_set=("router=$router" "patients=${pids[0]}" "${shared[@]}")
 for query in one page one_each page_each; do
   off=0 on=0 written=0
   for round in $(seq 1 "${ROUNDS:-3}"); do
+    cpu_mark "${open_set[@]}"
     wrk_post "${label[$query]}, neither ($round)" http://127.0.0.1:14006/graphql "${!query}"; off=$(echo "$off + $WRK_RPS" | bc -l)
+    if [[ $query == one_each ]]; then cpu_report "${open_set[@]}"; fi
     before=$(audit_rows)
+    cpu_mark "${deployed_set[@]}"
     wrk_post "${label[$query]}, identity+audit ($round)" "$R" "${!query}"; on=$(echo "$on + $WRK_RPS" | bc -l)
+    if [[ $query == one_each ]]; then cpu_report "${deployed_set[@]}"; fi
     written=$((written + $(audit_rows) - before))
   done
   printf '[bench] identity and audit on / off, %s throughput: %.3f; audit records written %.0f/s\n' \

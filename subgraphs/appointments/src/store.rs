@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::{
-    domain::{Appointment, AppointmentStatus, ServiceType, Slot},
+    domain::{Appointment, AppointmentStatus, MAX_DURATION_MINUTES, ServiceType, Slot},
     error::AppointmentError,
 };
 
@@ -151,7 +151,10 @@ impl AppointmentStore {
     }
 
     /// The doctors' scheduled and checked-in appointments overlapping `[since, until)`:
-    /// doctor, start and end.
+    /// doctor, start and end. An appointment lasts at most [`MAX_DURATION_MINUTES`] (a
+    /// column check), so only those starting that long before `since` can reach into it:
+    /// the index on `(doctor_id, starts_at)` is read between two bounds, not from the
+    /// doctor's first appointment ever.
     #[tracing::instrument(skip_all, fields(doctors = doctor_ids.len()))]
     pub async fn busy(
         &self,
@@ -162,11 +165,12 @@ impl AppointmentStore {
         let rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
             "SELECT doctor_id, starts_at, ends_at FROM appointments
              WHERE doctor_id = ANY($1) AND status IN ('SCHEDULED', 'CHECKED_IN')
-               AND starts_at < $3 AND ends_at > $2",
+               AND starts_at < $3 AND ends_at > $2 AND starts_at > $2 - make_interval(mins => $4)",
         )
         .bind(doctor_ids)
         .bind(since)
         .bind(until)
+        .bind(MAX_DURATION_MINUTES)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows

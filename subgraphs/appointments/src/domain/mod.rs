@@ -5,7 +5,7 @@ mod appointment;
 mod slot;
 
 pub use appointment::{Appointment, AppointmentStatus, ServiceType, Transition, TransitionError};
-pub use slot::{Slot, parse_time};
+pub use slot::{MAX_DURATION_MINUTES, Slot, parse_time};
 
 /// A rule an input broke, naming the input field (`time`, `durationMinutes`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
