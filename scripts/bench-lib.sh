@@ -31,7 +31,8 @@ LUA
 # wrk_post NAME URL BODY [wrk prefix...]: checks that the query succeeds, runs wrk with
 # $CONNECTIONS connections for $DURATION (prefixed by e.g. `taskset -c 1`), prints
 # throughput, p50, p99 and non-2xx answers, and leaves the requests/s in WRK_RPS, the
-# requests sent in WRK_REQUESTS and the p99 in milliseconds in WRK_P99_MS. BODY `@FILE` sends the bodies of FILE (one per line) in turn.
+# requests sent in WRK_REQUESTS and the p99 in milliseconds in WRK_P99_MS. BODY `@FILE`
+# sends the bodies of FILE (one per line) in turn.
 wrk_post() {
   local name=$1 url=$2 body=$3; shift 3
   local bodies=""

@@ -141,7 +141,7 @@ impl AppointmentService {
             return Ok(Vec::new());
         }
         let ids: Vec<Uuid> = schedules.iter().map(|(id, _)| *id).collect();
-        let (mut from, step, after, count) = match wanted {
+        let (mut from, mut step, after, count) = match wanted {
             Wanted::All => (search.from, u64::MAX, None, usize::MAX),
             Wanted::After { after, count } => {
                 // Days before the cursor's hold nothing after it.
@@ -156,7 +156,6 @@ impl AppointmentService {
         };
         let now = Utc::now();
         let mut found = Vec::new();
-        let mut step = step;
         while from <= search.to && found.len() < count {
             let to = from
                 .checked_add_days(Days::new(step.saturating_sub(1).min(366)))
