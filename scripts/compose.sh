@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Regenerates every schema/<name>.graphql from the code (each subgraph's `--print-schema`)
 # and composes schema/supergraph.graphql from supergraph.yaml with
-# @theguild/federation-composition (scripts/compose, pinned in its package-lock.json).
+# @theguild/federation-composition (scripts/compose, pinned in its package-lock.json), with
+# the public API it serves (schema/api.graphql), and the front desk's typed operations
+# generated from that (scripts/front-desk.sh codegen).
 #   scripts/compose.sh           write them
-#   scripts/compose.sh --check   fail when a committed file is stale or composition fails
+#   scripts/compose.sh --check   fail when a committed schema is stale or composition fails
+#                                (scripts/front-desk.sh check checks the operations)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
+need_node
 
 check=""
 [[ "${1:-}" == "--check" ]] && check=1
@@ -30,4 +34,5 @@ if [[ ! -d scripts/compose/node_modules ]] || [[ scripts/compose/package-lock.js
   (cd scripts/compose && npm ci --no-audit --no-fund --silent)
 fi
 node scripts/compose/compose.mjs ${check:+--check} || stale=1
+if [[ -z "$check" && "$stale" == 0 ]]; then scripts/front-desk.sh codegen; fi
 exit "$stale"

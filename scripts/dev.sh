@@ -11,6 +11,8 @@ source scripts/env.sh
 # A development deployment: introspection (and GraphiQL's schema) on, in the router and in
 # every subgraph. Deployments leave it off.
 export GRAPHQL_INTROSPECTION="${GRAPHQL_INTROSPECTION:-true}"
+# The front desk's sign-in page gets tokens of the development issuer from the router.
+export PMS_DEV_SIGN_IN="${PMS_DEV_SIGN_IN:-true}"
 
 # The local servers' development credentials (scripts/infra.sh creates this user). The
 # binaries have no default database URL: a deployment names its own.
@@ -27,6 +29,7 @@ export SUBGRAPH_SECRET="${SUBGRAPH_SECRET:-$(head -c 24 /dev/urandom | od -An -t
 SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082)
 
 scripts/infra.sh up
+need_node
 cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}" router pms-token)
 scripts/compose.sh
 
@@ -81,6 +84,7 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:4004/readiness" >/dev/null 2>&1 && break
   sleep 0.2
 done
+echo "[dev] front desk   http://localhost:4004/              <- the web app (choose a role to sign in)"
 echo "[dev] router       http://localhost:4004/graphql   <- the API, GraphiQL in a browser"
 echo "[dev] every request needs a token; GraphiQL signed in as the administrator:"
 echo "[dev]   http://localhost:4004/graphql#token=$("$CARGO_TARGET_DIR/debug/pms-token" administrator)"

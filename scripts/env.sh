@@ -8,3 +8,18 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export TEST_MYSQL_URL="${TEST_MYSQL_URL:-mysql://pms:pms@127.0.0.1:3306}"
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://pms:pms@127.0.0.1:5432}"
 export TEST_MONGO_URL="${TEST_MONGO_URL:-mongodb://127.0.0.1:27017}"
+
+# Node.js 20.19 or later builds the router's browser apps (GraphiQL, the front desk) and
+# composes the supergraph; Debian's `nodejs` package is used when none is installed (Debian
+# 12's is older: install a newer one, e.g. from NodeSource, and the scripts take it).
+need_node() {
+  if ! command -v node >/dev/null; then
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null
+  fi
+  node -e 'const [major, minor] = process.versions.node.split(".").map(Number);
+    process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1)' || {
+    echo "Node.js $(node --version) is too old: the front desk's build (Vite) needs 20.19 or later" >&2
+    return 1
+  }
+}

@@ -2,6 +2,7 @@
 # Sets up everything the tests need and runs them all:
 #   real servers (scripts/infra.sh up), formatting and lint checks, the committed schemas
 #   (every schema/<name>.graphql and the composed supergraph, scripts/compose.sh --check),
+#   the front desk's typed operations and type check (scripts/front-desk.sh check),
 #   then every test of the workspace against those servers, and last, alone, the Kafka
 #   outage test (router/tests/e2e/outage.rs), which stops the broker for a minute.
 set -euo pipefail
@@ -10,15 +11,13 @@ cd "$ROOT"
 source scripts/env.sh
 
 started=$SECONDS
-# The router's GraphiQL check drives Debian's Chromium (through playwright-core); its
-# bundle is built with Node.js and npm.
-need=()
-command -v chromium >/dev/null || need+=(chromium)
-command -v node >/dev/null || need+=(nodejs npm)
-if ((${#need[@]})); then
+# The router's GraphiQL and front desk checks drive Debian's Chromium (through
+# playwright-core); their bundles are built with Node.js and npm.
+if ! command -v chromium >/dev/null; then
   apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
 fi
+need_node
 # Each CI clone builds the workspace crates anew into the shared target directory: drop
 # every earlier checkout's copies first (a relink for a live one).
 if [[ -n "${CI:-}" ]]; then KEEP_MINUTES=0 scripts/prune-target.sh; fi
@@ -29,6 +28,7 @@ echo "[test] servers ready after $((SECONDS - started)) s"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 scripts/compose.sh --check
+scripts/front-desk.sh check
 scripts/check-compose.sh
 cargo test --workspace --locked --no-fail-fast
 # The drills stop or freeze the shared Kafka broker, and run the deployed binaries: alone,

@@ -3,7 +3,8 @@
 //!
 //! Unlike stock Hive Router, which starts without a usable supergraph and answers 503, it
 //! refuses to start when the supergraph file is missing or is not a composed supergraph,
-//! saying which file and why. Its GraphiQL page works offline (see [`graphiql`]); what one
+//! saying which file and why. Its GraphiQL page works offline (see [`graphiql`]), and it
+//! serves the front desk web app at `/` ([`front_desk`]); what one
 //! request may ask for is bounded and told in words ([`limits`]), each client address
 //! has a request rate ([`rate_limit`]), every caller is authenticated ([`identity`]), and no WebSocket message can overflow a worker's
 //! stack ([`worker`]).
@@ -11,6 +12,7 @@
 // Hive Router's service stack is deep; its own crate raises the limit the same way.
 #![recursion_limit = "256"]
 
+mod front_desk;
 mod graphiql;
 mod identity;
 mod limits;
@@ -40,6 +42,7 @@ fn main() -> Result<(), RouterInitError> {
             let plugins = PluginRegistry::new()
                 .register::<rate_limit::RateLimit>()
                 .register::<graphiql::OfflineGraphiql>()
+                .register::<front_desk::FrontDesk>()
                 .register::<limits::Limits>()
                 .register::<identity::Identity>();
             router_entrypoint(plugins).await

@@ -1,8 +1,9 @@
 // Composes schema/supergraph.graphql from supergraph.yaml (Apollo rover's format) and the
-// subgraph SDL files it names, with @theguild/federation-composition.
+// subgraph SDL files it names, with @theguild/federation-composition, and writes the public
+// API it exposes as schema/api.graphql.
 //
-//   node compose.mjs           writes schema/supergraph.graphql
-//   node compose.mjs --check   fails when the committed file is not what composition gives
+//   node compose.mjs           writes schema/supergraph.graphql and schema/api.graphql
+//   node compose.mjs --check   fails when a committed file is not what composition gives
 //
 // Composition errors are printed one per line and fail the command.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -38,21 +39,36 @@ if (result.errors?.length) {
   process.exit(1);
 }
 
-const target = resolve(root, "schema/supergraph.graphql");
-const composed = result.supergraphSdl.endsWith("\n") ? result.supergraphSdl : `${result.supergraphSdl}\n`;
-if (process.argv.includes("--check")) {
-  let committed = "";
-  try {
-    committed = readFileSync(target, "utf8");
-  } catch {
-    // Missing counts as stale.
+// The supergraph the router serves, and the API it exposes to clients (without the join
+// directives and `@inaccessible` fields): the front desk's typed operations are generated
+// from the latter.
+const withNewline = (sdl) => (sdl.endsWith("\n") ? sdl : `${sdl}\n`);
+const outputs = [
+  ["schema/supergraph.graphql", withNewline(result.supergraphSdl)],
+  ["schema/api.graphql", withNewline(result.publicSdl)],
+];
+const check = process.argv.includes("--check");
+let stale = false;
+for (const [file, text] of outputs) {
+  const target = resolve(root, file);
+  if (check) {
+    let committed = "";
+    try {
+      committed = readFileSync(target, "utf8");
+    } catch {
+      // Missing counts as stale.
+    }
+    if (committed !== text) {
+      console.error(`compose: ${file} is stale: run scripts/compose.sh and commit it`);
+      stale = true;
+    }
+  } else {
+    writeFileSync(target, text);
   }
-  if (committed !== composed) {
-    console.error("compose: schema/supergraph.graphql is stale: run scripts/compose.sh and commit it");
-    process.exit(1);
-  }
-  console.log(`compose: schema/supergraph.graphql is up to date (${services.length} subgraphs)`);
-} else {
-  writeFileSync(target, composed);
-  console.log(`compose: wrote schema/supergraph.graphql (${services.length} subgraphs)`);
 }
+if (stale) process.exit(1);
+console.log(
+  check
+    ? `compose: ${outputs.map(([file]) => file).join(" and ")} are up to date (${services.length} subgraphs)`
+    : `compose: wrote ${outputs.map(([file]) => file).join(" and ")} (${services.length} subgraphs)`,
+);

@@ -95,6 +95,16 @@ pub async fn patient(system: &impl Api, email: &str) -> String {
 
 /// A doctor working around the clock every day, so bookings at any time are in hours.
 pub async fn doctor(system: &impl Api, email: &str) -> String {
+    doctor_named(system, email, "Grace Hopper", "CARDIOLOGY").await
+}
+
+/// [`doctor`] with a name and a specialization.
+pub async fn doctor_named(
+    system: &impl Api,
+    email: &str,
+    name: &str,
+    specialization: &str,
+) -> String {
     let around_the_clock: Vec<Value> = schedule::wire::WEEKDAY_NAMES
         .map(|day| json!({ "weekday": day, "starts": "00:00", "ends": "24:00" }))
         .into();
@@ -102,8 +112,8 @@ pub async fn doctor(system: &impl Api, email: &str) -> String {
         .data(
             "mutation($input: CreateDoctorInput!) { createDoctor(input: $input) { id } }",
             json!({ "input": {
-                "name": "Grace Hopper", "email": email, "phoneNumber": "+1 555 0100",
-                "specialization": "CARDIOLOGY", "gender": "FEMALE",
+                "name": name, "email": email, "phoneNumber": "+1 555 0100",
+                "specialization": specialization, "gender": "FEMALE",
                 "weeklyHours": around_the_clock,
             } }),
         )

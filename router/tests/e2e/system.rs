@@ -83,7 +83,9 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     // Every subgraph asks for the router's credential and verifies the forwarded token, as
     // a deployment beyond loopback does.
     let secret = uuid::Uuid::now_v7().simple().to_string();
-    let credentials = Credentials::new();
+    let dir = std::env::temp_dir().join(format!("pms-router-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let credentials = Credentials::kept_in(&dir);
     let http = HttpSettings {
         credential: Credential::required(Secret::new(secret.clone())),
         tokens: Some(credentials.verifier()),
@@ -169,8 +171,6 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
         assert!(up, "{name} ready");
     }
 
-    let dir = std::env::temp_dir().join(format!("pms-router-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
     let port = free_port();
     let config = router_config(
         port,
@@ -184,10 +184,12 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
     );
     let config_path = dir.join("router.config.yaml");
     std::fs::write(&config_path, config).expect("write config");
-    credentials.write_beside(&config_path);
     let started = Instant::now();
     let mut env = router_env.to_vec();
     env.push(("SUBGRAPH_SECRET", &secret));
+    // The issuer's key pair, should the router mint tokens (`PMS_DEV_SIGN_IN`).
+    let issuer_dir = dir.to_string_lossy().into_owned();
+    env.push(("PMS_DEV_ISSUER_DIR", &issuer_dir));
     let router = start_router_with(&config_path, &dir.join("router.log"), &env);
     let router_url = format!("http://127.0.0.1:{port}");
     let mut system = System {
@@ -255,7 +257,7 @@ pub fn router_config(port: u16, subgraphs: &[(&str, &str)]) -> String {
 }
 
 /// Variables the committed configuration reads (`from_env`); a test sets them explicitly.
-const ROUTER_VARIABLES: [&str; 13] = [
+const ROUTER_VARIABLES: [&str; 15] = [
     "PORT",
     "HOST",
     "SUPERGRAPH_FILE_PATH",
@@ -268,6 +270,8 @@ const ROUTER_VARIABLES: [&str; 13] = [
     "JWT_ISSUERS",
     "JWT_AUDIENCES",
     "PMS_ENVIRONMENT",
+    "PMS_DEV_SIGN_IN",
+    "PMS_DEV_ISSUER_DIR",
     "SUBGRAPH_SECRET",
 ];
 
@@ -284,12 +288,22 @@ pub struct Credentials {
 impl Credentials {
     /// A new issuer.
     pub fn new() -> Self {
-        let issuer = DevIssuer::generate().expect("a key pair");
+        Self::of(DevIssuer::generate().expect("a key pair"))
+    }
+
+    fn of(issuer: DevIssuer) -> Self {
         let admin = issuer.token(
             &Grant::staff(Role::Administrator),
             Duration::from_secs(3600),
         );
         Self { issuer, admin }
+    }
+
+    /// A new issuer whose key pair and key set are kept in `dir` (the router's directory:
+    /// its `JWKS_FILE`, and its `PMS_DEV_ISSUER_DIR`).
+    pub fn kept_in(dir: &std::path::Path) -> Self {
+        let issuer = DevIssuer::open_or_create(dir).expect("a key pair");
+        Self::of(issuer)
     }
 
     /// A new issuer whose key set is written beside `config`.

@@ -1,0 +1,241 @@
+// The day board: the day's appointments in one column per doctor, as blocks by time,
+// coloured by status. Another desk's booking, cancellation or check-in arrives over the
+// subscription and shows within a second; after a lost connection the day is fetched again.
+import { useEffect, useId, useMemo, useState } from "react";
+import { type OperationResult, useClient } from "urql";
+import { problemOf } from "./api";
+import { clockTime, longDate, minutesOf, today, words } from "./format";
+import { graphql } from "./gql";
+import type { BoardAppointmentFragment, DayBoardQuery } from "./gql/graphql";
+
+graphql(`
+  fragment BoardAppointment on Appointment {
+    id
+    doctorId
+    date
+    time
+    durationMinutes
+    status
+    serviceType
+    updatedAt
+    patient {
+      id
+      name
+    }
+  }
+`);
+
+const DayQuery = graphql(`
+  query DayBoard($day: Date!, $after: String) {
+    appointments(from: $day, to: $day, first: 100, after: $after) {
+      nodes {
+        ...BoardAppointment
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+const DoctorsQuery = graphql(`
+  query BoardDoctors {
+    doctors(first: 100) {
+      nodes {
+        id
+        name
+        specialization
+      }
+    }
+  }
+`);
+
+const Updates = graphql(`
+  subscription BoardUpdates {
+    appointmentUpdated {
+      kind
+      appointment {
+        ...BoardAppointment
+      }
+    }
+  }
+`);
+
+type Appointment = BoardAppointmentFragment;
+
+/** Every appointment seen, by id, each in its latest version (by `updatedAt`): one moved
+ *  to another day stays here and is filtered out by date, so an older copy fetched later
+ *  cannot bring it back. */
+type Seen = Map<string, Appointment>;
+
+function merged(seen: Seen, incoming: Appointment[]): Seen {
+  const next = new Map(seen);
+  for (const appointment of incoming) {
+    const known = next.get(appointment.id);
+    if (!known || known.updatedAt <= appointment.updatedAt) next.set(appointment.id, appointment);
+  }
+  return next;
+}
+
+/** Pixels per minute of the board's time axis. */
+const SCALE = 1.2;
+
+export function DayBoard({ resumed }: { resumed: number }) {
+  const client = useClient();
+  const [day, setDay] = useState(today);
+  const [specialization, setSpecialization] = useState("");
+  const [seen, setSeen] = useState<Seen>(new Map());
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [doctors, setDoctors] = useState<{ id: string; name: string; specialization: string }[]>([]);
+  const ids = { day: useId(), specialization: useId() };
+
+  useEffect(() => {
+    client
+      .query(DoctorsQuery, {}, { requestPolicy: "network-only" })
+      .toPromise()
+      .then((result) => {
+        if (result.error) setProblem(problemOf(result.error));
+        else setDoctors(result.data?.doctors.nodes ?? []);
+      });
+  }, [client, resumed]);
+
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    (async () => {
+      const found: Appointment[] = [];
+      let after: string | null = null;
+      do {
+        const result: OperationResult<DayBoardQuery> = await client
+          .query(DayQuery, { day, after }, { requestPolicy: "network-only" })
+          .toPromise();
+        if (!current) return;
+        if (result.error || !result.data) {
+          setProblem(problemOf(result.error));
+          setLoading(false);
+          return;
+        }
+        const page = result.data.appointments;
+        found.push(...page.nodes);
+        after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
+      } while (after);
+      setProblem(null);
+      setSeen((known) => merged(known, found));
+      setLoading(false);
+    })();
+    return () => {
+      current = false;
+    };
+  }, [client, day, resumed]);
+
+  useEffect(() => {
+    const { unsubscribe } = client.subscription(Updates, {}).subscribe((result) => {
+      const update = result.data?.appointmentUpdated;
+      if (update) setSeen((known) => merged(known, [update.appointment]));
+    });
+    return unsubscribe;
+  }, [client]);
+
+  const specializations = useMemo(
+    () => [...new Set(doctors.map((doctor) => doctor.specialization))].sort(),
+    [doctors],
+  );
+  const columns = doctors.filter((doctor) => !specialization || doctor.specialization === specialization);
+  const ofDay = [...seen.values()]
+    .filter((appointment) => appointment.date === day)
+    .sort((a, b) => a.time.localeCompare(b.time));
+  const start = Math.min(8 * 60, ...ofDay.map((appointment) => minutesOf(appointment.time)));
+  const end = Math.max(
+    18 * 60,
+    ...ofDay.map((appointment) => minutesOf(appointment.time) + appointment.durationMinutes),
+  );
+  const hours = Array.from(
+    { length: Math.floor(end / 60) - Math.floor(start / 60) + 1 },
+    (_, index) => Math.floor(start / 60) + index,
+  ).filter((hour) => hour * 60 >= start && hour * 60 <= end);
+  const shift = (days: number) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    date.setUTCDate(date.getUTCDate() + days);
+    setDay(date.toISOString().slice(0, 10));
+  };
+
+  return (
+    <section aria-labelledby="board-title" className="board">
+      <div className="controls">
+        <h2 id="board-title">{longDate(day)}</h2>
+        <button type="button" onClick={() => shift(-1)} aria-label="Previous day">
+          ←
+        </button>
+        <label htmlFor={ids.day}>Day</label>
+        <input id={ids.day} type="date" value={day} onChange={(event) => event.target.value && setDay(event.target.value)} />
+        <button type="button" onClick={() => shift(1)} aria-label="Next day">
+          →
+        </button>
+        <button type="button" onClick={() => setDay(today())}>
+          Today
+        </button>
+        <label htmlFor={ids.specialization}>Specialization</label>
+        <select
+          id={ids.specialization}
+          value={specialization}
+          onChange={(event) => setSpecialization(event.target.value)}
+        >
+          <option value="">All</option>
+          {specializations.map((name) => (
+            <option key={name} value={name}>
+              {words(name)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {problem && (
+        <p className="problem" role="alert">
+          {problem}
+        </p>
+      )}
+      {loading && <p role="status">Loading the day…</p>}
+      {!loading && columns.length === 0 && <p>No doctor{specialization ? " of this specialization" : ""} is registered.</p>}
+      {!loading && columns.length > 0 && ofDay.length === 0 && <p>No appointments on this day.</p>}
+      <div className="grid" style={{ height: (end - start) * SCALE + 40 }}>
+        <div className="hours" aria-hidden="true">
+          {hours.map((hour) => (
+            <span key={hour} style={{ top: (hour * 60 - start) * SCALE + 32 }}>
+              {clockTime(`${hour}:00`)}
+            </span>
+          ))}
+        </div>
+        {columns.map((doctor) => (
+          <section key={doctor.id} className="column" aria-label={`${doctor.name}, ${words(doctor.specialization)}`}>
+            <h3>
+              {doctor.name}
+              <small>{words(doctor.specialization)}</small>
+            </h3>
+            <ol>
+              {ofDay
+                .filter((appointment) => appointment.doctorId === doctor.id)
+                .map((appointment) => (
+                  <li
+                    key={appointment.id}
+                    className={`block status-${appointment.status}`}
+                    data-appointment={appointment.id}
+                    data-status={appointment.status}
+                    tabIndex={0}
+                    style={{
+                      top: (minutesOf(appointment.time) - start) * SCALE + 32,
+                      height: Math.max(appointment.durationMinutes * SCALE, 22),
+                    }}
+                    aria-label={`${clockTime(appointment.time)}, ${appointment.durationMinutes} minutes: ${appointment.patient.name}, ${words(appointment.serviceType)}, ${words(appointment.status)}`}
+                  >
+                    <strong>{clockTime(appointment.time)}</strong> {appointment.patient.name}
+                    <span className="status">{words(appointment.status)}</span>
+                  </li>
+                ))}
+            </ol>
+          </section>
+        ))}
+      </div>
+    </section>
+  );
+}

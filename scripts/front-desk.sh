@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The front desk web app (front-desk/): its npm packages, typed operations and checks.
+#   scripts/front-desk.sh codegen           regenerates front-desk/src/gql/ from schema/api.graphql
+#   scripts/front-desk.sh codegen --check   fails when the committed one is stale
+#   scripts/front-desk.sh check             codegen --check, then the TypeScript type check
+#   scripts/front-desk.sh dev               Vite's dev server on http://localhost:5173 (hot
+#                                           reload), the API from the router on 4004
+# The router embeds the production build itself (router/build.rs); nothing here is needed
+# for that. Packages are pinned by front-desk/package-lock.json.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+need_node
+
+cd front-desk
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+case "${1:-}" in
+  codegen)
+    if [[ "${2:-}" == "--check" ]]; then
+      out="$(npx graphql-codegen --config codegen.ts --check 2>&1)" || {
+        echo "$out" >&2
+        echo "front-desk: src/gql/ is stale: run scripts/front-desk.sh codegen (or scripts/compose.sh) and commit it" >&2
+        exit 1
+      }
+      echo "front-desk: src/gql/ is up to date"
+    else
+      npx graphql-codegen --config codegen.ts --silent
+    fi
+    ;;
+  check)
+    "$ROOT/scripts/front-desk.sh" codegen --check
+    npx tsc --noEmit
+    echo "front-desk: type check passed"
+    ;;
+  dev) exec npx vite ;;
+  *)
+    echo "usage: scripts/front-desk.sh codegen [--check] | check | dev" >&2
+    exit 2
+    ;;
+esac
