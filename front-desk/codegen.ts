@@ -13,7 +13,7 @@ const config: CodegenConfig = {
       preset: "client",
       presetConfig: { fragmentMasking: false },
       config: {
-        enumsAsTypes: true,
+        enumType: "const",
         useTypeImports: true,
         scalars: { Date: "string", DateTime: "string", Decimal: "string" },
       },

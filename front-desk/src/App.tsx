@@ -4,9 +4,24 @@
 import { useEffect, useRef, useState } from "react";
 import { Provider } from "urql";
 import { type Connection, apiClient } from "./api";
+import { Bills } from "./Bills";
+import { Booking } from "./Booking";
+import { Dashboard } from "./Dashboard";
 import { DayBoard } from "./DayBoard";
-import { type Session, restoreSession, saveSession } from "./session";
+import { PatientPage } from "./PatientPage";
+import { Patients } from "./Patients";
+import { href, useRoute } from "./route";
+import { type Session, may, restoreSession, saveSession } from "./session";
 import { SignIn } from "./SignIn";
+
+/** The screens, each offered to a role whose scopes cover what it reads. */
+const SCREENS = [
+  { route: "board", title: "Day board", needs: ["appointments:read", "doctors:read", "patients:read"] },
+  { route: "book", title: "Book", needs: ["appointments:book", "doctors:read", "patients:contact"] },
+  { route: "patients", title: "Patients", needs: ["patients:read", "patients:contact"] },
+  { route: "bills", title: "Bills", needs: ["bills:read", "patients:read"] },
+  { route: "dashboard", title: "Dashboard", needs: ["analytics:read", "doctors:read"] },
+] as const;
 
 export function App() {
   const [session, setSession] = useState<Session | null>(() => restoreSession());
@@ -44,8 +59,12 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: (why: s
   const signOut = useRef(onSignOut);
   signOut.current = onSignOut;
 
+  // A new client after the old one gave up, a few seconds later.
+  const [generation, setGeneration] = useState(0);
+
   useEffect(() => {
     let lost = false;
+    let rebuild: ReturnType<typeof setTimeout> | undefined;
     const created = apiClient(session.token, {
       onUnauthenticated: () =>
         signOut.current("The clinic server no longer accepts your sign-in: sign in again."),
@@ -57,16 +76,37 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: (why: s
         }
         setConnection(state);
       },
+      onBroken: () => {
+        setConnection("lost");
+        rebuild = setTimeout(() => setGeneration((count) => count + 1), 2_000);
+      },
     });
     setApi(created);
-    return created.close;
-  }, [session.token]);
+    return () => {
+      clearTimeout(rebuild);
+      created.close();
+    };
+  }, [session.token, generation]);
 
+  const route = useRoute();
   if (!api) return null;
+  const screens = SCREENS.filter((screen) => screen.needs.every((scope) => may(session, scope)));
+  const screen = screens.find((candidate) => candidate.route === route[0]) ?? screens[0];
   return (
     <Provider value={api.client}>
       <header className="bar">
         <h1>Front desk</h1>
+        <nav aria-label="Screens">
+          {screens.map((candidate) => (
+            <a
+              key={candidate.route}
+              href={href(candidate.route)}
+              aria-current={candidate === screen ? "page" : undefined}
+            >
+              {candidate.title}
+            </a>
+          ))}
+        </nav>
         <span className="who">
           Signed in as <strong>{session.subject}</strong> ({session.role})
         </span>
@@ -81,7 +121,17 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: (why: s
         </p>
       )}
       <main>
-        <DayBoard resumed={resumed} />
+        {!screen && <p>Your role ({session.role}) has no screen here.</p>}
+        {screen?.route === "board" && <DayBoard key={route[1]} day={route[1]} session={session} resumed={resumed} />}
+        {screen?.route === "book" && <Booking />}
+        {screen?.route === "patients" &&
+          (route[1] ? (
+            <PatientPage key={route[1]} id={route[1]} session={session} />
+          ) : (
+            <Patients mayWrite={may(session, "patients:write")} />
+          ))}
+        {screen?.route === "bills" && <Bills mayPay={may(session, "bills:pay")} />}
+        {screen?.route === "dashboard" && <Dashboard />}
       </main>
     </Provider>
   );

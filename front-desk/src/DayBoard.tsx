@@ -4,9 +4,12 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { type OperationResult, useClient } from "urql";
 import { problemOf } from "./api";
-import { clockTime, longDate, minutesOf, today, words } from "./format";
+import { AppointmentPanel } from "./AppointmentPanel";
+import { Select } from "./Select";
+import { addDays, clockTime, longDate, minutesOf, today, words } from "./format";
 import { graphql } from "./gql";
 import type { BoardAppointmentFragment, DayBoardQuery } from "./gql/graphql";
+import type { Session } from "./session";
 
 graphql(`
   fragment BoardAppointment on Appointment {
@@ -81,15 +84,16 @@ function merged(seen: Seen, incoming: Appointment[]): Seen {
 /** Pixels per minute of the board's time axis. */
 const SCALE = 1.2;
 
-export function DayBoard({ resumed }: { resumed: number }) {
+export function DayBoard({ day: initialDay, session, resumed }: { day?: string; session: Session; resumed: number }) {
   const client = useClient();
-  const [day, setDay] = useState(today);
+  const [open, setOpen] = useState<string | null>(null);
+  const [day, setDay] = useState(() => (initialDay && /^\d{4}-\d{2}-\d{2}$/.test(initialDay) ? initialDay : today()));
   const [specialization, setSpecialization] = useState("");
   const [seen, setSeen] = useState<Seen>(new Map());
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
   const [doctors, setDoctors] = useState<{ id: string; name: string; specialization: string }[]>([]);
-  const ids = { day: useId(), specialization: useId() };
+  const dayId = useId();
 
   useEffect(() => {
     client
@@ -155,11 +159,7 @@ export function DayBoard({ resumed }: { resumed: number }) {
     { length: Math.floor(end / 60) - Math.floor(start / 60) + 1 },
     (_, index) => Math.floor(start / 60) + index,
   ).filter((hour) => hour * 60 >= start && hour * 60 <= end);
-  const shift = (days: number) => {
-    const date = new Date(`${day}T00:00:00Z`);
-    date.setUTCDate(date.getUTCDate() + days);
-    setDay(date.toISOString().slice(0, 10));
-  };
+  const shift = (days: number) => setDay(addDays(day, days));
 
   return (
     <section aria-labelledby="board-title" className="board">
@@ -168,27 +168,21 @@ export function DayBoard({ resumed }: { resumed: number }) {
         <button type="button" onClick={() => shift(-1)} aria-label="Previous day">
           ←
         </button>
-        <label htmlFor={ids.day}>Day</label>
-        <input id={ids.day} type="date" value={day} onChange={(event) => event.target.value && setDay(event.target.value)} />
+        <label htmlFor={dayId}>Day</label>
+        <input id={dayId} type="date" value={day} onChange={(event) => event.target.value && setDay(event.target.value)} />
         <button type="button" onClick={() => shift(1)} aria-label="Next day">
           →
         </button>
         <button type="button" onClick={() => setDay(today())}>
           Today
         </button>
-        <label htmlFor={ids.specialization}>Specialization</label>
-        <select
-          id={ids.specialization}
+        <Select
+          label="Specialization"
           value={specialization}
-          onChange={(event) => setSpecialization(event.target.value)}
-        >
-          <option value="">All</option>
-          {specializations.map((name) => (
-            <option key={name} value={name}>
-              {words(name)}
-            </option>
-          ))}
-        </select>
+          options={specializations}
+          none="All"
+          onChange={setSpecialization}
+        />
       </div>
       {problem && (
         <p className="problem" role="alert">
@@ -221,21 +215,27 @@ export function DayBoard({ resumed }: { resumed: number }) {
                     className={`block status-${appointment.status}`}
                     data-appointment={appointment.id}
                     data-status={appointment.status}
-                    tabIndex={0}
+                    data-time={appointment.time}
                     style={{
                       top: (minutesOf(appointment.time) - start) * SCALE + 32,
                       height: Math.max(appointment.durationMinutes * SCALE, 22),
                     }}
-                    aria-label={`${clockTime(appointment.time)}, ${appointment.durationMinutes} minutes: ${appointment.patient.name}, ${words(appointment.serviceType)}, ${words(appointment.status)}`}
                   >
-                    <strong>{clockTime(appointment.time)}</strong> {appointment.patient.name}
-                    <span className="status">{words(appointment.status)}</span>
+                    <button
+                      type="button"
+                      onClick={() => setOpen(appointment.id)}
+                      aria-label={`${clockTime(appointment.time)}, ${appointment.durationMinutes} minutes: ${appointment.patient.name}, ${words(appointment.serviceType)}, ${words(appointment.status)}`}
+                    >
+                      <strong>{clockTime(appointment.time)}</strong> {appointment.patient.name}
+                      <span className="status">{words(appointment.status)}</span>
+                    </button>
                   </li>
                 ))}
             </ol>
           </section>
         ))}
       </div>
+      {open && <AppointmentPanel id={open} session={session} onClose={() => setOpen(null)} />}
     </section>
   );
 }

@@ -1,9 +1,12 @@
 // The client of the router's API: queries and mutations over HTTP, subscriptions over
 // WebSocket (graphql-transport-ws) on the same `/graphql`, the token on both. A request the
 // router refuses as UNAUTHENTICATED (an expired or revoked token) signs the tab out; a lost
-// WebSocket is retried for ever, and the screens hear about it to warn and catch up.
+// WebSocket is retried for ever, and the screens hear about it to warn and catch up. A close
+// that graphql-ws takes as final (1011 from a failing server, 4500, ...) ends its client for
+// good: the caller is told (`onBroken`) and builds a new one.
 import { createClient as createWsClient } from "graphql-ws";
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from "urql";
+import { sentence } from "./problems";
 
 export type Connection = "connecting" | "connected" | "lost";
 
@@ -12,6 +15,8 @@ export interface ApiEvents {
   onUnauthenticated: () => void;
   /** The live connection's state; `connected` after `lost` means updates may have been missed. */
   onConnection: (state: Connection) => void;
+  /** The WebSocket client gave up (a close it will not retry): build a new client. */
+  onBroken: () => void;
 }
 
 export function apiClient(token: string, events: ApiEvents): { client: Client; close: () => void } {
@@ -22,7 +27,10 @@ export function apiClient(token: string, events: ApiEvents): { client: Client; c
     url: socketUrl,
     connectionParams: { Authorization: authorization },
     lazy: false,
+    onNonLazyError: () => events.onBroken(),
     keepAlive: 10_000,
+    // A server (or proxy) that takes the socket but never acknowledges it is retried too.
+    connectionAckWaitTimeout: 10_000,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
     retryWait: async (retries) => {
@@ -74,6 +82,6 @@ export function apiClient(token: string, events: ApiEvents): { client: Client; c
 /** An error from the API in words: the first GraphQL error's message, or the network's. */
 export function problemOf(error: { graphQLErrors: { message: string }[]; networkError?: Error } | undefined) {
   if (!error) return null;
-  if (error.graphQLErrors.length > 0) return error.graphQLErrors.map((problem) => problem.message).join(" ");
+  if (error.graphQLErrors.length > 0) return error.graphQLErrors.map((problem) => sentence(problem.message)).join(" ");
   return `The clinic server cannot be reached (${error.networkError?.message ?? "no answer"}); try again shortly.`;
 }

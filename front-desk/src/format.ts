@@ -33,3 +33,19 @@ export function today(): string {
 /** `CARDIOLOGY` -> "Cardiology", `NO_SHOW` -> "No show". */
 export const words = (value: string) =>
   value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
+
+/** `date` moved by `days` (either way), `YYYY-MM-DD`. */
+export function addDays(date: string, days: number): string {
+  const moved = new Date(`${date}T00:00:00Z`);
+  moved.setUTCDate(moved.getUTCDate() + days);
+  return moved.toISOString().slice(0, 10);
+}
+
+/** An amount of money in the reader's locale: ("80.00", "EUR") -> "€80.00". */
+export function money(amount: string, currency: string): string {
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(amount));
+}
+
+/** 0.125 -> "12.5%" (in the reader's locale). */
+export const percent = (ratio: number) =>
+  new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);

@@ -84,10 +84,15 @@ impl Api for Deployment {
 }
 
 pub async fn patient(system: &impl Api, email: &str) -> String {
+    patient_named(system, email, "Ada Lovelace").await
+}
+
+/// [`patient`] with a name.
+pub async fn patient_named(system: &impl Api, email: &str, name: &str) -> String {
     let data = system
         .data(
             "mutation($input: CreatePatientInput!) { createPatient(input: $input) { id } }",
-            json!({ "input": { "name": "Ada Lovelace", "email": email, "phone": "+44 20 7946 0000" } }),
+            json!({ "input": { "name": name, "email": email, "phone": "+44 20 7946 0000" } }),
         )
         .await;
     data["createPatient"]["id"].as_str().expect("id").to_owned()
