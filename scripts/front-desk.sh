@@ -2,9 +2,13 @@
 # The front desk web app (front-desk/): its npm packages, typed operations and checks.
 #   scripts/front-desk.sh codegen           regenerates front-desk/src/gql/ from schema/api.graphql
 #   scripts/front-desk.sh codegen --check   fails when the committed one is stale
-#   scripts/front-desk.sh check             codegen --check, then the TypeScript type check
+#   scripts/front-desk.sh check             codegen --check, the TypeScript type check and the
+#                                           unit tests (Vitest)
 #   scripts/front-desk.sh dev               Vite's dev server on http://localhost:5173 (hot
 #                                           reload), the API from the router on 4004
+#   scripts/front-desk.sh screenshots       runs the browser tests (the servers must be up:
+#                                           scripts/infra.sh up) and writes the README's
+#                                           screenshots, docs/front-desk/*.png
 # The router embeds the production build itself (router/build.rs); nothing here is needed
 # for that. Packages are pinned by front-desk/package-lock.json.
 set -euo pipefail
@@ -34,10 +38,21 @@ case "${1:-}" in
     "$ROOT/scripts/front-desk.sh" codegen --check
     npx tsc --noEmit
     echo "front-desk: type check passed"
+    npx vitest run --reporter=dot
+    ;;
+  screenshots)
+    shots="$(mktemp -d)"
+    (cd "$ROOT" && SCREENSHOTS="$shots" cargo test --locked -p router --test e2e front_desk)
+    mkdir -p "$ROOT/docs/front-desk"
+    for screen in day-board book appointment dashboard; do
+      cp "$shots/$screen.png" "$ROOT/docs/front-desk/$screen.png"
+    done
+    rm -rf "$shots"
+    echo "front-desk: wrote docs/front-desk/*.png"
     ;;
   dev) exec npx vite ;;
   *)
-    echo "usage: scripts/front-desk.sh codegen [--check] | check | dev" >&2
+    echo "usage: scripts/front-desk.sh codegen [--check] | check | dev | screenshots" >&2
     exit 2
     ;;
 esac

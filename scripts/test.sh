@@ -30,6 +30,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 scripts/compose.sh --check
 scripts/front-desk.sh check
 scripts/check-compose.sh
+# The front desk's browser tests save a screenshot of each screen here (kept after the run).
+export SCREENSHOTS="${SCREENSHOTS:-${XDG_CACHE_HOME:-$HOME/.cache}/pms/front-desk-screenshots}"
 cargo test --workspace --locked --no-fail-fast
 # The drills stop or freeze the shared Kafka broker, and run the deployed binaries: alone,
 # last, one at a time.

@@ -103,7 +103,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: (why: s
               href={href(candidate.route)}
               aria-current={candidate === screen ? "page" : undefined}
             >
-              {candidate.title}
+              {candidate.route === "patients" && session.patientId ? "My record" : candidate.title}
             </a>
           ))}
         </nav>
@@ -123,10 +123,10 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: (why: s
       <main>
         {!screen && <p>Your role ({session.role}) has no screen here.</p>}
         {screen?.route === "board" && <DayBoard key={route[1]} day={route[1]} session={session} resumed={resumed} />}
-        {screen?.route === "book" && <Booking />}
+        {screen?.route === "book" && <Booking selfId={session.patientId} />}
         {screen?.route === "patients" &&
-          (route[1] ? (
-            <PatientPage key={route[1]} id={route[1]} session={session} />
+          (route[1] || session.patientId ? (
+            <PatientPage key={route[1]} id={session.patientId ?? route[1]} session={session} />
           ) : (
             <Patients mayWrite={may(session, "patients:write")} />
           ))}

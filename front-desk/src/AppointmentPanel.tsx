@@ -87,6 +87,25 @@ const Reschedule = graphql(`
 
 const ACTIVE: AppointmentStatus[] = ["SCHEDULED", "CHECKED_IN"];
 
+/** The actions `session` is offered on `appointment` at `now` (milliseconds): legal in its
+ *  status (the appointments subgraph's workflow) and within the role's scopes. */
+export function actionsFor(
+  appointment: { status: AppointmentStatus; startsAt: string } | null | undefined,
+  session: Session,
+  now: number,
+) {
+  const status = appointment?.status;
+  const active = status !== undefined && ACTIVE.includes(status);
+  const started = appointment ? Date.parse(appointment.startsAt) <= now : false;
+  return {
+    checkIn: status === "SCHEDULED" && may(session, "appointments:check-in"),
+    complete: active && may(session, "appointments:treat"),
+    noShow: status === "SCHEDULED" && started && may(session, "appointments:treat"),
+    cancel: active && may(session, "appointments:book"),
+    reschedule: status === "SCHEDULED" && may(session, "appointments:book"),
+  };
+}
+
 export function AppointmentPanel({
   id,
   session,
@@ -120,15 +139,7 @@ export function AppointmentPanel({
   }, []);
 
   const appointment = data?.appointment;
-  const status = appointment?.status;
-  const started = appointment ? new Date(appointment.startsAt).getTime() <= Date.now() : false;
-  const offers = {
-    checkIn: status === "SCHEDULED" && may(session, "appointments:check-in"),
-    complete: status !== undefined && ACTIVE.includes(status) && may(session, "appointments:treat"),
-    noShow: status === "SCHEDULED" && started && may(session, "appointments:treat"),
-    cancel: status !== undefined && ACTIVE.includes(status) && may(session, "appointments:book"),
-    reschedule: status === "SCHEDULED" && may(session, "appointments:book"),
-  };
+  const offers = actionsFor(appointment, session, Date.now());
   const failed = [checkIn, complete, noShow, cancel, reschedule].find((result) => result.error);
   const busy = [checkIn, complete, noShow, cancel, reschedule].some((result) => result.fetching);
   const done = () => reload({ requestPolicy: "network-only" });

@@ -7,7 +7,7 @@ import { FreeSlots, type Slot } from "./FreeSlots";
 import { clockTime, longDate, words } from "./format";
 import { graphql } from "./gql";
 import { ServiceType, Specialization } from "./gql/graphql";
-import { type FoundPatient, PatientPicker } from "./PatientPicker";
+import { type FoundPatient, PatientPicker, usePatient } from "./PatientPicker";
 import { problemsOf } from "./problems";
 import { Select } from "./Select";
 import { href } from "./route";
@@ -40,8 +40,11 @@ const Book = graphql(`
   }
 `);
 
-export function Booking() {
-  const [patient, setPatient] = useState<FoundPatient | null>(null);
+/** `selfId`: a patient signed in, who books for themself only. */
+export function Booking({ selfId }: { selfId?: string }) {
+  const [picked, setPatient] = useState<FoundPatient | null>(null);
+  const self = usePatient(selfId);
+  const patient = selfId ? self : picked;
   const [specialization, setSpecialization] = useState<Specialization | "">("");
   const [doctorId, setDoctorId] = useState("");
   const [serviceType, setServiceType] = useState<ServiceType>(ServiceType.Consultation);
@@ -81,7 +84,11 @@ export function Booking() {
   return (
     <section aria-labelledby="booking-title" className="booking">
       <h2 id="booking-title">Book an appointment</h2>
-      <PatientPicker label="Patient" picked={patient} onPick={setPatient} />
+      {selfId ? (
+        <p>Booking for {self?.name ?? "you"}.</p>
+      ) : (
+        <PatientPicker label="Patient" picked={picked} onPick={setPatient} />
+      )}
       <div className="row">
         <Select
           label="Specialization"

@@ -5,7 +5,7 @@ import { useId, useState } from "react";
 import { useQuery } from "urql";
 import { problemOf } from "./api";
 import { type Bar, BarChart } from "./BarChart";
-import { addDays, longDate, money, percent, today } from "./format";
+import { addDays, longDate, money, percent, today, weekOf } from "./format";
 import { graphql } from "./gql";
 
 const Figures = graphql(`
@@ -42,12 +42,6 @@ const Figures = graphql(`
     }
   }
 `);
-
-/** The Monday of `date`'s week, `YYYY-MM-DD`. */
-function weekOf(date: string): string {
-  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
-  return addDays(date, -weekday);
-}
 
 export function Dashboard() {
   const [to, setTo] = useState(() => addDays(today(), 6));

@@ -5,6 +5,7 @@ import { useEffect, useId, useMemo, useState } from "react";
 import { type OperationResult, useClient } from "urql";
 import { problemOf } from "./api";
 import { AppointmentPanel } from "./AppointmentPanel";
+import { type Seen, merged, onDay } from "./board";
 import { Select } from "./Select";
 import { addDays, clockTime, longDate, minutesOf, today, words } from "./format";
 import { graphql } from "./gql";
@@ -67,20 +68,6 @@ const Updates = graphql(`
 
 type Appointment = BoardAppointmentFragment;
 
-/** Every appointment seen, by id, each in its latest version (by `updatedAt`): one moved
- *  to another day stays here and is filtered out by date, so an older copy fetched later
- *  cannot bring it back. */
-type Seen = Map<string, Appointment>;
-
-function merged(seen: Seen, incoming: Appointment[]): Seen {
-  const next = new Map(seen);
-  for (const appointment of incoming) {
-    const known = next.get(appointment.id);
-    if (!known || known.updatedAt <= appointment.updatedAt) next.set(appointment.id, appointment);
-  }
-  return next;
-}
-
 /** Pixels per minute of the board's time axis. */
 const SCALE = 1.2;
 
@@ -89,7 +76,7 @@ export function DayBoard({ day: initialDay, session, resumed }: { day?: string; 
   const [open, setOpen] = useState<string | null>(null);
   const [day, setDay] = useState(() => (initialDay && /^\d{4}-\d{2}-\d{2}$/.test(initialDay) ? initialDay : today()));
   const [specialization, setSpecialization] = useState("");
-  const [seen, setSeen] = useState<Seen>(new Map());
+  const [seen, setSeen] = useState<Seen<Appointment>>(new Map());
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
   const [doctors, setDoctors] = useState<{ id: string; name: string; specialization: string }[]>([]);
@@ -147,9 +134,7 @@ export function DayBoard({ day: initialDay, session, resumed }: { day?: string; 
     [doctors],
   );
   const columns = doctors.filter((doctor) => !specialization || doctor.specialization === specialization);
-  const ofDay = [...seen.values()]
-    .filter((appointment) => appointment.date === day)
-    .sort((a, b) => a.time.localeCompare(b.time));
+  const ofDay = onDay(seen, day);
   const start = Math.min(8 * 60, ...ofDay.map((appointment) => minutesOf(appointment.time)));
   const end = Math.max(
     18 * 60,
@@ -221,12 +206,11 @@ export function DayBoard({ day: initialDay, session, resumed }: { day?: string; 
                       height: Math.max(appointment.durationMinutes * SCALE, 22),
                     }}
                   >
-                    <button
-                      type="button"
-                      onClick={() => setOpen(appointment.id)}
-                      aria-label={`${clockTime(appointment.time)}, ${appointment.durationMinutes} minutes: ${appointment.patient.name}, ${words(appointment.serviceType)}, ${words(appointment.status)}`}
-                    >
-                      <strong>{clockTime(appointment.time)}</strong> {appointment.patient.name}
+                    <button type="button" onClick={() => setOpen(appointment.id)}>
+                      <strong>{clockTime(appointment.time)}</strong>
+                      <span className="visually-hidden">, {appointment.durationMinutes} minutes:</span>{" "}
+                      {appointment.patient.name}
+                      <span className="visually-hidden">, {words(appointment.serviceType)},</span>{" "}
                       <span className="status">{words(appointment.status)}</span>
                     </button>
                   </li>

@@ -113,9 +113,11 @@ export function PatientPage({ id, session }: { id: string; session: Session }) {
     .reverse();
   return (
     <section aria-labelledby="patient-title" className="patient">
-      <p>
-        <a href={href("patients")}>← Patients</a>
-      </p>
+      {!session.patientId && (
+        <p>
+          <a href={href("patients")}>← Patients</a>
+        </p>
+      )}
       <h2 id="patient-title">
         {patient.name} {patient.archived && <span className="tag">Archived</span>}
       </h2>

@@ -21,7 +21,25 @@ const Search = graphql(`
   }
 `);
 
+const One = graphql(`
+  query OnePatient($id: ID!) {
+    patient(id: $id) {
+      id
+      name
+      email
+      phone
+      dateOfBirth
+    }
+  }
+`);
+
 export type FoundPatient = PatientSearchQuery["patients"]["nodes"][number];
+
+/** One patient by id (a patient signed in books for themself). */
+export function usePatient(id: string | undefined): FoundPatient | null {
+  const [{ data }] = useQuery({ query: One, variables: { id: id ?? "" }, pause: !id });
+  return data?.patient ?? null;
+}
 
 /** `text` once it has not changed for `milliseconds`. */
 export function useSettled(text: string, milliseconds = 250) {

@@ -49,3 +49,9 @@ export function money(amount: string, currency: string): string {
 /** 0.125 -> "12.5%" (in the reader's locale). */
 export const percent = (ratio: number) =>
   new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
+
+/** The Monday of `date`'s week, `YYYY-MM-DD`. */
+export function weekOf(date: string): string {
+  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(date, -weekday);
+}

@@ -36,6 +36,7 @@ type Documents = {
     "\n  mutation UpdatePatient($id: ID!, $input: UpdatePatientInput!) {\n    updatePatient(id: $id, input: $input) {\n      id\n      name\n      email\n      phone\n      dateOfBirth\n      address\n    }\n  }\n": typeof types.UpdatePatientDocument,
     "\n  mutation ArchivePatient($id: ID!) {\n    deletePatient(id: $id) {\n      id\n      archived\n    }\n  }\n": typeof types.ArchivePatientDocument,
     "\n  query PatientSearch($search: String, $first: Int) {\n    patients(search: $search, first: $first) {\n      nodes {\n        id\n        name\n        email\n        phone\n        dateOfBirth\n      }\n      totalCount\n    }\n  }\n": typeof types.PatientSearchDocument,
+    "\n  query OnePatient($id: ID!) {\n    patient(id: $id) {\n      id\n      name\n      email\n      phone\n      dateOfBirth\n    }\n  }\n": typeof types.OnePatientDocument,
     "\n  mutation RegisterPatient($input: CreatePatientInput!) {\n    createPatient(input: $input) {\n      id\n    }\n  }\n": typeof types.RegisterPatientDocument,
 };
 const documents: Documents = {
@@ -61,6 +62,7 @@ const documents: Documents = {
     "\n  mutation UpdatePatient($id: ID!, $input: UpdatePatientInput!) {\n    updatePatient(id: $id, input: $input) {\n      id\n      name\n      email\n      phone\n      dateOfBirth\n      address\n    }\n  }\n": types.UpdatePatientDocument,
     "\n  mutation ArchivePatient($id: ID!) {\n    deletePatient(id: $id) {\n      id\n      archived\n    }\n  }\n": types.ArchivePatientDocument,
     "\n  query PatientSearch($search: String, $first: Int) {\n    patients(search: $search, first: $first) {\n      nodes {\n        id\n        name\n        email\n        phone\n        dateOfBirth\n      }\n      totalCount\n    }\n  }\n": types.PatientSearchDocument,
+    "\n  query OnePatient($id: ID!) {\n    patient(id: $id) {\n      id\n      name\n      email\n      phone\n      dateOfBirth\n    }\n  }\n": types.OnePatientDocument,
     "\n  mutation RegisterPatient($input: CreatePatientInput!) {\n    createPatient(input: $input) {\n      id\n    }\n  }\n": types.RegisterPatientDocument,
 };
 
@@ -166,6 +168,10 @@ export function graphql(source: "\n  mutation ArchivePatient($id: ID!) {\n    de
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PatientSearch($search: String, $first: Int) {\n    patients(search: $search, first: $first) {\n      nodes {\n        id\n        name\n        email\n        phone\n        dateOfBirth\n      }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query PatientSearch($search: String, $first: Int) {\n    patients(search: $search, first: $first) {\n      nodes {\n        id\n        name\n        email\n        phone\n        dateOfBirth\n      }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OnePatient($id: ID!) {\n    patient(id: $id) {\n      id\n      name\n      email\n      phone\n      dateOfBirth\n    }\n  }\n"): (typeof documents)["\n  query OnePatient($id: ID!) {\n    patient(id: $id) {\n      id\n      name\n      email\n      phone\n      dateOfBirth\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
