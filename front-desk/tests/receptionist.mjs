@@ -16,8 +16,8 @@
 //     slot: A books it and B's board shows it (timed); B's booking of it is refused in
 //     words and its slots fetched again; B books the next one.
 //  7. Desk A, with the keyboard alone, opens its booking on the board and checks the patient
-//     in (the actions offered follow the status and the role); desk B cancels its own with a
-//     reason.
+//     in (the actions offered follow the status and the role); desk B reschedules its own to
+//     another free slot, then cancels it with a reason.
 //  8. Desk A registers a patient (a mistake told beside its field first), edits their
 //     phone, finds them.
 //  9. An administrator completes A's booking, takes its payment, sees it paid on the
@@ -199,8 +199,22 @@ await run(async (browser, report) => {
   const theirs = deskB
     .locator(".column", { hasText: "Oliver Sacks" })
     .locator(`[data-time="${nextTime}"][data-status=SCHEDULED] button`);
+  const theirId = await deskB
+    .locator(".column", { hasText: "Oliver Sacks" })
+    .locator(`[data-time="${nextTime}"][data-status=SCHEDULED]`)
+    .getAttribute("data-appointment");
   await theirs.click();
   const panelB = deskB.getByRole("dialog");
+  // Rescheduled to the doctor's first free slot, then cancelled with a reason.
+  await panelB.getByRole("button", { name: "Reschedule…" }).click();
+  const moveTo = panelB.locator("[data-slot]").first();
+  await moveTo.waitFor({ timeout: 10000 });
+  const [, movedDate, movedTime] = (await moveTo.getAttribute("data-slot")).split("/");
+  await moveTo.click();
+  await panelB.getByRole("button", { name: /^Move to/ }).click();
+  await panelB.getByRole("region", { name: "Reschedule" }).waitFor({ state: "detached", timeout: 10000 });
+  const moved = await api(`query($id: ID!) { appointment(id: $id) { date time status } }`, { id: theirId });
+  report.rescheduled = { to: `${movedDate} ${movedTime}`, now: `${moved.appointment.date} ${moved.appointment.time}` };
   await panelB.getByLabel("Reason for cancelling (optional)").fill("feeling better");
   await panelB.getByRole("button", { name: "Cancel the appointment" }).click();
   await panelB.getByText("feeling better").waitFor({ timeout: 10000 });

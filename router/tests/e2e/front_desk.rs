@@ -159,6 +159,10 @@ async fn a_receptionists_day_through_the_front_desk() {
         report["offeredCheckedIn"],
         json!(["Cancel the appointment", "Close"])
     );
+    assert_eq!(
+        report["rescheduled"]["now"], report["rescheduled"]["to"],
+        "rescheduled to the slot picked: {report}"
+    );
     assert_eq!(report["cancelledByB"], 1, "{report}");
     assert!(
         text(&report, "phoneProblem").contains("digits"),
