@@ -6,8 +6,9 @@
 //! sets) the app signs in with a token of the development issuer the router mints itself:
 //! `GET /front-desk/development` lists the roles, `GET /front-desk/development/token?role=
 //! front-desk` (and `&person=<id>` for a doctor or a patient) answers `{"token": ...}`.
-//! Off, both answer 404 and the app asks for a pasted token. A deployment whose
-//! environment is `production` refuses to start with it on.
+//! Only callers on the router's own machine (loopback) get them; others get 403. Off, both
+//! answer 404 and the app asks for a pasted token. A deployment whose environment is
+//! `production` refuses to start with it on.
 
 use std::time::Duration;
 
@@ -32,8 +33,9 @@ mod built {
     include!(concat!(env!("OUT_DIR"), "/front_desk_files.rs"));
 }
 
-/// Where the development sign-in answers.
+/// Where the development sign-in answers: the roles, and a token.
 const DEVELOPMENT: &str = "/front-desk/development";
+const TOKEN: &str = "/front-desk/development/token";
 /// How long a development token is valid.
 const LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
@@ -73,19 +75,36 @@ impl RouterPlugin for FrontDesk {
             if request.method() != Method::GET {
                 return payload.proceed();
             }
-            let response = match request.path() {
-                DEVELOPMENT => self.issuer.as_ref().map(|_| roles()),
-                "/front-desk/development/token" => self
-                    .issuer
-                    .as_ref()
-                    .map(|issuer| token(issuer, request.query_string())),
-                path => file(path),
-            };
+            let local = request
+                .peer_addr()
+                .is_some_and(|peer| peer.ip().is_loopback());
+            let path = request.path();
+            let response = self
+                .development(path, request.query_string(), local)
+                .or_else(|| file(path));
             match response {
                 Some(response) => payload.end_with_response(response),
                 None => payload.proceed(),
             }
         })
+    }
+}
+
+impl FrontDesk {
+    /// What the development sign-in answers at `path`, when it is on and `path` is one of
+    /// its own. Minting tokens is for the developer's machine, not its network: a caller
+    /// not on loopback (`local`) is refused.
+    fn development(&self, path: &str, query: &str, local: bool) -> Option<Response> {
+        let issuer = self.issuer.as_ref()?;
+        match path {
+            DEVELOPMENT | TOKEN if !local => Some(json_response(
+                StatusCode::FORBIDDEN,
+                &json!({ "error": "the development sign-in answers only on the router's own machine (loopback)" }),
+            )),
+            DEVELOPMENT => Some(roles()),
+            TOKEN => Some(token(issuer, query)),
+            _ => None,
+        }
     }
 }
 
@@ -237,6 +256,24 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn only_this_machine_gets_development_tokens() {
+        let on = FrontDesk {
+            issuer: Some(DevIssuer::generate().expect("a key pair")),
+        };
+        let status = |path: &str, local: bool| {
+            on.development(path, "role=front-desk", local)
+                .map(|response| response.status())
+        };
+        assert_eq!(status(TOKEN, true), Some(StatusCode::OK));
+        assert_eq!(status(DEVELOPMENT, true), Some(StatusCode::OK));
+        assert_eq!(status(TOKEN, false), Some(StatusCode::FORBIDDEN));
+        assert_eq!(status(DEVELOPMENT, false), Some(StatusCode::FORBIDDEN));
+        assert_eq!(status("/", true), None, "the page is not the sign-in's");
+        let off = FrontDesk { issuer: None };
+        assert!(off.development(TOKEN, "role=front-desk", true).is_none());
     }
 
     #[test]
