@@ -40,10 +40,14 @@ export function App() {
 
   useEffect(() => {
     if (!session) return;
-    const timer = setTimeout(
-      () => signOut("Your session has expired: sign in again."),
-      Math.max(0, session.expiresAt - Date.now()),
-    );
+    let timer: ReturnType<typeof setTimeout>;
+    // Browsers fire a timer longer than 2^31 - 1 ms (about 24 days) at once: wait in steps.
+    const wait = () => {
+      const left = session.expiresAt - Date.now();
+      if (left <= 0) signOut("Your session has expired: sign in again.");
+      else timer = setTimeout(wait, Math.min(left, 2 ** 31 - 1));
+    };
+    wait();
     return () => clearTimeout(timer);
   }, [session]);
 
