@@ -30,9 +30,7 @@ for name in "${SUBGRAPHS[@]}"; do
   fi
 done
 
-if [[ ! -d scripts/compose/node_modules ]] || [[ scripts/compose/package-lock.json -nt scripts/compose/node_modules/.package-lock.json ]]; then
-  (cd scripts/compose && npm ci --no-audit --no-fund --silent)
-fi
+npm_ci_if_stale scripts/compose
 node scripts/compose/compose.mjs ${check:+--check} || stale=1
 if [[ -z "$check" && "$stale" == 0 ]]; then scripts/front-desk.sh codegen; fi
 exit "$stale"

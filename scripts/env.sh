@@ -23,3 +23,11 @@ need_node() {
     return 1
   }
 }
+
+# Installs the npm packages of the project in directory $1 from its committed lock file,
+# unless they are installed already from that lock.
+npm_ci_if_stale() {
+  if [[ ! -d "$1/node_modules" ]] || [[ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]]; then
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}

@@ -17,10 +17,8 @@ cd "$ROOT"
 source scripts/env.sh
 need_node
 
+npm_ci_if_stale front-desk
 cd front-desk
-if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
 case "${1:-}" in
   codegen)
     if [[ "${2:-}" == "--check" ]]; then

@@ -3,7 +3,7 @@
 // token has the scope for it; the server checks both again.
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useMutation, useQuery } from "urql";
-import { problemOf } from "./api";
+import { problemOf } from "./problems";
 import { FreeSlots, type Slot } from "./FreeSlots";
 import { clockTime, longDate, words } from "./format";
 import { graphql } from "./gql";
@@ -131,6 +131,7 @@ export function AppointmentPanel({
   const [reason, setReason] = useState("");
   const [moving, setMoving] = useState(false);
   const [slot, setSlot] = useState<Slot | null>(null);
+  // A new free-slot list (fetched afresh) after a slot turned out taken.
   const [refresh, setRefresh] = useState(0);
 
   useEffect(() => {
@@ -259,7 +260,7 @@ export function AppointmentPanel({
               <h3>Move to a free slot of {appointment.doctor.name}</h3>
               <FreeSlots
                 search={{ doctorId: appointment.doctorId, durationMinutes: appointment.durationMinutes }}
-                refresh={refresh}
+                key={refresh}
                 picked={slot}
                 onPick={setSlot}
               />

@@ -2,7 +2,7 @@
 // administrator). A paid bill leaves the list; everywhere else it shows as paid.
 import { useId, useState } from "react";
 import { useMutation, useQuery } from "urql";
-import { problemOf } from "./api";
+import { problemOf } from "./problems";
 import { longDate, money, words } from "./format";
 import { graphql } from "./gql";
 import { PaymentType } from "./gql/graphql";

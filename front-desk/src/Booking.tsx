@@ -50,6 +50,7 @@ export function Booking({ selfId }: { selfId?: string }) {
   const [serviceType, setServiceType] = useState<ServiceType>(ServiceType.Consultation);
   const [duration, setDuration] = useState(30);
   const [slot, setSlot] = useState<Slot | null>(null);
+  // A new free-slot list (fetched afresh) after a slot turned out taken.
   const [refresh, setRefresh] = useState(0);
   const durationId = useId();
   const [{ data: doctors }] = useQuery({
@@ -164,7 +165,7 @@ export function Booking({ selfId }: { selfId?: string }) {
             specialization: specialization || undefined,
             durationMinutes: duration,
           }}
-          refresh={refresh}
+          key={refresh}
           picked={slot}
           onPick={setSlot}
         />

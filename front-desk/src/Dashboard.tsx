@@ -3,7 +3,7 @@
 // day and revenue per week as charts, the no-show rate, and each doctor's utilisation.
 import { useId, useState } from "react";
 import { useQuery } from "urql";
-import { problemOf } from "./api";
+import { problemOf } from "./problems";
 import { type Bar, BarChart } from "./BarChart";
 import { addDays, longDate, money, percent, today, weekOf } from "./format";
 import { graphql } from "./gql";

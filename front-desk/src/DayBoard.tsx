@@ -3,7 +3,7 @@
 // subscription and shows within a second; after a lost connection the day is fetched again.
 import { useEffect, useId, useMemo, useState } from "react";
 import { type OperationResult, useClient } from "urql";
-import { problemOf } from "./api";
+import { problemOf } from "./problems";
 import { AppointmentPanel } from "./AppointmentPanel";
 import { type Seen, merged, onDay } from "./board";
 import { Select } from "./Select";
@@ -70,6 +70,8 @@ type Appointment = BoardAppointmentFragment;
 
 /** Pixels per minute of the board's time axis. */
 const SCALE = 1.2;
+/** Pixels of a column's heading (`.column h3` in styles.css). */
+const HEADING = 32;
 
 export function DayBoard({ day: initialDay, session, resumed }: { day?: string; session: Session; resumed: number }) {
   const client = useClient();
@@ -140,10 +142,11 @@ export function DayBoard({ day: initialDay, session, resumed }: { day?: string; 
     18 * 60,
     ...ofDay.map((appointment) => minutesOf(appointment.time) + appointment.durationMinutes),
   );
-  const hours = Array.from(
-    { length: Math.floor(end / 60) - Math.floor(start / 60) + 1 },
-    (_, index) => Math.floor(start / 60) + index,
-  ).filter((hour) => hour * 60 >= start && hour * 60 <= end);
+  // The whole hours from `start` to `end`, both included.
+  const firstHour = Math.ceil(start / 60);
+  const hours = Array.from({ length: Math.floor(end / 60) - firstHour + 1 }, (_, index) => firstHour + index);
+  /** Where on the board a minute of the day is: below the columns' headings. */
+  const top = (minute: number) => (minute - start) * SCALE + HEADING;
   const shift = (days: number) => setDay(addDays(day, days));
 
   return (
@@ -177,10 +180,10 @@ export function DayBoard({ day: initialDay, session, resumed }: { day?: string; 
       {loading && <p role="status">Loading the day…</p>}
       {!loading && columns.length === 0 && <p>No doctor{specialization ? " of this specialization" : ""} is registered.</p>}
       {!loading && columns.length > 0 && ofDay.length === 0 && <p>No appointments on this day.</p>}
-      <div className="grid" style={{ height: (end - start) * SCALE + 40 }}>
+      <div className="grid" style={{ height: top(end) + 8 }}>
         <div className="hours" aria-hidden="true">
           {hours.map((hour) => (
-            <span key={hour} style={{ top: (hour * 60 - start) * SCALE + 32 }}>
+            <span key={hour} style={{ top: top(hour * 60) }}>
               {clockTime(`${hour}:00`)}
             </span>
           ))}
@@ -202,7 +205,7 @@ export function DayBoard({ day: initialDay, session, resumed }: { day?: string; 
                     data-status={appointment.status}
                     data-time={appointment.time}
                     style={{
-                      top: (minutesOf(appointment.time) - start) * SCALE + 32,
+                      top: top(minutesOf(appointment.time)),
                       height: Math.max(appointment.durationMinutes * SCALE, 22),
                     }}
                   >

@@ -1,9 +1,10 @@
 // The free slots of one doctor or of every available doctor of a specialization over the
-// coming two weeks, grouped by day; picking one hands it to the caller. `refresh` changes
-// when the caller knows the list is stale (someone else took a slot).
-import { useEffect, useState } from "react";
+// coming two weeks, grouped by day; picking one hands it to the caller. Each one mounted
+// asks the server afresh: a caller that knows its list is stale (someone else took a slot)
+// mounts a new one (`key`).
+import { useState } from "react";
 import { useQuery } from "urql";
-import { problemOf } from "./api";
+import { problemOf } from "./problems";
 import { addDays, clockTime, longDate, today } from "./format";
 import { graphql } from "./gql";
 import type { FreeSlotsQuery, ServiceType, Specialization } from "./gql/graphql";
@@ -57,18 +58,16 @@ const PAGE = 40;
 
 export function FreeSlots({
   search,
-  refresh,
   picked,
   onPick,
 }: {
   search: SlotSearch;
-  refresh: number;
   picked: Slot | null;
   onPick: (slot: Slot) => void;
 }) {
   const [more, setMore] = useState(0);
   const from = today();
-  const [{ data, fetching, error }, again] = useQuery({
+  const [{ data, fetching, error }] = useQuery({
     query: SlotsQuery,
     variables: {
       doctorId: search.doctorId || null,
@@ -81,9 +80,6 @@ export function FreeSlots({
     },
     requestPolicy: "network-only",
   });
-  useEffect(() => {
-    if (refresh > 0) again({ requestPolicy: "network-only" });
-  }, [refresh, again]);
   const slots = data?.freeSlots.nodes ?? [];
   const days = [...new Set(slots.map((slot) => slot.date))];
   const key = (slot: Slot) => `${slot.doctorId}/${slot.date}/${slot.time}`;

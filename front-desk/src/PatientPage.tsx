@@ -2,7 +2,7 @@
 // bills and what they owe.
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
-import { problemOf } from "./api";
+import { problemOf } from "./problems";
 import { ContactForm } from "./ContactForm";
 import { clockTime, longDate, money, today, words } from "./format";
 import { graphql } from "./gql";

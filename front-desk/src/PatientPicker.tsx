@@ -2,7 +2,7 @@
 // three), a few at a time.
 import { useEffect, useId, useState } from "react";
 import { useQuery } from "urql";
-import { problemOf } from "./api";
+import { problemOf } from "./problems";
 import { graphql } from "./gql";
 import type { PatientSearchQuery } from "./gql/graphql";
 

@@ -5,7 +5,7 @@ import { ContactForm } from "./ContactForm";
 import { Field } from "./Field";
 import { graphql } from "./gql";
 import { usePatientSearch } from "./PatientPicker";
-import { problemOf } from "./api";
+import { problemOf } from "./problems";
 import { go, href } from "./route";
 
 const Register = graphql(`

@@ -6,7 +6,6 @@
 // good: the caller is told (`onBroken`) and builds a new one.
 import { createClient as createWsClient } from "graphql-ws";
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from "urql";
-import { sentence } from "./problems";
 
 export type Connection = "connecting" | "connected" | "lost";
 
@@ -77,11 +76,4 @@ export function apiClient(token: string, events: ApiEvents): { client: Client; c
     ],
   });
   return { client, close: () => void socket.dispose() };
-}
-
-/** An error from the API in words: the first GraphQL error's message, or the network's. */
-export function problemOf(error: { graphQLErrors: { message: string }[]; networkError?: Error } | undefined) {
-  if (!error) return null;
-  if (error.graphQLErrors.length > 0) return error.graphQLErrors.map((problem) => sentence(problem.message)).join(" ");
-  return `The clinic server cannot be reached (${error.networkError?.message ?? "no answer"}); try again shortly.`;
 }

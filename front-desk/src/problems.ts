@@ -36,3 +36,10 @@ export function problemsOf(error: CombinedError | undefined): Problems {
   problems.general = general.length > 0 ? general.join(" ") : null;
   return problems;
 }
+
+/** Every problem of `error` in one text, for a screen without fields to put them beside. */
+export function problemOf(error: CombinedError | undefined): string | null {
+  if (!error) return null;
+  const problems = problemsOf(error);
+  return [problems.general, ...Object.values(problems.fields)].filter(Boolean).join(" ");
+}
