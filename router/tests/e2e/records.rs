@@ -210,6 +210,31 @@ async fn a_patients_live_updates_are_their_own_only() {
 }
 
 #[tokio::test]
+async fn without_the_contact_scope_a_search_looks_at_names_only() {
+    let system = system().await;
+    patient(&system, "ada@example.org").await;
+    let clerk = system.credentials.token(Role::BillingClerk, None);
+    let desk = system.credentials.token(Role::FrontDesk, None);
+    let search = "query($text: String) { patients(search: $text) { totalCount } }";
+    let by_email = json!({ "text": "ada@example" });
+    let found = system.query_as(Some(&desk), search, by_email.clone()).await;
+    assert_eq!(found["data"]["patients"]["totalCount"], 1, "{found}");
+    let clerks = system.query_as(Some(&clerk), search, by_email).await;
+    assert_eq!(
+        clerks["data"]["patients"]["totalCount"], 0,
+        "a billing clerk cannot learn who has an email address: {clerks}"
+    );
+    for filter in [
+        "patients(email: \"ada@example.org\")",
+        "patients(dateOfBirth: \"1990-01-01\")",
+    ] {
+        let query = format!("{{ {filter} {{ totalCount }} }}");
+        let answer = system.query_as(Some(&clerk), &query, json!({})).await;
+        refused(&answer, filter);
+    }
+}
+
+#[tokio::test]
 async fn a_subgraph_verifies_the_forwarded_token_itself() {
     let system = system().await;
     let stranger = identity::DevIssuer::generate().expect("key pair");

@@ -56,6 +56,25 @@ fn into_bills(rows: Vec<BillRow>) -> sqlx::Result<Vec<Bill>> {
     rows.into_iter().map(Bill::try_from).collect()
 }
 
+/// Which bills a listing returns: one patient's, in one status, or all.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BillFilter {
+    pub patient_id: Option<Uuid>,
+    pub status: Option<BillStatus>,
+}
+
+impl BillFilter {
+    fn push_to(self, query: &mut QueryBuilder<'_, Postgres>) {
+        query.push(" WHERE TRUE");
+        if let Some(patient_id) = self.patient_id {
+            query.push(" AND patient_id = ").push_bind(patient_id);
+        }
+        if let Some(status) = self.status {
+            query.push(" AND status = ").push_bind(status.as_str());
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct BillStore {
     pool: PgPool,
@@ -92,21 +111,10 @@ impl BillStore {
         )
     }
 
-    /// A patient's bills, or a page of all bills, by id (creation order).
-    pub async fn list(
-        &self,
-        patient_id: Option<Uuid>,
-        status: Option<BillStatus>,
-        page: Page,
-    ) -> sqlx::Result<Vec<Bill>> {
-        let mut query =
-            QueryBuilder::<Postgres>::new(format!("SELECT {COLUMNS} FROM bills WHERE TRUE"));
-        if let Some(patient_id) = patient_id {
-            query.push(" AND patient_id = ").push_bind(patient_id);
-        }
-        if let Some(status) = status {
-            query.push(" AND status = ").push_bind(status.as_str());
-        }
+    /// A page of the bills matching `filter`, by id (creation order).
+    pub async fn list(&self, filter: BillFilter, page: Page) -> sqlx::Result<Vec<Bill>> {
+        let mut query = QueryBuilder::<Postgres>::new(format!("SELECT {COLUMNS} FROM bills"));
+        filter.push_to(&mut query);
         if let Some(after) = page.after {
             query.push(" AND id > ").push_bind(after);
         }
@@ -114,6 +122,13 @@ impl BillStore {
             .push(" ORDER BY id LIMIT ")
             .push_bind(page.fetch_limit());
         into_bills(query.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    /// How many bills match `filter`.
+    pub async fn count(&self, filter: BillFilter) -> sqlx::Result<i64> {
+        let mut query = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM bills");
+        filter.push_to(&mut query);
+        query.build_query_scalar().fetch_one(&self.pool).await
     }
 
     /// What a patient owes: the sum of their unpaid bills.

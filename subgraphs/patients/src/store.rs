@@ -37,6 +37,19 @@ impl From<PatientRow> for Patient {
     }
 }
 
+/// Which active patients a listing returns; every condition given must hold.
+#[derive(Clone, Debug, Default)]
+pub struct PatientFilter {
+    /// Contained in the name, or (with `search_contact`) in the email or phone.
+    pub search: Option<String>,
+    pub search_contact: bool,
+    /// Contained in the name.
+    pub name: Option<String>,
+    /// The whole email (case does not matter).
+    pub email: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+}
+
 #[derive(Clone, Debug)]
 pub struct PatientStore {
     pool: MySqlPool,
@@ -68,11 +81,11 @@ impl PatientStore {
         Ok(rows.into_iter().map(Patient::from).collect())
     }
 
-    /// Active patients matching `search` (name, email or phone contains it), by id.
+    /// Active patients matching `filter`, by id.
     #[tracing::instrument(skip_all)]
-    pub async fn list(&self, search: Option<&str>, page: Page) -> sqlx::Result<Vec<Patient>> {
+    pub async fn list(&self, filter: &PatientFilter, page: Page) -> sqlx::Result<Vec<Patient>> {
         let mut query = QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM patients"));
-        push_filter(&mut query, search);
+        push_filter(&mut query, filter);
         if let Some(after) = page.after {
             query.push(" AND id > ").push_bind(after);
         }
@@ -84,9 +97,9 @@ impl PatientStore {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn count(&self, search: Option<&str>) -> sqlx::Result<i64> {
+    pub async fn count(&self, filter: &PatientFilter) -> sqlx::Result<i64> {
         let mut query = QueryBuilder::<MySql>::new("SELECT COUNT(*) FROM patients");
-        push_filter(&mut query, search);
+        push_filter(&mut query, filter);
         query.build_query_scalar().fetch_one(&self.pool).await
     }
 
@@ -138,19 +151,38 @@ impl PatientStore {
     }
 }
 
-fn push_filter(query: &mut QueryBuilder<'_, MySql>, search: Option<&str>) {
+fn push_filter(query: &mut QueryBuilder<'_, MySql>, filter: &PatientFilter) {
     query.push(" WHERE archived_at IS NULL");
-    if let Some(term) = search.map(str::trim).filter(|term| !term.is_empty()) {
-        let pattern = format!("%{}%", kit::mysql::escape_like(term));
-        query
-            .push(" AND (name LIKE ")
-            .push_bind(pattern.clone())
-            .push(" OR email LIKE ")
-            .push_bind(pattern.clone())
-            .push(" OR phone LIKE ")
-            .push_bind(pattern)
-            .push(")");
+    let contains = |term: &str| format!("%{}%", kit::mysql::escape_like(term));
+    if let Some(term) = non_blank(&filter.search) {
+        query.push(" AND (name LIKE ").push_bind(contains(term));
+        if filter.search_contact {
+            query
+                .push(" OR email LIKE ")
+                .push_bind(contains(term))
+                .push(" OR phone LIKE ")
+                .push_bind(contains(term));
+        }
+        query.push(")");
     }
+    if let Some(name) = non_blank(&filter.name) {
+        query.push(" AND name LIKE ").push_bind(contains(name));
+    }
+    if let Some(email) = non_blank(&filter.email) {
+        // The unique index of active patients' emails (case-insensitive collation).
+        query
+            .push(" AND active_email = ")
+            .push_bind(email.to_owned());
+    }
+    if let Some(date) = filter.date_of_birth {
+        query.push(" AND date_of_birth = ").push_bind(date);
+    }
+}
+
+fn non_blank(text: &Option<String>) -> Option<&str> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
 }
 
 fn email_conflict(error: sqlx::Error, email: &str) -> PatientError {

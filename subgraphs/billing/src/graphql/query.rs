@@ -16,9 +16,27 @@ use super::{
     loader::BillLoader,
     types::{AppointmentRef, Bill, BillStatus, PatientRef},
 };
-use crate::{error::BillingError, service::BillingService};
+use crate::{error::BillingError, service::BillingService, store::BillFilter};
 
 pub struct Query;
+
+/// Extra fields of `BillConnection`; computed only when asked for.
+pub struct BillTotals {
+    filter: BillFilter,
+}
+
+#[Object]
+impl BillTotals {
+    /// How many bills match the filters, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        ctx.data_unchecked::<BillingService>()
+            .store()
+            .count(self.filter)
+            .await
+            .map_err(BillingError::from)
+            .to_graphql()
+    }
+}
 
 #[Object]
 impl Query {
@@ -38,27 +56,36 @@ impl Query {
         status: Option<BillStatus>,
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, Bill, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<String, Bill, BillTotals, EmptyFields>> {
         let page = Page::parse(first, after.as_deref()).to_graphql()?;
         let patient_id = patient_id
             .map(|id| parse_id("patientId", &id))
             .transpose()
             .to_graphql()?;
         // A patient's list holds their own bills only.
-        let patient_id = RequestContext::caller(ctx)
-            .narrow_patient(patient_id)
-            .to_graphql()?;
+        let filter = BillFilter {
+            patient_id: RequestContext::caller(ctx)
+                .narrow_patient(patient_id)
+                .to_graphql()?,
+            status: status.map(Into::into),
+        };
         let rows = ctx
             .data_unchecked::<BillingService>()
             .store()
-            .list(patient_id, status.map(Into::into), page)
+            .list(filter, page)
             .await
             .map_err(BillingError::from)
             .to_graphql()?;
         for bill in &rows {
             audit::read(ctx, Entity::Bill, bill.id, bill.patient_id);
         }
-        Ok(connection(page, rows, |bill| bill.id, Bill, EmptyFields))
+        Ok(connection(
+            page,
+            rows,
+            |bill| bill.id,
+            Bill,
+            BillTotals { filter },
+        ))
     }
 
     /// Federation: resolves `Bill` references, batched.

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::loader::{BillLoader, ByAppointment};
-use crate::{domain, error::BillingError, service::BillingService};
+use crate::{domain, error::BillingError, service::BillingService, store::BillFilter};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "BillStatus", remote = "crate::domain::BillStatus")]
@@ -136,7 +136,13 @@ impl PatientRef {
             .to_graphql()?;
         let bills = service(ctx)
             .store()
-            .list(Some(self.0), status.map(Into::into), page)
+            .list(
+                BillFilter {
+                    patient_id: Some(self.0),
+                    status: status.map(Into::into),
+                },
+                page,
+            )
             .await
             .map_err(BillingError::from)
             .to_graphql()?;

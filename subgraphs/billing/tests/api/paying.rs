@@ -78,6 +78,27 @@ async fn paying_settles_a_bill_once_and_refuses_void_or_paid_bills() {
         .await;
     assert_error(&unknown, "NOT_FOUND", Some("id"));
 
+    // The patient's list counts across pages, by status too.
+    let listed = billing
+        .app
+        .query(
+            "query($patient: ID!) {
+                all: bills(patientId: $patient, first: 1) { totalCount nodes { id } }
+                paid: bills(patientId: $patient, status: PAID) { totalCount nodes { id } }
+                others: bills(patientId: $patient, status: UNPAID) { totalCount }
+            }",
+            json!({ "patient": patient }),
+        )
+        .await;
+    assert_eq!(listed["data"]["all"]["totalCount"], 2, "{listed}");
+    assert_eq!(
+        listed["data"]["all"]["nodes"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(listed["data"]["paid"]["totalCount"], 1);
+    assert_eq!(listed["data"]["paid"]["nodes"][0]["id"], id);
+    assert_eq!(listed["data"]["others"]["totalCount"], 0);
+
     // A cancellation after payment leaves the bill paid.
     billing
         .publish(&appointment_event(

@@ -47,23 +47,26 @@ impl Query {
         load(ctx, id).await
     }
 
-    /// Active doctors, oldest registration first; `search` matches name, email or phone.
+    /// Active doctors, oldest registration first, matching every filter given: `search` in
+    /// the name, email or phone, `name` in the name.
     #[graphql(requires_scopes = "doctors:read")]
+    #[allow(clippy::too_many_arguments)] // one per GraphQL argument
     async fn doctors(
         &self,
         ctx: &Context<'_>,
         specialization: Option<Specialization>,
         available: Option<bool>,
         #[graphql(desc = "Text to look for, at most 100 characters.")] search: Option<String>,
+        #[graphql(desc = "Text the name contains, at most 100 characters.")] name: Option<String>,
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Doctor, DoctorTotals, EmptyFields>> {
         let page = Page::parse(first, after.as_deref()).to_graphql()?;
-        let search = bounded_text("search", search, MAX_SEARCH_CHARS).to_graphql()?;
         let filter = DoctorFilter {
             specialization: specialization.map(Into::into),
             available,
-            search,
+            search: bounded_text("search", search, MAX_SEARCH_CHARS).to_graphql()?,
+            name: bounded_text("name", name, MAX_SEARCH_CHARS).to_graphql()?,
         };
         let service = ctx.data_unchecked::<DoctorService>();
         let rows = service

@@ -59,6 +59,8 @@ pub struct DoctorFilter {
     pub specialization: Option<Specialization>,
     pub available: Option<bool>,
     pub search: Option<String>,
+    /// Contained in the name.
+    pub name: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -184,6 +186,16 @@ fn push_filter(query: &mut QueryBuilder<'_, MySql>, filter: &DoctorFilter) {
             .push(" OR phone_number LIKE ")
             .push_bind(pattern)
             .push(")");
+    }
+    if let Some(name) = filter
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        query
+            .push(" AND name LIKE ")
+            .push_bind(format!("%{}%", kit::mysql::escape_like(name)));
     }
 }
 

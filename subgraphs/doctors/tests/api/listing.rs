@@ -2,8 +2,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::{DoctorsApi as _, spawn_app};
 
-const LIST: &str = "query($specialization: Specialization, $available: Boolean, $search: String, $first: Int, $after: String) {
-    doctors(specialization: $specialization, available: $available, search: $search, first: $first, after: $after) {
+const LIST: &str = "query($specialization: Specialization, $available: Boolean, $search: String, $name: String, $first: Int, $after: String) {
+    doctors(specialization: $specialization, available: $available, search: $search, name: $name, first: $first, after: $after) {
         totalCount edges { node { email } } pageInfo { hasNextPage endCursor }
     }
 }";
@@ -47,6 +47,10 @@ async fn doctors_filter_by_specialization_availability_and_search() {
     assert_eq!(bookable["data"]["doctors"]["totalCount"], 1);
     let searched = app.query(LIST, json!({ "search": "skin" })).await;
     assert_eq!(emails(&searched), ["skin@clinic.org"]);
+    // `name` looks in the name only: every email holds "clinic".
+    let named = app.query(LIST, json!({ "name": "HEART" })).await;
+    assert_eq!(emails(&named), ["heart@clinic.org"]);
+    assert!(emails(&app.query(LIST, json!({ "name": "clinic" })).await).is_empty());
 
     let first = app.query(LIST, json!({ "first": 2 })).await;
     assert_eq!(first["data"]["doctors"]["pageInfo"]["hasNextPage"], true);

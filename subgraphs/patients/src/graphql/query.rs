@@ -11,16 +11,20 @@ use kit::{
     error::{Forbidden, ToGraphql as _, bounded_text, parse_id},
     limits::MAX_SEARCH_CHARS,
     pagination::{Page, connection},
+    scalars::Date,
 };
 
 use super::{PatientLoader, types::Patient};
-use crate::{error::PatientError, service::PatientService};
+use crate::{error::PatientError, service::PatientService, store::PatientFilter};
+
+/// The scope of patients' contact details and date of birth.
+const CONTACT_SCOPE: &str = "patients:contact";
 
 pub struct Query;
 
 /// Extra fields of `PatientConnection`; computed only when asked for.
 pub struct PatientTotals {
-    search: Option<String>,
+    filter: PatientFilter,
 }
 
 #[Object]
@@ -30,7 +34,7 @@ impl PatientTotals {
         let service = ctx.data_unchecked::<PatientService>();
         service
             .store()
-            .count(self.search.as_deref())
+            .count(&self.filter)
             .await
             .map_err(PatientError::from)
             .to_graphql()
@@ -46,27 +50,48 @@ impl Query {
         load(ctx, id).await
     }
 
-    /// Active patients, oldest registration first; `search` matches name, email or phone.
+    /// Active patients, oldest registration first, matching every filter given: `search` in
+    /// the name, email or phone (the name only without `patients:contact`), `name` in the
+    /// name, `email` the whole email, `dateOfBirth` (both of these need `patients:contact`).
     #[graphql(requires_scopes = "patients:read")]
+    #[allow(clippy::too_many_arguments)] // one per GraphQL argument
     async fn patients(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Text to look for, at most 100 characters.")] search: Option<String>,
+        #[graphql(desc = "Text the name contains, at most 100 characters.")] name: Option<String>,
+        #[graphql(desc = "The whole email address, in any case.")] email: Option<String>,
+        date_of_birth: Option<Date>,
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<String, Patient, PatientTotals, EmptyFields>> {
-        if RequestContext::caller(ctx).own_patient().is_some() {
+        let caller = RequestContext::caller(ctx);
+        if caller.own_patient().is_some() {
             return Err(Forbidden(
                 "A patient lists no other patients: read your own record with `patient(id:)`",
             ))
             .to_graphql();
         }
+        if email.is_some() || date_of_birth.is_some() {
+            caller
+                .grants(
+                    CONTACT_SCOPE,
+                    "Searching by email or date of birth needs the `patients:contact` scope",
+                )
+                .to_graphql()?;
+        }
         let page = Page::parse(first, after.as_deref()).to_graphql()?;
-        let search = bounded_text("search", search, MAX_SEARCH_CHARS).to_graphql()?;
+        let filter = PatientFilter {
+            search: bounded_text("search", search, MAX_SEARCH_CHARS).to_graphql()?,
+            search_contact: caller.grants(CONTACT_SCOPE, "").is_ok(),
+            name: bounded_text("name", name, MAX_SEARCH_CHARS).to_graphql()?,
+            email: bounded_text("email", email, contact::Email::MAX_LEN).to_graphql()?,
+            date_of_birth: date_of_birth.map(|date| date.0),
+        };
         let service = ctx.data_unchecked::<PatientService>();
         let rows = service
             .store()
-            .list(search.as_deref(), page)
+            .list(&filter, page)
             .await
             .map_err(PatientError::from)
             .to_graphql()?;
@@ -78,7 +103,7 @@ impl Query {
             rows,
             |patient| patient.id,
             Patient,
-            PatientTotals { search },
+            PatientTotals { filter },
         ))
     }
 

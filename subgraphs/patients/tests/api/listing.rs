@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{PatientsApi as _, spawn_app};
+use crate::helpers::{CREATE, PatientsApi as _, spawn_app};
 
 const LIST: &str = "query($search: String, $first: Int, $after: String) {
     patients(search: $search, first: $first, after: $after) {
@@ -36,6 +36,65 @@ async fn search_matches_name_email_or_phone() {
     assert_eq!(by_phone["data"]["patients"]["totalCount"], 2);
     let literal_percent = app.query(LIST, json!({ "search": "0%" })).await;
     assert_eq!(names(&literal_percent), ["Fabio 100% Real"]);
+}
+
+#[tokio::test]
+async fn filters_by_name_email_and_date_of_birth_all_holding() {
+    let app = spawn_app().await;
+    for (name, email, born) in [
+        ("Ines Sousa", "ines@example.com", "1990-04-12"),
+        ("Ines Duarte", "duarte@example.com", "1985-01-30"),
+        ("Joao Sousa", "sousa.ines@example.com", "1990-04-12"),
+    ] {
+        let input =
+            json!({ "name": name, "email": email, "phone": "1234567", "dateOfBirth": born });
+        let created = app.query(CREATE, json!({ "input": input })).await;
+        assert!(created["errors"].is_null(), "{created}");
+    }
+    let app = &app;
+    let filtered = |filters: Value| async move {
+        let response = app
+            .query(
+                "query($name: String, $email: String, $born: Date) {
+                    patients(name: $name, email: $email, dateOfBirth: $born) { totalCount nodes { name } }
+                }",
+                filters,
+            )
+            .await;
+        assert!(response["errors"].is_null(), "{response}");
+        let names: Vec<String> = response["data"]["patients"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|node| node["name"].as_str().expect("name").to_owned())
+            .collect();
+        assert_eq!(response["data"]["patients"]["totalCount"], names.len());
+        names
+    };
+
+    // The name only: the third patient's email holds "ines" too.
+    assert_eq!(
+        filtered(json!({ "name": "ines" })).await,
+        ["Ines Sousa", "Ines Duarte"]
+    );
+    // The whole address, in any case; a part of it matches nothing.
+    assert_eq!(
+        filtered(json!({ "email": "INES@example.com" })).await,
+        ["Ines Sousa"]
+    );
+    assert!(filtered(json!({ "email": "ines" })).await.is_empty());
+    assert_eq!(
+        filtered(json!({ "born": "1990-04-12" })).await,
+        ["Ines Sousa", "Joao Sousa"]
+    );
+    assert_eq!(
+        filtered(json!({ "name": "sousa", "born": "1990-04-12" })).await,
+        ["Ines Sousa", "Joao Sousa"]
+    );
+    assert_eq!(
+        filtered(json!({ "name": "ines", "born": "1990-04-12" })).await,
+        ["Ines Sousa"]
+    );
 }
 
 #[tokio::test]
