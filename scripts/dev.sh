@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs the system locally: real servers (scripts/infra.sh up), the five
-# subgraphs on their ports, the composed supergraph (scripts/compose.sh) and the router on
-# http://localhost:4004/graphql. Ctrl-C stops the services (the servers keep running;
+# subgraphs on their ports, the composed supergraph (scripts/compose.sh), the router on
+# http://localhost:4004/graphql and the FHIR R4 interface on http://localhost:8090/fhir. Ctrl-C stops the services (the servers keep running;
 # `scripts/infra.sh down` stops them).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +30,7 @@ SERVICES=(patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:80
 
 scripts/infra.sh up
 need_node
-cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}" router pms-token)
+cargo build --locked $(printf -- '--bin %s ' "${SERVICES[@]%%:*}" router fhir pms-token)
 scripts/compose.sh
 
 # The router verifies tokens with the development issuer's key set (created on first use
@@ -84,12 +84,19 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:4004/readiness" >/dev/null 2>&1 && break
   sleep 0.2
 done
+supervise fhir 8090 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:8090/health" >/dev/null 2>&1 && break
+  sleep 0.2
+done
 echo "[dev] front desk   http://localhost:4004/              <- the web app (choose a role to sign in)"
 echo "[dev] router       http://localhost:4004/graphql   <- the API, GraphiQL in a browser"
 echo "[dev] every request needs a token; GraphiQL signed in as the administrator:"
 echo "[dev]   http://localhost:4004/graphql#token=$("$CARGO_TARGET_DIR/debug/pms-token" administrator)"
 echo "[dev] other roles: scripts/token.sh front-desk | doctor <id> | billing-clerk | patient <id>"
 echo "[dev]   (in GraphiQL's Headers tab: {\"Authorization\": \"Bearer <token>\"})"
+echo "[dev] FHIR R4      http://localhost:8090/fhir/metadata  (the same tokens: curl -H \"authorization: Bearer \$(scripts/token.sh front-desk)\" http://localhost:8090/fhir/Patient)"
 echo "[dev] metrics      http://localhost:9090/metrics"
 echo "[dev] Ctrl-C to stop"
 wait "${pids[@]}"

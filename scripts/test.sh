@@ -3,6 +3,7 @@
 #   real servers (scripts/infra.sh up), formatting and lint checks, the committed schemas
 #   (every schema/<name>.graphql and the composed supergraph, scripts/compose.sh --check),
 #   the front desk's typed operations and type check (scripts/front-desk.sh check),
+#   HAPI FHIR's validator for the FHIR interface's tests (scripts/fhir-validator.sh),
 #   then every test of the workspace against those servers, and last, alone, the Kafka
 #   outage test (router/tests/e2e/outage.rs), which stops the broker for a minute.
 set -euo pipefail
@@ -23,6 +24,8 @@ need_node
 if [[ -n "${CI:-}" ]]; then KEEP_MINUTES=0 scripts/prune-target.sh; fi
 scripts/infra.sh up
 scripts/infra.sh clean-test-topics
+# The FHIR interface's tests validate every answer with HAPI FHIR's validator (Java).
+scripts/fhir-validator.sh provision
 echo "[test] servers ready after $((SECONDS - started)) s"
 
 cargo fmt --all --check

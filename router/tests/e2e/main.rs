@@ -6,6 +6,7 @@ mod audit;
 mod authentication;
 mod authorization;
 mod faults;
+mod fhir_interface;
 mod front_desk;
 mod graphiql;
 mod journey;
