@@ -10,8 +10,8 @@ CONNECTIONS="${CONNECTIONS:-32}"
 WRK_POST_LUA="$(mktemp --suffix=.lua)"
 # `TOKEN`, when set, goes on every request as `Authorization: Bearer` (the router needs one).
 cat > "$WRK_POST_LUA" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
+wrk.method = os.getenv("METHOD") or "POST"
+if wrk.method == "POST" then wrk.headers["Content-Type"] = "application/json" end
 if os.getenv("TOKEN") then wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN") end
 local many = os.getenv("BODIES")
 if many and many ~= "" then
@@ -41,7 +41,22 @@ wrk_post() {
   if [[ "$check" == *'"errors"'* || "$check" != *'"data"'* ]]; then
     echo "[bench] $name: the query fails: $check" >&2; exit 1
   fi
-  local out; out="$(BODY="$body" BODIES="$bodies" "$@" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WRK_POST_LUA" "$url")"
+  METHOD=POST BODY="$body" BODIES="$bodies" wrk_run "$name" "$url" "$@"
+}
+
+# wrk_get NAME URL [wrk prefix...]: as wrk_post, for GET requests (the FHIR interface);
+# the URL must answer 200 first.
+wrk_get() {
+  local name=$1 url=$2; shift 2
+  curl -fsS -o /dev/null "$url" ${TOKEN:+-H "authorization: Bearer $TOKEN"} || {
+    echo "[bench] $name: $url fails" >&2; exit 1
+  }
+  METHOD=GET BODY="" BODIES="" wrk_run "$name" "$url" "$@"
+}
+
+wrk_run() {
+  local name=$1 url=$2; shift 2
+  local out; out="$("$@" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WRK_POST_LUA" "$url")"
   WRK_RPS="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   WRK_REQUESTS="$(awk '/requests in/ {print $1}' <<<"$out")"
   WRK_P99_MS="$(awk '$1 == "99%" { v = $2; f = 1

@@ -6,12 +6,19 @@
 //                                                   {"errors": [...], "warnings": [...]}
 //                                                   and exits when its stdin closes
 //   java -cp 'libs/*' Validator.java FILE...      prints every issue; exit 1 on any error
+//   java -cp 'libs/*' Validator.java client BASE TOKEN PATIENT NAME DAY
+//                                                 HAPI's generic client reads and searches
+//                                                 BASE as that patient's front desk would;
+//                                                 prints what it found as one JSON line
 //
 // scripts/fhir-validator.sh provisions the jars (pom.xml beside this file) and runs it.
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
@@ -24,21 +31,37 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Invoice;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PractitionerRole;
 
 public class Validator {
   private static final FhirContext CONTEXT = FhirContext.forR4();
   private static final Gson GSON = new Gson();
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 6 && args[0].equals("client")) {
+      client(args[1], args[2], args[3], args[4], args[5]);
+      return;
+    }
     FhirValidator validator = validator();
     // The first validation loads the definitions: do it before saying ready.
     check(validator, "{\"resourceType\": \"Patient\", \"id\": \"warm-up\"}");
@@ -96,6 +119,68 @@ public class Validator {
     issues.put("errors", errors);
     issues.put("warnings", warnings);
     return issues;
+  }
+
+  /** What a HAPI FHIR client gets from our interface, parsing strictly. */
+  private static void client(String base, String token, String patientId, String name, String day) {
+    CONTEXT.setParserErrorHandler(new StrictErrorHandler());
+    IGenericClient client = CONTEXT.newRestfulGenericClient(base);
+    client.registerInterceptor(new BearerTokenAuthInterceptor(token));
+    JsonObject found = new JsonObject();
+
+    CapabilityStatement capability =
+        client.capabilities().ofType(CapabilityStatement.class).execute();
+    found.addProperty("fhirVersion", capability.getFhirVersion().toCode());
+    Patient patient = client.read().resource(Patient.class).withId(patientId).execute();
+    found.addProperty("patientName", patient.getNameFirstRep().getText());
+    found.addProperty("birthDate", patient.getBirthDateElement().getValueAsString());
+    Bundle byName =
+        client.search().forResource(Patient.class)
+            .where(Patient.NAME.matches().value(name))
+            .returnBundle(Bundle.class).execute();
+    found.addProperty("patientsNamed", byName.getTotal());
+
+    // One appointment a page, following the next links to the end.
+    Bundle page =
+        client.search().forResource(Appointment.class)
+            .where(Appointment.PATIENT.hasId("Patient/" + patientId))
+            .and(Appointment.DATE.afterOrEquals().day(day))
+            .count(1)
+            .returnBundle(Bundle.class).execute();
+    found.addProperty("appointmentsTotal", page.getTotal());
+    Set<String> appointments = new HashSet<>();
+    int pages = 0;
+    while (true) {
+      pages++;
+      page.getEntry().forEach(entry -> appointments.add(entry.getResource().getIdElement().getIdPart()));
+      if (page.getLink(IBaseBundle.LINK_NEXT) == null) break;
+      page = client.loadPage().next(page).execute();
+    }
+    found.addProperty("appointmentPages", pages);
+    found.addProperty("appointmentsSeen", appointments.size());
+
+    Bundle roles =
+        client.search().forResource(PractitionerRole.class)
+            .where(PractitionerRole.SPECIALTY.exactly().systemAndCode("http://snomed.info/sct", "394579002"))
+            .returnBundle(Bundle.class).execute();
+    found.addProperty("cardiologists", roles.getTotal());
+    Bundle invoices =
+        client.search().forResource(Invoice.class)
+            .where(Invoice.PATIENT.hasId(patientId))
+            .returnBundle(Bundle.class).execute();
+    found.addProperty("invoices", invoices.getTotal());
+    Bundle everything =
+        client.operation().onInstance(new IdType("Patient", patientId))
+            .named("$everything").withNoParameters(Parameters.class).useHttpGet()
+            .returnResourceType(Bundle.class).execute();
+    found.addProperty("everything", everything.getEntry().size());
+    try {
+      client.read().resource(Patient.class).withId(UUID.randomUUID().toString()).execute();
+      found.addProperty("unknownPatient", "found");
+    } catch (ResourceNotFoundException e) {
+      found.addProperty("unknownPatient", "404: " + e.getMessage());
+    }
+    System.out.println(GSON.toJson(found));
   }
 
   private static void serve(FhirValidator validator, int port) throws IOException {

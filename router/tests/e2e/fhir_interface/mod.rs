@@ -424,6 +424,46 @@ async fn every_read_and_search_answers_valid_fhir_with_what_was_booked() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn hapi_fhirs_generic_client_reads_and_searches_unchanged() {
+    let system = system().await;
+    let fhir = fhir(&system).await;
+    let ada = ada(&system).await;
+    let grace = doctor_named(&system, "grace@clinic.org", "Grace Hopper", "CARDIOLOGY").await;
+    let mut booked = Vec::new();
+    for days in 2..5 {
+        booked.push(book(&system, &ada, &grace, &in_days(days), "10:00").await);
+    }
+    bills(
+        &system,
+        &booked.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await;
+    let token = system.credentials.token(Role::FrontDesk, None);
+
+    let found = validator::hapi_client(&fhir.base, &token, &ada, "lovelace", &in_days(2)).await;
+    assert_eq!(found["fhirVersion"], "4.0.1", "{found}");
+    assert_eq!(found["patientName"], "Ada Lovelace");
+    assert_eq!(found["birthDate"], "1990-04-12");
+    assert_eq!(found["patientsNamed"], 1);
+    assert_eq!(found["appointmentsTotal"], 3);
+    assert_eq!(
+        found["appointmentPages"], 3,
+        "one a page, by the next links"
+    );
+    assert_eq!(found["appointmentsSeen"], 3);
+    assert_eq!(found["cardiologists"], 1);
+    assert_eq!(found["invoices"], 3);
+    // The patient, three appointments, their doctor and three invoices.
+    assert_eq!(found["everything"], 8);
+    assert!(
+        found["unknownPatient"]
+            .as_str()
+            .is_some_and(|text| text.starts_with("404")),
+        "{found}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn searches_page_through_their_next_links() {
     let system = system().await;
     let fhir = fhir(&system).await;

@@ -1,6 +1,7 @@
 //! HAPI FHIR's instance validator with the official R4 definitions, offline
 //! (`scripts/fhir-validator.sh serve`): one process for the whole test binary, started on
-//! first use; it exits when the binary does (it watches its stdin).
+//! first use; it exits when the binary does (it watches its stdin). And HAPI's generic
+//! REST client, a real FHIR client, run against the interface (`client`).
 
 use std::{
     io::{BufRead as _, BufReader},
@@ -78,4 +79,27 @@ pub async fn assert_valid(what: &str, resource: &Value) -> Issues {
         println!("{what}: warning: {warning}");
     }
     issues
+}
+
+/// What HAPI FHIR's generic client finds at `base` as `token` (`scripts/fhir-validator.sh
+/// client`): it reads `patient`, searches patients by `name`, pages through the patient's
+/// appointments from `day` one a page, searches cardiologists and invoices, and asks for
+/// `$everything` and for an unknown patient; one JSON object of what it got.
+pub async fn hapi_client(base: &str, token: &str, patient: &str, name: &str, day: &str) -> Value {
+    let args = ["client", base, token, patient, name, day].map(str::to_owned);
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(format!("{ROOT}/scripts/fhir-validator.sh"))
+            .args(args)
+            .output()
+            .expect("scripts/fhir-validator.sh runs")
+    })
+    .await
+    .expect("the client ran");
+    assert!(
+        output.status.success(),
+        "HAPI's client failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON line")
 }
