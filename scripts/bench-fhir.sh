@@ -2,8 +2,10 @@
 # Measures the FHIR interface's cost over the GraphQL API it calls (release builds, on the
 # two cores beside wrk, the router, three subgraphs, MariaDB, PostgreSQL and Kafka):
 #   - `GET /fhir/Patient/{id}` against the router's `patient(id)` with the same fields;
-#   - `GET /fhir/Appointment?patient=..&date=YYYY&_count=100` (one patient's year: 100
+#   - `GET /fhir/Appointment?patient=..&date=YYYY&_count=100` (one patient's year: 25
 #     appointments) against the router's `appointments(patientId:, from:, to:, first: 100)`.
+# Each request asks for one of 32 patients in turn, as many clients do (32 connections all
+# asking for the same would be merged by the router in flight and measure that instead).
 # Each pair runs alternately ROUNDS (3) times; the figure is the FHIR throughput over the
 # GraphQL throughput and p99 against p99 (target: FHIR costs under 1.5x GraphQL).
 #
@@ -22,7 +24,9 @@ scripts/infra.sh up
 cargo build --release --locked --bin patients --bin doctors --bin appointments --bin router --bin fhir --bin pms-token
 bin="$CARGO_TARGET_DIR/release"
 export JWKS_FILE="$("$bin/pms-token" --jwks)"
+# Measured as the front desk; seeded as the administrator (who registers doctors).
 export TOKEN="$("$bin/pms-token" front-desk)"
+ADMIN="$("$bin/pms-token" administrator)"
 export AUDIT_TOPIC="bench-f-audit-$run"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$WRK_POST_LUA"' EXIT
@@ -31,12 +35,12 @@ mariadb -h127.0.0.1 -upms -ppms -e "DROP DATABASE IF EXISTS bench_f_patients; CR
 PGPASSWORD=pms psql -q -h 127.0.0.1 -U pms -d postgres -c "DROP DATABASE IF EXISTS bench_f_appointments WITH (FORCE)" \
   -c "CREATE DATABASE bench_f_appointments" 2>/dev/null
 PATIENTS_DATABASE_URL=mysql://pms:pms@127.0.0.1:3306/bench_f_patients PATIENTS_TOPIC="bench-f-patients-$run" \
-  PORT=18380 RUST_LOG=warn "$bin/patients" >"$LOGS/patients.log" 2>&1 & pids+=($!)
+  PORT=18380 RUST_LOG=warn "$bin/patients" >"$LOGS/patients.log" 2>&1 & pids+=($!); patients_pid=$!
 DOCTORS_DATABASE_URL=mysql://pms:pms@127.0.0.1:3306/bench_f_doctors DOCTORS_TOPIC="bench-f-doctors-$run" \
   PORT=18383 RUST_LOG=warn "$bin/doctors" >"$LOGS/doctors.log" 2>&1 & pids+=($!)
 APPOINTMENTS_DATABASE_URL=postgres://pms:pms@127.0.0.1:5432/bench_f_appointments APPOINTMENTS_TOPIC="bench-f-appointments-$run" \
   PATIENTS_URL=http://127.0.0.1:18380/graphql DOCTORS_URL=http://127.0.0.1:18383/graphql \
-  PORT=18384 RUST_LOG=warn "$bin/appointments" >"$LOGS/appointments.log" 2>&1 & pids+=($!)
+  PORT=18384 RUST_LOG=warn "$bin/appointments" >"$LOGS/appointments.log" 2>&1 & pids+=($!); appointments_pid=$!
 for port in 18380 18383 18384; do
   for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 done
@@ -54,41 +58,65 @@ override_subgraph_urls:
     analytics: { url: "http://127.0.0.1:18382/graphql" }
 YAML
 export RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000
-ROUTER_CONFIG_FILE_PATH="$config" "$bin/router" >"$LOGS/router.log" 2>&1 & pids+=($!)
+ROUTER_CONFIG_FILE_PATH="$config" "$bin/router" >"$LOGS/router.log" 2>&1 & pids+=($!); router_pid=$!
 until curl -fsS http://127.0.0.1:14104/readiness >/dev/null 2>&1; do sleep 0.05; done
-PORT=18390 FHIR_ROUTER_URL=http://127.0.0.1:14104/graphql RUST_LOG=warn "$bin/fhir" >"$LOGS/fhir.log" 2>&1 & pids+=($!)
+PORT=18390 FHIR_ROUTER_URL=http://127.0.0.1:14104/graphql RUST_LOG=warn "$bin/fhir" >"$LOGS/fhir.log" 2>&1 & pids+=($!); fhir_pid=$!
 until curl -fsS http://127.0.0.1:18390/health >/dev/null 2>&1; do sleep 0.05; done
 
 R=http://127.0.0.1:14104/graphql F=http://127.0.0.1:18390/fhir
-gql() { curl -fsS "$R" -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -d "$1"; }
+gql() { curl -fsS "$R" -H 'content-type: application/json' -H "authorization: Bearer $ADMIN" -d "$1"; }
 id_of() { sed -E 's/.*"id":"([^"]+)".*/\1/'; }
 year="$(date -d '+1 year' +%Y)"
-echo "[bench] seeding: one patient with 100 appointments in $year, 20 doctors"
-patient="$(gql '{"query":"mutation { createPatient(input: {name: \"Bench Patient\", email: \"bench@example.org\", phone: \"+1 555 0000\", dateOfBirth: \"1980-01-31\", address: \"1 Main Street\"}) { id } }"}' | id_of)"
+echo "[bench] seeding: 32 patients with 25 appointments each in $year, 20 doctors"
+patients=() doctors=()
+for n in $(seq 10 41); do
+  patients+=("$(gql "{\"query\":\"mutation { createPatient(input: {name: \\\"Bench Patient $n\\\", email: \\\"bench$n@example.org\\\", phone: \\\"+1 555 00$n\\\", dateOfBirth: \\\"1980-01-31\\\", address: \\\"$n Main Street\\\"}) { id } }\"}" | id_of)")
+done
 ALL_WEEK="[$(for d in MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY; do
   printf '{weekday: %s, starts: \\"08:00\\", ends: \\"18:00\\"},' "$d"; done)]"
 for n in $(seq 10 29); do
-  doctor="$(gql "{\"query\":\"mutation { createDoctor(input: {name: \\\"Doctor $n\\\", email: \\\"d$n@clinic.org\\\", phoneNumber: \\\"+1 555 01$n\\\", specialization: CARDIOLOGY, gender: OTHER, weeklyHours: $ALL_WEEK}) { id } }\"}" | id_of)"
-  for k in 0 1 2 3 4; do
-    day="$(date -d "$year-01-01 + $(( (n - 10) * 18 + k * 3 )) days" +%F)"
-    gql "{\"query\":\"mutation { createAppointment(input: {patientId: \\\"$patient\\\", doctorId: \\\"$doctor\\\", date: \\\"$day\\\", time: \\\"10:00\\\", serviceType: CONSULTATION, durationMinutes: 30}) { id } }\"}" >/dev/null
+  doctors+=("$(gql "{\"query\":\"mutation { createDoctor(input: {name: \\\"Doctor $n\\\", email: \\\"d$n@clinic.org\\\", phoneNumber: \\\"+1 555 01$n\\\", specialization: CARDIOLOGY, gender: OTHER, weeklyHours: $ALL_WEEK}) { id } }\"}" | id_of)")
+done
+# Patient p's k-th appointment: doctor k mod 20, day 14k + p/20 of the year, at 08:00 plus
+# 30 minutes times p mod 20; no doctor and no patient is booked twice at once.
+for p in $(seq 0 31); do
+  for k in $(seq 0 24); do
+    day="$(date -d "$year-01-01 + $((14 * k + p / 20)) days" +%F)"
+    time="$(printf '%02d:%02d' $((8 + (p % 20) / 2)) $((30 * (p % 2))))"
+    gql "{\"query\":\"mutation { createAppointment(input: {patientId: \\\"${patients[$p]}\\\", doctorId: \\\"${doctors[$((k % 20))]}\\\", date: \\\"$day\\\", time: \\\"$time\\\", serviceType: CONSULTATION, durationMinutes: 30}) { id } }\"}" >/dev/null
   done
 done
 
 fields="id patientId doctorId date time serviceType durationMinutes startsAt endsAt status notes cancellationReason updatedAt"
-one="{\"query\":\"{ patient(id: \\\"$patient\\\") { id name archived email phone dateOfBirth address } }\"}"
-page="{\"query\":\"{ appointments(patientId: \\\"$patient\\\", from: \\\"$year-01-01\\\", to: \\\"$year-12-31\\\", first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { $fields } } }\"}"
-total="$(curl -fsS "$F/Appointment?patient=$patient&date=$year&_count=100" -H "authorization: Bearer $TOKEN" | sed -E 's/.*"total":([0-9]+).*/\1/')"
-[[ "$total" == 100 ]] || { echo "[bench] the year's search found $total appointments, not 100" >&2; exit 1; }
+one_each="$LOGS/patient.jsonl" year_each="$LOGS/year.jsonl"
+fhir_one="$LOGS/patient.paths" fhir_year="$LOGS/year.paths"
+# The GraphQL side sends the very operations the FHIR interface sends (fhir/src/resources).
+for id in "${patients[@]}"; do
+  echo "{\"query\":\"query(\$id: ID!) { patient(id: \$id) { id name archived email phone dateOfBirth address } }\",\"variables\":{\"id\":\"$id\"}}" >>"$one_each"
+  echo "{\"query\":\"query(\$patient: ID, \$doctor: ID, \$status: AppointmentStatus, \$from: Date, \$to: Date, \$first: Int, \$after: String) { appointments(patientId: \$patient, doctorId: \$doctor, status: \$status, from: \$from, to: \$to, first: \$first, after: \$after) { totalCount pageInfo { hasNextPage endCursor } nodes { $fields } } }\",\"variables\":{\"patient\":\"$id\",\"doctor\":null,\"status\":null,\"from\":\"$year-01-01\",\"to\":\"$year-12-31\",\"first\":100,\"after\":null}}" >>"$year_each"
+  echo "/fhir/Patient/$id" >>"$fhir_one"
+  echo "/fhir/Appointment?patient=$id&date=$year&_count=100" >>"$fhir_year"
+done
+total="$(curl -fsS "http://127.0.0.1:18390$(head -n1 "$fhir_year")" -H "authorization: Bearer $TOKEN" | sed -E 's/.*"total":([0-9]+).*/\1/')"
+[[ "$total" == 25 ]] || { echo "[bench] a year's search found $total appointments, not 25" >&2; exit 1; }
 
 echo "[bench] $CONNECTIONS connections, $DURATION each, $ROUNDS rounds, everything on the same two cores"
 declare -A rps p99
+# measure KEY NAME KIND URL BODIES|PATHS: one wrk run, its figures kept under KEY, with the CPU
+# time each process spent per request.
+measure() {
+  local key=$1 name=$2 kind=$3 url=$4 body=$5
+  local sets=(fhir=$fhir_pid router=$router_pid patients=$patients_pid appointments=$appointments_pid)
+  cpu_mark "${sets[@]}"
+  if [[ $kind == get ]]; then PATHS="$body" wrk_get "$name" "$url"; else wrk_post "$name" "$url" "$body"; fi
+  cpu_report "${sets[@]}"
+  rps[$key]+=" $WRK_RPS"; p99[$key]+=" $WRK_P99_MS"
+}
 for round in $(seq 1 "$ROUNDS"); do
-  wrk_post "patient(id), GraphQL" "$R" "$one"; rps[gp]+=" $WRK_RPS"; p99[gp]+=" $WRK_P99_MS"
-  wrk_get "Patient/{id}, FHIR" "$F/Patient/$patient"; rps[fp]+=" $WRK_RPS"; p99[fp]+=" $WRK_P99_MS"
-  wrk_post "a year's appointments, GraphQL" "$R" "$page"; rps[ga]+=" $WRK_RPS"; p99[ga]+=" $WRK_P99_MS"
-  wrk_get "Appointment?patient&date, FHIR" "$F/Appointment?patient=$patient&date=$year&_count=100"
-  rps[fa]+=" $WRK_RPS"; p99[fa]+=" $WRK_P99_MS"
+  measure gp "patient(id), GraphQL" post "$R" "@$one_each"
+  measure fp "Patient/{id}, FHIR" get "$F/metadata" "$fhir_one"
+  measure ga "a year's appointments, GraphQL" post "$R" "@$year_each"
+  measure fa "Appointment?patient&date, FHIR" get "$F/metadata" "$fhir_year"
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for pair in "p:patient(id)" "a:a year's appointments"; do

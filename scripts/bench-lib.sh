@@ -26,6 +26,17 @@ if many and many ~= "" then
 else
   wrk.body = os.getenv("BODY")
 end
+local paths = os.getenv("PATHS")
+if paths and paths ~= "" then
+  -- GET requests for many paths (with their query strings), one per line, in turn.
+  local list = {}
+  for line in io.lines(paths) do list[#list + 1] = line end
+  local turn = 0
+  request = function()
+    turn = turn % #list + 1
+    return wrk.format(nil, list[turn])
+  end
+end
 LUA
 
 # wrk_post NAME URL BODY [wrk prefix...]: checks that the query succeeds, runs wrk with
@@ -41,15 +52,18 @@ wrk_post() {
   if [[ "$check" == *'"errors"'* || "$check" != *'"data"'* ]]; then
     echo "[bench] $name: the query fails: $check" >&2; exit 1
   fi
-  METHOD=POST BODY="$body" BODIES="$bodies" wrk_run "$name" "$url" "$@"
+  METHOD=POST BODY="$body" BODIES="$bodies" PATHS="" wrk_run "$name" "$url" "$@"
 }
 
 # wrk_get NAME URL [wrk prefix...]: as wrk_post, for GET requests (the FHIR interface);
-# the URL must answer 200 first.
+# the URL must answer 200 first. With PATHS naming a file of paths (one per line, on URL's
+# server), those are requested in turn instead.
 wrk_get() {
   local name=$1 url=$2; shift 2
-  curl -fsS -o /dev/null "$url" ${TOKEN:+-H "authorization: Bearer $TOKEN"} || {
-    echo "[bench] $name: $url fails" >&2; exit 1
+  local check="$url"
+  if [[ -n "${PATHS:-}" ]]; then check="${url%%://*}://$(cut -d/ -f3 <<<"$url")$(head -n1 "$PATHS")"; fi
+  curl -fsS -o /dev/null "$check" ${TOKEN:+-H "authorization: Bearer $TOKEN"} || {
+    echo "[bench] $name: $check fails" >&2; exit 1
   }
   METHOD=GET BODY="" BODIES="" wrk_run "$name" "$url" "$@"
 }

@@ -8,7 +8,7 @@ use crate::{
     App,
     model::{Bundle, BundleLink, Resource},
     outcome::FhirError,
-    resources::{appointment, decode, invoice, patient, practitioner},
+    resources::{appointment, invoice, missing, patient, practitioner},
     search::{MAX_COUNT, entry},
     supergraph::{Caller, Connection},
 };
@@ -36,9 +36,9 @@ async fn every<T: for<'de> Deserialize<'de>>(
     let mut after: Option<String> = None;
     loop {
         let variables = json!({ "patient": patient, "first": MAX_COUNT, "after": after });
-        let mut data: serde_json::Map<String, serde_json::Value> =
+        let mut data: std::collections::HashMap<String, Connection<T>> =
             app.supergraph.query(caller, query, variables).await?;
-        let page: Connection<T> = decode(field, data.remove(field).unwrap_or_default())?;
+        let page = data.remove(field).ok_or_else(|| missing(field))?;
         if page.total_count as usize > MAX_RECORDS {
             return Err(FhirError::new(
                 axum::http::StatusCode::BAD_REQUEST,

@@ -10,7 +10,9 @@ pub mod schedule;
 
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
 
 use crate::{
     App,
@@ -84,15 +86,13 @@ pub fn status_filter(
     ))
 }
 
-/// `value` read as `T`; a shape we did not expect is the API's fault (502).
-pub fn decode<T: DeserializeOwned>(field: &str, value: Value) -> Result<T, FhirError> {
-    serde_json::from_value(value).map_err(|error| {
-        FhirError::new(
-            StatusCode::BAD_GATEWAY,
-            "exception",
-            format!("The GraphQL API's `{field}` did not read: {error}"),
-        )
-    })
+/// The API answered without the field asked for: its fault (502).
+pub fn missing(field: &str) -> FhirError {
+    FhirError::new(
+        StatusCode::BAD_GATEWAY,
+        "exception",
+        format!("The GraphQL API's answer has no `{field}`"),
+    )
 }
 
 /// The record `field(id:)` answers with `fields`, `None` when there is none. An id that
@@ -108,11 +108,11 @@ pub async fn record<T: DeserializeOwned>(
         return Ok(None);
     }
     let query = format!("query($id: ID!) {{ {field}(id: $id) {{ {fields} }} }}");
-    let mut data: Map<String, Value> = app
+    let mut data: HashMap<String, Option<T>> = app
         .supergraph
         .query(caller, &query, json!({ "id": id }))
         .await?;
-    decode(field, data.remove(field).unwrap_or_default())
+    Ok(data.remove(field).flatten())
 }
 
 /// One page of the connection `field` that `query` asks for (its variables `first` and
@@ -128,8 +128,10 @@ pub async fn page<T: DeserializeOwned>(
 ) -> Result<Resource, FhirError> {
     variables["first"] = json!(search.count);
     variables["after"] = json!(search.cursor);
-    let mut data: Map<String, Value> = app.supergraph.query(caller, query, variables).await?;
-    let page: Connection<T> = decode(field, data.remove(field).unwrap_or_default())?;
+    // Read straight into the typed page: no intermediate JSON tree.
+    let mut data: HashMap<String, Connection<T>> =
+        app.supergraph.query(caller, query, variables).await?;
+    let page = data.remove(field).ok_or_else(|| missing(field))?;
     let next = page.next_cursor().map(str::to_owned);
     let resources = page
         .nodes
