@@ -194,6 +194,14 @@ impl Search {
             .map(|(_, value)| value.as_str())
     }
 
+    /// The value of `name`, a parameter searched alone: `Err` when others come with it.
+    pub fn alone_value(&self, name: &str) -> Result<Option<&str>, FhirError> {
+        match self.value(name) {
+            Some(value) => self.alone(name).map(|()| Some(value)),
+            None => Ok(None),
+        }
+    }
+
     /// `Err` when a parameter other than `name` is given with it.
     pub fn alone(&self, name: &str) -> Result<(), FhirError> {
         match self.values.iter().find(|(given, _)| given != name) {

@@ -138,8 +138,7 @@ pub async fn read(app: &App, caller: &Caller, id: &str) -> Result<Resource, Fhir
 }
 
 pub async fn search(app: &App, caller: &Caller, search: &Search) -> Result<Resource, FhirError> {
-    if let Some(id) = search.value("_id") {
-        search.alone("_id")?;
+    if let Some(id) = search.alone_value("_id")? {
         return Ok(super::bundle_of(app, search, find(app, caller, id).await?));
     }
     let patient = referenced(search, "patient", "Patient")?;

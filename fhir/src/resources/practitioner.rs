@@ -94,8 +94,21 @@ pub fn specialty(specialization: &str) -> CodeableConcept {
     }
 }
 
+/// Our specialization a `specialty` search parameter names, if given.
+pub fn specialty_filter(search: &Search) -> Result<Option<&'static str>, FhirError> {
+    let Some(value) = search.value("specialty") else {
+        return Ok(None);
+    };
+    specialization_of(value).map(Some).ok_or_else(|| {
+        search.refuse(
+            "specialty",
+            format!("`{value}` is none of our specialties: give a SNOMED CT code of the README's table, e.g. 394579002 (Cardiology)"),
+        )
+    })
+}
+
 /// Our specialization of a `specialty` search value.
-pub fn specialization_of(value: &str) -> Option<&'static str> {
+fn specialization_of(value: &str) -> Option<&'static str> {
     let code = match value.split_once('|') {
         Some((SNOMED | "", code)) => code,
         Some(_) => return None,
@@ -224,8 +237,7 @@ pub async fn search_practitioners(
     caller: &Caller,
     search: &Search,
 ) -> Result<Resource, FhirError> {
-    if let Some(id) = search.value("_id") {
-        search.alone("_id")?;
+    if let Some(id) = search.alone_value("_id")? {
         return one(app, caller, search, id, practitioner).await;
     }
     list(
@@ -244,23 +256,14 @@ pub async fn search_roles(
     caller: &Caller,
     search: &Search,
 ) -> Result<Resource, FhirError> {
-    if let Some(id) = search.value("_id") {
-        search.alone("_id")?;
+    if let Some(id) = search.alone_value("_id")? {
         return one(app, caller, search, id, role).await;
     }
     if let Some(id) = referenced(search, "practitioner", "Practitioner")? {
         search.alone("practitioner")?;
         return one(app, caller, search, id, role).await;
     }
-    let specialization = match search.value("specialty") {
-        Some(value) => Some(specialization_of(value).ok_or_else(|| {
-            search.refuse(
-                "specialty",
-                format!("`{value}` is none of our specialties: give a SNOMED CT code of the README's table, e.g. 394579002 (Cardiology)"),
-            )
-        })?),
-        None => None,
-    };
+    let specialization = specialty_filter(search)?;
     list(app, caller, search, None, specialization, role).await
 }
 

@@ -13,7 +13,7 @@ use crate::{
     outcome::FhirError,
     resources::{
         page,
-        practitioner::{self, DoctorData, specialization_of, specialty},
+        practitioner::{self, DoctorData, specialty, specialty_filter},
         referenced,
     },
     search::{Search, SearchParam},
@@ -75,18 +75,12 @@ pub async fn search_schedules(
     caller: &Caller,
     search: &Search,
 ) -> Result<Resource, FhirError> {
-    let id = match search.value("_id") {
-        Some(id) => Some(id),
-        None => referenced(search, "actor", "Practitioner")?,
-    };
-    if let Some(id) = id {
-        search.alone(if search.value("_id").is_some() {
-            "_id"
-        } else {
-            "actor"
-        })?;
-        let found = practitioner::find(app, caller, id).await?.map(to_fhir);
-        return Ok(super::bundle_of(app, search, found));
+    if let Some(id) = search.alone_value("_id")? {
+        return practitioner::one(app, caller, search, id, to_fhir).await;
+    }
+    if let Some(id) = referenced(search, "actor", "Practitioner")? {
+        search.alone("actor")?;
+        return practitioner::one(app, caller, search, id, to_fhir).await;
     }
     practitioner::list(app, caller, search, None, None, to_fhir).await
 }
@@ -149,17 +143,7 @@ pub async fn search_slots(
         ));
     }
     let doctor = referenced(search, "schedule", "Schedule")?;
-    let specialization = match search.value("specialty") {
-        Some(value) => Some(specialization_of(value).ok_or_else(|| {
-            search.refuse(
-                "specialty",
-                format!(
-                    "`{value}` is none of our specialties (SNOMED CT codes of the README's table)"
-                ),
-            )
-        })?),
-        None => None,
-    };
+    let specialization = specialty_filter(search)?;
     if doctor.is_none() && specialization.is_none() {
         return Err(FhirError::invalid(
             "Give `schedule` (Schedule/[doctor id]) or `specialty`: free slots are searched for one doctor or one specialty",
