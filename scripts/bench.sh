@@ -1,48 +1,289 @@
 #!/usr/bin/env bash
-# Load-tests one subgraph with wrk and prints throughput, latency percentiles and peak RSS.
+# The whole system measured together, the way it runs: release builds of the five subgraphs
+# and the router on their own ports (4004, 8080-8084), fresh databases and topics, every
+# request through the router with a token, everything on this machine's cores beside the
+# load driver (vegeta), MariaDB, PostgreSQL, Kafka and FerretDB. Writes bench/REPORT.md,
+# bench/report.json and one chart per scenario in bench/charts/.
 #
-#   scripts/bench.sh            # patients subgraph, 32 connections, 30 s per scenario
-#   DURATION=10s scripts/bench.sh
+#   scripts/bench.sh                                   # every scenario, about 30 minutes
+#   SCENARIOS="storm pipeline" DURATION=10s scripts/bench.sh
+#   SOAK_MINUTES=2 scripts/bench.sh
 #
-# Scenarios, all on the same server process (release build, pinned to CPU 0; wrk pinned to
-# CPU 1; MariaDB and Kafka unpinned beside them):
-#   ceiling      `{ __typename }`: answered from memory by the same stack (axum + async-graphql)
-#   patient      `patient(id)`: one indexed row by primary key
-#   search       `patients(search:, first: 20)`: a LIKE search over 10,000 patients
+# Scenarios (SCENARIOS, in this order):
+#   storm     32 clients booking distinct free slots in a closed loop, beside 8 clients
+#             fighting for the same slots (each slot sent by all 8), for DURATION; then the
+#             databases are checked: no doctor or patient double-booked, one bill per booking;
+#   pipeline  a steady PIPELINE_RATE (500) bookings/s for DURATION: lag from each booking's
+#             commit to its bill and to the dashboard counting it;
+#   reads     the read mix, 32 clients in a closed loop for DURATION: 60% a doctor's page of
+#             20 appointments with patient, doctor and bill, 20% `patient(id)`, 20% the
+#             dashboard, every request distinct;
+#   soak      SOAK_MINUTES (15) of the read mix at SOAK_READS_PER_SECOND (200) and bookings
+#             at SOAK_BOOKINGS_PER_SECOND (100), every process's RSS and CPU sampled every 10 s.
+# The router's rate limit is raised (every request comes from 127.0.0.1); its code still
+# runs on every request. The services stop at the end; the databases stay for a look.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
-
 source scripts/bench-lib.sh
-PORT="${BENCH_PORT:-18080}"
-SEED="${SEED:-10000}"
-DB=bench_patients
-URL="http://127.0.0.1:$PORT/graphql"
+
+SCENARIOS="${SCENARIOS:-storm pipeline reads soak}"
+PIPELINE_RATE="${PIPELINE_RATE:-500}"
+SOAK_MINUTES="${SOAK_MINUTES:-15}"
+SOAK_READS_PER_SECOND="${SOAK_READS_PER_SECOND:-200}"
+SOAK_BOOKINGS_PER_SECOND="${SOAK_BOOKINGS_PER_SECOND:-100}"
+PAIRS=200          # doctor/patient pairs booking distinct slots
+FIGHT_DOCTORS=10   # doctors whose slots 8 clients fight for, each client its own patient
+RUN="$(mktemp -d)"
+RESULTS="$RUN/results"
+mkdir -p "$RESULTS" "$RUN/logs"
+run_id="$(date +%s)"
+R=http://127.0.0.1:4004/graphql
+stats() { python3 scripts/bench/stats.py "$@"; }
+load() { python3 scripts/bench/load.py "$@"; }
+
+for port in 4004 8080 8081 8082 8083 8084; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/health"; then
+    echo "[bench] port $port is taken (is scripts/dev.sh running?): the system is measured on its own ports" >&2
+    exit 1
+  fi
+done
 
 scripts/infra.sh up
-cargo build --release --locked -p patients
+cargo build --release --locked --bin patients --bin doctors --bin appointments --bin billing \
+  --bin analytics --bin router --bin pms-token --example load
+bin="$CARGO_TARGET_DIR/release"
 
-mariadb -h127.0.0.1 -upms -ppms -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB"
-PATIENTS_DATABASE_URL="mysql://pms:pms@127.0.0.1:3306/$DB" PATIENTS_TOPIC="bench-patient-events" \
-  PORT="$PORT" RUST_LOG=warn taskset -c 0 "$CARGO_TARGET_DIR/release/patients" >/tmp/pms-bench-patients.log 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
+# --- the system ------------------------------------------------------------------------
+export JWKS_FILE="$("$bin/pms-token" --jwks)"
+TOKEN="$("$bin/pms-token" administrator)"
+export SUBGRAPH_SECRET="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export RUST_LOG=warn RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000
+export PATIENTS_TOPIC="bench-$run_id-patients" DOCTORS_TOPIC="bench-$run_id-doctors" \
+  APPOINTMENTS_TOPIC="bench-$run_id-appointments" BILLING_TOPIC="bench-$run_id-billing" \
+  AUDIT_TOPIC="bench-$run_id-audit" BILLING_CONSUMER_GROUP="bench-$run_id-billing" \
+  ANALYTICS_CONSUMER_GROUP="bench-$run_id-analytics" ANALYTICS_DATABASE="bench_$run_id"
+export PATIENTS_DATABASE_URL=mysql://pms:pms@127.0.0.1:3306/bench_s_patients \
+  DOCTORS_DATABASE_URL=mysql://pms:pms@127.0.0.1:3306/bench_s_doctors \
+  APPOINTMENTS_DATABASE_URL=postgres://pms:pms@127.0.0.1:5432/bench_s_appointments \
+  BILLING_DATABASE_URL=postgres://pms:pms@127.0.0.1:5432/bench_s_billing
+mysql_db() { mariadb -N -h127.0.0.1 -upms -ppms "$@"; }
+pg() { PGPASSWORD=pms psql -qtA -h 127.0.0.1 -U pms "$@"; }
+mysql_db -e "DROP DATABASE IF EXISTS bench_s_patients; CREATE DATABASE bench_s_patients;
+  DROP DATABASE IF EXISTS bench_s_doctors; CREATE DATABASE bench_s_doctors"
+for db in bench_s_appointments bench_s_billing; do
+  pg -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" 2>/dev/null
+done
 
-# Seed through SQL in one statement (the API is not what is measured here), as the service's
-# schema defines it: ids are UUIDv7-shaped random values, names and emails distinct.
-echo "[bench] seeding $SEED patients"
-mariadb -h127.0.0.1 -upms -ppms "$DB" -e "
+declare -A PIDS
+cleanup() {
+  kill "${PIDS[@]}" $(jobs -p) 2>/dev/null || true
+  wait 2>/dev/null || true
+  "$bin/examples/load" drop "$TEST_MONGO_URL" "$ANALYTICS_DATABASE" >/dev/null 2>&1 || true
+  rm -rf "$RUN" "$WRK_POST_LUA"
+}
+trap cleanup EXIT
+start() { # name port
+  PORT="$2" "$bin/$1" >"$RUN/logs/$1.log" 2>&1 &
+  PIDS[$1]=$!
+}
+ready() { # name url
+  for _ in $(seq 1 300); do curl -fsS "$2" >/dev/null 2>&1 && return; sleep 0.2; done
+  echo "[bench] $1 is not ready: $(curl -sS "$2" 2>&1)" >&2; tail -n 20 "$RUN/logs/$1.log" >&2; exit 1
+}
+for service in patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082; do
+  start "${service%%:*}" "${service##*:}"
+done
+ROUTER_CONFIG_FILE_PATH="$ROOT/router/router.config.yaml" start router 4004
+for service in patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082; do
+  ready "${service%%:*}" "http://127.0.0.1:${service##*:}/ready"
+done
+ready router http://127.0.0.1:4004/readiness
+
+# --- seed: straight into the tables (the API is not what is measured here) -----------------
+echo "[bench] seeding $PAIRS doctor/patient pairs, $FIGHT_DOCTORS doctors for 8 fighting clients"
+mysql_db bench_s_patients -e "
   INSERT INTO patients (id, name, email, phone, registration_date)
-  SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Patient ', seq), CONCAT('patient', seq, '@example.com'),
+  SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Patient ', seq), CONCAT('p', seq, '@example.com'),
          CONCAT('+1 555 ', LPAD(seq, 7, '0')), CURRENT_DATE
-  FROM seq_1_to_$SEED;"
-id="$(curl -fsS "$URL" -H 'content-type: application/json' -d '{"query":"{ patients(first: 1, search: \"Patient 4242\") { nodes { id } } }"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')"
+  FROM seq_1_to_$((PAIRS + 8 * FIGHT_DOCTORS));"
+# Every doctor works around the clock, every day: bookings spread over all hours, and every
+# one is still checked against the hours.
+mysql_db bench_s_doctors -e "
+  INSERT INTO doctors (id, name, specialization, phone_number, email, available, gender)
+  SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Dr. ', seq), 'CARDIOLOGY', '+1 555 0200',
+         CONCAT('d', seq, '@clinic.org'), TRUE, 'FEMALE'
+  FROM seq_1_to_$((PAIRS + FIGHT_DOCTORS));
+  INSERT INTO weekly_hours (doctor_id, valid_from) SELECT id, '2000-01-01' FROM doctors;
+  INSERT INTO weekly_intervals (doctor_id, valid_from, weekday, starts_minute, ends_minute)
+  SELECT id, '2000-01-01', seq, 0, 1440 FROM doctors CROSS JOIN seq_1_to_7;"
+uuids() { # database table
+  mysql_db "$1" -e "SELECT LOWER(CONCAT_WS('-', SUBSTR(HEX(id),1,8), SUBSTR(HEX(id),9,4),
+    SUBSTR(HEX(id),13,4), SUBSTR(HEX(id),17,4), SUBSTR(HEX(id),21))) FROM $2 ORDER BY name"
+}
+uuids bench_s_patients patients >"$RUN/all-patients.txt"
+uuids bench_s_doctors doctors >"$RUN/all-doctors.txt"
+head -n "$PAIRS" "$RUN/all-patients.txt" >"$RUN/patients.txt"
+tail -n +"$((PAIRS + 1))" "$RUN/all-patients.txt" >"$RUN/fighters.txt"
+head -n "$PAIRS" "$RUN/all-doctors.txt" >"$RUN/doctors.txt"
+tail -n +"$((PAIRS + 1))" "$RUN/all-doctors.txt" >"$RUN/fight-doctors.txt"
 
-echo "[bench] $CONNECTIONS connections, $DURATION each; server on CPU 0, wrk on CPU 1"
-wrk_post ceiling "$URL" '{"query":"{ __typename }"}' taskset -c 1
-wrk_post patient "$URL" "{\"query\":\"{ patient(id: \\\"$id\\\") { id name email phone registrationDate } }\"}" taskset -c 1
-wrk_post search "$URL" '{"query":"{ patients(search: \"Patient 42\", first: 20) { edges { node { id name email } } } }"}' taskset -c 1
-echo "[bench] peak RSS of the server: $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)"
-rm -f "$WRK_POST_LUA"
+# load ... | attack NAME WORKERS RATE DURATION [stats options...]: one vegeta run (RATE 0: a
+# closed loop of WORKERS clients; otherwise an open model at RATE/s, at most 4 x WORKERS in
+# flight), summarised by scripts/bench/stats.py into $RESULTS/NAME.json and NAME.svg.
+attack() {
+  local name=$1 workers=$2 rate=$3 duration=$4; shift 4
+  local limit=$workers
+  ((rate > 0)) && limit=$((4 * workers))
+  "$VEGETA" attack -lazy -format=json -rate="$rate/1s" -workers="$workers" -max-workers="$limit" \
+      -duration="$duration" -timeout=30s \
+    | "$VEGETA" encode --to=json | stats results "$name" "$RESULTS" "$@"
+}
+day() { date -d "+$1 days" +%F; }
+appointments_count() { pg -d bench_s_appointments -c "SELECT COUNT(*) FROM appointments $*"; }
+bills_count() { pg -d bench_s_billing -c "SELECT COUNT(*) FROM bills"; }
+# Waits (at most $1 s) until every appointment has its bill.
+await_bills() {
+  for _ in $(seq 1 $(($1 * 5))); do
+    [[ "$(bills_count)" -ge "$(appointments_count)" ]] && return 0
+    sleep 0.2
+  done
+  echo "[bench] bills still missing after $1 s: $(appointments_count) appointments, $(bills_count) bills" >&2
+}
+
+# --- the scenarios ---------------------------------------------------------------------
+storm() {
+  echo "[bench] booking storm: 32 clients on distinct slots + 8 fighting for the same, $DURATION"
+  load bookings "$R" "$TOKEN" "$RUN/patients.txt" "$RUN/doctors.txt" 1 \
+    | attack storm-distinct 32 0 "$DURATION" &
+  local distinct=$!
+  load bookings "$R" "$TOKEN" "$RUN/fighters.txt" "$RUN/fight-doctors.txt" 1 --copies 8 \
+    | attack storm-contested 8 0 "$DURATION" --expect CONFLICT
+  wait "$distinct"
+  await_bills 120
+  # Every pair of active appointments of one doctor, or of one patient, that overlap.
+  local overlaps
+  overlaps=$(pg -d bench_s_appointments -c "
+    SELECT (SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.doctor_id = b.doctor_id AND a.id < b.id
+              AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+            WHERE a.status IN ('SCHEDULED', 'CHECKED_IN') AND b.status IN ('SCHEDULED', 'CHECKED_IN'))
+         + (SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.patient_id = b.patient_id AND a.id < b.id
+              AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+            WHERE a.status IN ('SCHEDULED', 'CHECKED_IN') AND b.status IN ('SCHEDULED', 'CHECKED_IN'))")
+  pg -d bench_s_appointments -c "SELECT id FROM appointments ORDER BY id" >"$RUN/appointment-ids.txt"
+  pg -d bench_s_billing -c "SELECT appointment_id FROM bills ORDER BY appointment_id" >"$RUN/billed-ids.txt"
+  local contested
+  contested=$(pg -d bench_s_appointments -c "SELECT COUNT(*) FROM appointments WHERE doctor_id IN ($(sed "s/.*/'&'/" "$RUN/fight-doctors.txt" | paste -sd,))")
+  cat >"$RESULTS/storm-check.json" <<JSON
+{"appointments": $(wc -l <"$RUN/appointment-ids.txt"),
+ "bills": $(wc -l <"$RUN/billed-ids.txt"),
+ "appointments_without_bill": $(comm -23 "$RUN/appointment-ids.txt" <(uniq "$RUN/billed-ids.txt") | wc -l),
+ "bills_without_appointment": $(comm -13 "$RUN/appointment-ids.txt" <(uniq "$RUN/billed-ids.txt") | wc -l),
+ "appointments_with_two_bills": $(uniq -d "$RUN/billed-ids.txt" | wc -l),
+ "double_bookings": $overlaps,
+ "contested_slots_won": $contested}
+JSON
+  echo "[bench] storm check: $(tr -d '\n' <"$RESULTS/storm-check.json")"
+}
+
+pipeline() {
+  echo "[bench] event pipeline: $PIPELINE_RATE bookings/s for $DURATION, lag to bill and to dashboard"
+  local first=40 seconds=${DURATION%s}
+  local from; from="$(day $first)"
+  load poll "$R" "$TOKEN" "$from" "$(day $((first + 30)))" $((seconds + 30)) >"$RUN/polls.txt" &
+  local poller=$!
+  sleep 1
+  load bookings "$R" "$TOKEN" "$RUN/patients.txt" "$RUN/doctors.txt" $first \
+    | attack pipeline "$((PIPELINE_RATE / 20 + 8))" "$PIPELINE_RATE" "$DURATION"
+  local booked; booked=$(appointments_count "WHERE local_date >= '$from'")
+  for _ in $(seq 1 150); do
+    [[ "$(tail -n1 "$RUN/polls.txt" | cut -d' ' -f2)" -ge "$booked" ]] && break
+    sleep 0.2
+  done
+  await_bills 60
+  sleep 1
+  kill "$poller" 2>/dev/null || true
+  pg -d bench_s_appointments -F' ' -c "SELECT id, EXTRACT(EPOCH FROM created_at) FROM appointments WHERE local_date >= '$from'" >"$RUN/commits.txt"
+  pg -d bench_s_billing -F' ' -c "SELECT appointment_id, EXTRACT(EPOCH FROM created_at) FROM bills" >"$RUN/bills.txt"
+  stats lag pipeline-lag "$RESULTS" "$RUN/commits.txt" "$RUN/bills.txt" "$RUN/polls.txt"
+}
+
+reads() {
+  echo "[bench] read mix: 32 clients in a closed loop for $DURATION"
+  load reads "$R" "$TOKEN" "$RUN/patients.txt" "$RUN/doctors.txt" 5 | attack reads 32 0 "$DURATION"
+}
+
+# Every 10 s: `<epoch> <process> <RSS kB> <CPU ticks>` for each service and server.
+sample() {
+  local -A watched=()
+  local name
+  for name in "${!PIDS[@]}"; do watched[$name]=${PIDS[$name]}; done
+  watched[mariadb]=$(pgrep -x mariadbd | head -n1)
+  watched[kafka]=$(pgrep -f kafka.Kafka | head -n1)
+  watched[ferretdb]=$(pgrep -x ferretdb | head -n1)
+  while :; do
+    for name in "${!watched[@]}"; do
+      local pid=${watched[$name]} fields
+      [[ -r /proc/$pid/stat ]] || continue
+      read -r -a fields <"/proc/$pid/stat"
+      echo "$(date +%s) $name $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") $((fields[13] + fields[14]))"
+    done
+    sleep 10
+  done
+}
+
+soak() {
+  echo "[bench] soak: $SOAK_MINUTES min of the read mix at $SOAK_READS_PER_SECOND/s and $SOAK_BOOKINGS_PER_SECOND bookings/s"
+  sample >"$RUN/samples.txt" &
+  local sampler=$!
+  load reads "$R" "$TOKEN" "$RUN/patients.txt" "$RUN/doctors.txt" 5 \
+    | attack soak-reads 16 "$SOAK_READS_PER_SECOND" "${SOAK_MINUTES}m" &
+  local readers=$!
+  load bookings "$R" "$TOKEN" "$RUN/patients.txt" "$RUN/doctors.txt" 80 \
+    | attack soak-bookings 8 "$SOAK_BOOKINGS_PER_SECOND" "${SOAK_MINUTES}m"
+  wait "$readers"
+  sleep 10
+  kill "$sampler"
+  stats samples soak-processes "$RESULTS" "$RUN/samples.txt"
+}
+
+# CPU time (clock ticks) of each process group so far: `<name> <ticks>` lines. The servers
+# count all their processes; `load driver` is every process this script ran and waited for
+# (vegeta, scripts/bench/*.py, psql): the shell's `times` for its children. Run it in this
+# shell (`cpu_now >FILE`), not in a subshell.
+cpu_now() {
+  local -A groups=([mariadb]="$(pgrep -d' ' -x mariadbd)" [postgresql]="$(pgrep -d' ' -u postgres -x postgres)"
+                   [kafka]="$(pgrep -d' ' -f kafka.Kafka)" [ferretdb]="$(pgrep -d' ' -x ferretdb)")
+  local name children
+  for name in "${!PIDS[@]}"; do groups[$name]=${PIDS[$name]}; done
+  for name in "${!groups[@]}"; do echo "$name $(cpu_ticks ${groups[$name]})"; done
+  times >"$RUN/times"
+  children=$(sed -n 2p "$RUN/times" | awk -v tck="$(getconf CLK_TCK)" '{
+    total = 0
+    for (i = 1; i <= 2; i++) { split($i, part, "m"); sub(/s$/, "", part[2]); total += part[1] * 60 + part[2] }
+    printf "%d", total * tck }')
+  echo "load-driver $children"
+}
+for scenario in $SCENARIOS; do
+  cpu_now >"$RUN/cpu-before"
+  started=$(date +%s.%N)
+  "$scenario"
+  cpu_now >"$RUN/cpu-after"
+  # Each process group's share of one core over the scenario (200% is both cores).
+  python3 - "$RUN/cpu-before" "$RUN/cpu-after" "$(echo "$(date +%s.%N) - $started" | bc)" "$(getconf CLK_TCK)" \
+    >"$RESULTS/$scenario-cpu.json" <<'PY2'
+import json, sys
+before = dict(line.split() for line in open(sys.argv[1]))
+after = dict(line.split() for line in open(sys.argv[2]))
+seconds, tick = float(sys.argv[3]), int(sys.argv[4])
+shares = {name: round(100 * (int(after[name]) - int(before.get(name, 0))) / tick / seconds, 1) for name in after}
+print(json.dumps(dict(sorted(shares.items(), key=lambda item: -item[1]))))
+PY2
+  echo "[bench] $scenario: CPU (% of one core) $(tr -d '{}"' <"$RESULTS/$scenario-cpu.json")"
+done
+
+python3 scripts/bench/report.py "$RESULTS" "$ROOT/bench" "$SCENARIOS" \
+  "duration=$DURATION" "pipeline_rate=$PIPELINE_RATE" "soak_minutes=$SOAK_MINUTES" \
+  "soak_reads_per_second=$SOAK_READS_PER_SECOND" "soak_bookings_per_second=$SOAK_BOOKINGS_PER_SECOND"
+echo "[bench] report: bench/REPORT.md"

@@ -3,7 +3,8 @@
 #   real servers (scripts/infra.sh up), formatting and lint checks, the committed schemas
 #   (every schema/<name>.graphql and the composed supergraph, scripts/compose.sh --check),
 #   the front desk's typed operations and type check (scripts/front-desk.sh check),
-#   HAPI FHIR's validator for the FHIR interface's tests (scripts/fhir-validator.sh),
+#   HAPI FHIR's validator for the FHIR interface's tests (scripts/fhir-validator.sh), the
+#   benchmarks' statistics (scripts/bench/test_stats.py),
 #   then every test of the workspace against those servers, and last, alone, the Kafka
 #   outage test (router/tests/e2e/outage.rs), which stops the broker for a minute.
 set -euo pipefail
@@ -33,6 +34,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 scripts/compose.sh --check
 scripts/front-desk.sh check
 scripts/check-compose.sh
+# The benchmarks' percentile and lag computations (scripts/bench/stats.py).
+python3 -m unittest discover -s scripts/bench -p 'test_*.py'
 # The front desk's browser tests save a screenshot of each screen here (kept after the run).
 export SCREENSHOTS="${SCREENSHOTS:-${XDG_CACHE_HOME:-$HOME/.cache}/pms/front-desk-screenshots}"
 cargo test --workspace --locked --no-fail-fast
