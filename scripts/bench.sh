@@ -5,7 +5,7 @@
 # load driver (vegeta), MariaDB, PostgreSQL, Kafka and FerretDB. Writes bench/REPORT.md,
 # bench/report.json and one chart per scenario in bench/charts/.
 #
-#   scripts/bench.sh                                   # every scenario, about 30 minutes
+#   scripts/bench.sh                                   # every scenario, about 40 minutes
 #   SCENARIOS="storm pipeline" DURATION=10s scripts/bench.sh
 #   SOAK_MINUTES=2 scripts/bench.sh
 #
@@ -19,7 +19,11 @@
 #             20 appointments with patient, doctor and bill, 20% `patient(id)`, 20% the
 #             dashboard, every request distinct;
 #   soak      SOAK_MINUTES (15) of the read mix at SOAK_READS_PER_SECOND (200) and bookings
-#             at SOAK_BOOKINGS_PER_SECOND (100), every process's RSS and CPU sampled every 10 s.
+#             at SOAK_BOOKINGS_PER_SECOND (100), every process's RSS and CPU sampled every 10 s;
+#   drills    faults during bookings (scripts/bench/drills.sh): Kafka stopped for 60 s,
+#             billing killed mid-drain, PostgreSQL restarted, the doctors subgraph frozen,
+#             the router restarted (with a subscriber connected); each checked for nothing
+#             lost, nothing duplicated, no double booking.
 # The router's rate limit is raised (every request comes from 127.0.0.1); its code still
 # runs on every request. The services stop at the end; the databases stay for a look.
 set -euo pipefail
@@ -28,7 +32,7 @@ cd "$ROOT"
 source scripts/env.sh
 source scripts/bench-lib.sh
 
-SCENARIOS="${SCENARIOS:-storm pipeline reads soak}"
+SCENARIOS="${SCENARIOS:-storm pipeline reads soak drills}"
 PIPELINE_RATE="${PIPELINE_RATE:-500}"
 SOAK_MINUTES="${SOAK_MINUTES:-15}"
 SOAK_READS_PER_SECOND="${SOAK_READS_PER_SECOND:-200}"
@@ -37,7 +41,8 @@ PAIRS=200          # doctor/patient pairs booking distinct slots
 FIGHT_DOCTORS=10   # doctors whose slots 8 clients fight for, each client its own patient
 RUN="$(mktemp -d)"
 RESULTS="$RUN/results"
-mkdir -p "$RESULTS" "$RUN/logs"
+LOGS="${BENCH_LOGS:-$RUN/logs}"   # BENCH_LOGS=DIR keeps the services' logs there
+mkdir -p "$RESULTS" "$LOGS"
 run_id="$(date +%s)"
 R=http://127.0.0.1:4004/graphql
 stats() { python3 scripts/bench/stats.py "$@"; }
@@ -59,7 +64,7 @@ bin="$CARGO_TARGET_DIR/release"
 export JWKS_FILE="$("$bin/pms-token" --jwks)"
 TOKEN="$("$bin/pms-token" administrator)"
 export SUBGRAPH_SECRET="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export RUST_LOG=warn RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000
+export RUST_LOG="${RUST_LOG:-warn}" RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000
 export PATIENTS_TOPIC="bench-$run_id-patients" DOCTORS_TOPIC="bench-$run_id-doctors" \
   APPOINTMENTS_TOPIC="bench-$run_id-appointments" BILLING_TOPIC="bench-$run_id-billing" \
   AUDIT_TOPIC="bench-$run_id-audit" BILLING_CONSUMER_GROUP="bench-$run_id-billing" \
@@ -80,17 +85,20 @@ declare -A PIDS
 cleanup() {
   kill "${PIDS[@]}" $(jobs -p) 2>/dev/null || true
   wait 2>/dev/null || true
+  # A drill cut short leaves no server stopped or frozen.
+  kill -CONT "${PIDS[@]}" 2>/dev/null || true
+  scripts/infra.sh up >/dev/null 2>&1 || true
   "$bin/examples/load" drop "$TEST_MONGO_URL" "$ANALYTICS_DATABASE" >/dev/null 2>&1 || true
   rm -rf "$RUN" "$WRK_POST_LUA"
 }
 trap cleanup EXIT
 start() { # name port
-  PORT="$2" "$bin/$1" >"$RUN/logs/$1.log" 2>&1 &
+  PORT="$2" "$bin/$1" >"$LOGS/$1.log" 2>&1 &
   PIDS[$1]=$!
 }
 ready() { # name url
   for _ in $(seq 1 300); do curl -fsS "$2" >/dev/null 2>&1 && return; sleep 0.2; done
-  echo "[bench] $1 is not ready: $(curl -sS "$2" 2>&1)" >&2; tail -n 20 "$RUN/logs/$1.log" >&2; exit 1
+  echo "[bench] $1 is not ready: $(curl -sS "$2" 2>&1)" >&2; tail -n 20 "$LOGS/$1.log" >&2; exit 1
 }
 for service in patients:8080 doctors:8083 appointments:8084 billing:8081 analytics:8082; do
   start "${service%%:*}" "${service##*:}"
@@ -152,6 +160,28 @@ await_bills() {
   echo "[bench] bills still missing after $1 s: $(appointments_count) appointments, $(bills_count) bills" >&2
 }
 
+# Every pair of active appointments of one doctor, or of one patient, that overlap.
+double_bookings() {
+  pg -d bench_s_appointments -c "
+    SELECT (SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.doctor_id = b.doctor_id AND a.id < b.id
+              AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+            WHERE a.status IN ('SCHEDULED', 'CHECKED_IN') AND b.status IN ('SCHEDULED', 'CHECKED_IN'))
+         + (SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.patient_id = b.patient_id AND a.id < b.id
+              AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+            WHERE a.status IN ('SCHEDULED', 'CHECKED_IN') AND b.status IN ('SCHEDULED', 'CHECKED_IN'))"
+}
+# The whole ledger as JSON members: appointments and bills, each appointment with exactly
+# one bill, and no double booking.
+ledger() {
+  pg -d bench_s_appointments -c "SELECT id FROM appointments" | LC_ALL=C sort >"$RUN/appointment-ids.txt"
+  pg -d bench_s_billing -c "SELECT appointment_id FROM bills" | LC_ALL=C sort >"$RUN/billed-ids.txt"
+  echo "\"appointments\": $(wc -l <"$RUN/appointment-ids.txt"), \"bills\": $(wc -l <"$RUN/billed-ids.txt"),
+ \"appointments_without_bill\": $(LC_ALL=C comm -23 "$RUN/appointment-ids.txt" <(uniq "$RUN/billed-ids.txt") | wc -l),
+ \"bills_without_appointment\": $(LC_ALL=C comm -13 "$RUN/appointment-ids.txt" <(uniq "$RUN/billed-ids.txt") | wc -l),
+ \"appointments_with_two_bills\": $(uniq -d "$RUN/billed-ids.txt" | wc -l),
+ \"double_bookings\": $(double_bookings)"
+}
+
 # --- the scenarios ---------------------------------------------------------------------
 storm() {
   echo "[bench] booking storm: 32 clients on distinct slots + 8 fighting for the same, $DURATION"
@@ -162,28 +192,9 @@ storm() {
     | attack storm-contested 8 0 "$DURATION" --expect CONFLICT
   wait "$distinct"
   await_bills 120
-  # Every pair of active appointments of one doctor, or of one patient, that overlap.
-  local overlaps
-  overlaps=$(pg -d bench_s_appointments -c "
-    SELECT (SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.doctor_id = b.doctor_id AND a.id < b.id
-              AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
-            WHERE a.status IN ('SCHEDULED', 'CHECKED_IN') AND b.status IN ('SCHEDULED', 'CHECKED_IN'))
-         + (SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.patient_id = b.patient_id AND a.id < b.id
-              AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
-            WHERE a.status IN ('SCHEDULED', 'CHECKED_IN') AND b.status IN ('SCHEDULED', 'CHECKED_IN'))")
-  pg -d bench_s_appointments -c "SELECT id FROM appointments ORDER BY id" >"$RUN/appointment-ids.txt"
-  pg -d bench_s_billing -c "SELECT appointment_id FROM bills ORDER BY appointment_id" >"$RUN/billed-ids.txt"
   local contested
   contested=$(pg -d bench_s_appointments -c "SELECT COUNT(*) FROM appointments WHERE doctor_id IN ($(sed "s/.*/'&'/" "$RUN/fight-doctors.txt" | paste -sd,))")
-  cat >"$RESULTS/storm-check.json" <<JSON
-{"appointments": $(wc -l <"$RUN/appointment-ids.txt"),
- "bills": $(wc -l <"$RUN/billed-ids.txt"),
- "appointments_without_bill": $(comm -23 "$RUN/appointment-ids.txt" <(uniq "$RUN/billed-ids.txt") | wc -l),
- "bills_without_appointment": $(comm -13 "$RUN/appointment-ids.txt" <(uniq "$RUN/billed-ids.txt") | wc -l),
- "appointments_with_two_bills": $(uniq -d "$RUN/billed-ids.txt" | wc -l),
- "double_bookings": $overlaps,
- "contested_slots_won": $contested}
-JSON
+  echo "{$(ledger), \"contested_slots_won\": $contested}" >"$RESULTS/storm-check.json"
   echo "[bench] storm check: $(tr -d '\n' <"$RESULTS/storm-check.json")"
 }
 
@@ -265,6 +276,7 @@ cpu_now() {
     printf "%d", total * tck }')
   echo "load-driver $children"
 }
+source scripts/bench/drills.sh
 for scenario in $SCENARIOS; do
   cpu_now >"$RUN/cpu-before"
   started=$(date +%s.%N)
@@ -277,7 +289,9 @@ import json, sys
 before = dict(line.split() for line in open(sys.argv[1]))
 after = dict(line.split() for line in open(sys.argv[2]))
 seconds, tick = float(sys.argv[3]), int(sys.argv[4])
-shares = {name: round(100 * (int(after[name]) - int(before.get(name, 0))) / tick / seconds, 1) for name in after}
+# A process restarted during the scenario (a drill) counts from its restart.
+used = {name: int(after[name]) - int(before.get(name, 0)) for name in after}
+shares = {name: round(100 * (ticks if ticks >= 0 else int(after[name])) / tick / seconds, 1) for name, ticks in used.items()}
 print(json.dumps(dict(sorted(shares.items(), key=lambda item: -item[1]))))
 PY2
   echo "[bench] $scenario: CPU (% of one core) $(tr -d '{}"' <"$RESULTS/$scenario-cpu.json")"

@@ -6,6 +6,7 @@
 #
 # Usage: scripts/infra.sh up | down | status | clean-test-topics | kafka-stop | kafka-start
 #                         | kafka-freeze | kafka-thaw | postgres-freeze | postgres-thaw
+#                         | postgres-restart
 #
 # Idempotent: a server already answering at its address is reused, an installed piece is not
 # installed again. State (binaries, data, logs, pids) lives under $PMS_HOME
@@ -242,6 +243,14 @@ case "${1:-up}" in
     if [[ $1 == postgres-freeze ]]; then pkill -STOP -u postgres -x postgres; log "PostgreSQL: frozen"
     else pkill -CONT -u postgres -x postgres; log "PostgreSQL: resumed"; fi
     ;;
+  postgres-restart)
+    # For the whole-system drills (scripts/bench.sh): a fast shutdown (connections cut,
+    # transactions in flight rolled back) and a start with the same options.
+    [[ -f "$PMS_HOME/postgres/postmaster.pid" && -n "$PG_BIN" ]] || die "PostgreSQL was not started by this script"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PMS_HOME/postgres" -l "$PMS_HOME/log/postgres.log" -m fast -w -t 60 restart >/dev/null
+    wait_port "$PG_PORT" PostgreSQL 60 "$PMS_HOME/log/postgres.log"
+    log "PostgreSQL: restarted"
+    ;;
   clean-test-topics)
     # Tests make a topic each (`*-test-<uuid>`, their DLQs too); drop them between runs so
     # the broker's state, and its start-up after an unclean stop, stay small.
@@ -259,5 +268,5 @@ case "${1:-up}" in
       if port_open "${s#*:}"; then echo "${s%%:*} up (${s#*:})"; else echo "${s%%:*} down (${s#*:})"; fi
     done
     ;;
-  *) die "usage: $0 up | down | status | clean-test-topics | kafka-stop | kafka-start | kafka-freeze | kafka-thaw | postgres-freeze | postgres-thaw" ;;
+  *) die "usage: $0 up | down | status | clean-test-topics | kafka-stop | kafka-start | kafka-freeze | kafka-thaw | postgres-freeze | postgres-thaw | postgres-restart" ;;
 esac

@@ -13,6 +13,8 @@
         DAYS days (`?class=page`), one `patient(id)` (`?class=patient`), one the dashboard
         over a range (`?class=dashboard`). The class in the URL is for stats.py; the router
         ignores it.
+    load.py patients URL TOKEN PATIENTS
+        an endless stream of `patient(id)` targets, one patient after another.
     load.py poll URL TOKEN FROM TO SECONDS
         asks the dashboard for FROM..TO every 20 ms for SECONDS and prints `<epoch> <booked>`
         per answer (the time it arrived).
@@ -80,6 +82,14 @@ def reads(url, token, patients, doctors, days):
         print(target(f"{url}?class={kind}", token, query, variables))
 
 
+def patient_reads(url, token, patients):
+    patients = lines(patients)
+    n = 0
+    while True:
+        print(target(url, token, PATIENT, {"id": patients[n % len(patients)]}))
+        n += 1
+
+
 def poll(url, token, first, last, seconds):
     parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port)
@@ -107,6 +117,8 @@ def main(argv):
             bookings(*args, copies=copies)
         elif command == "reads":
             reads(*args)
+        elif command == "patients":
+            patient_reads(*args)
         elif command == "poll":
             poll(*args)
         else:

@@ -202,7 +202,8 @@ def main(argv):
     if r.get("drills"):
         md += ["", "## Fault drills", ""]
         for drill in r["drills"]["drills"]:
-            md.append(f"- **{drill['name']}**: {drill['summary']}")
+            md.append(f"- **{drill['name']}** ({'passed' if drill['passed'] else 'FAILED'}): {drill['summary']}."
+                      f" [chart](charts/drill-{drill['key']}.svg)")
     open(os.path.join(out, "REPORT.md"), "w").write("\n".join(md) + "\n")
 
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """The one percentile computation of the benchmarks, and their charts.
 
-    vegeta attack ... | vegeta encode --to=json | stats.py results NAME DIR [--expect CODE]...
+    vegeta attack ... | vegeta encode --to=json | stats.py results NAME DIR [--expect CODE]... [--ids FILE]
         summarises a load run (every request's latency, outcome and class) into DIR/NAME.json
-        and charts it in DIR/NAME.svg; prints one line per class.
+        and charts it in DIR/NAME.svg; prints one line per class. `--expect CODE`: answers
+        with that error code are an expected outcome, not an error (a lost booking race);
+        `--ids FILE`: the first `id` of every successful answer goes to FILE, one per line
+        with the time the answer came (`<id> <epoch seconds>`).
     stats.py lag NAME DIR COMMITS BILLS POLLS
         lag from each booking's commit to its bill, and to the dashboard counting it.
     stats.py samples NAME DIR SAMPLES
@@ -76,10 +79,15 @@ def outcome(result):
     return "ok"
 
 
-def summarise(lines, expected=()):
+ID = re.compile(rb'"id"\s*:\s*"([0-9a-fA-F-]{36})"')
+
+
+def summarise(lines, expected=(), ids=None):
     """The summary of a run from vegeta's JSON results: per class and overall, latencies of
-    every answered request, outcomes, and each second's requests, errors and p99."""
+    every answered request, outcomes, and each second's requests, errors and p99. IDS, a
+    file, gets the first `id` of every successful answer and when it came."""
     latencies = defaultdict(list)
+    failed = []
     outcomes = defaultdict(lambda: defaultdict(int))
     seconds = defaultdict(lambda: {"latencies": [], "errors": 0})
     first = last = None
@@ -94,9 +102,15 @@ def summarise(lines, expected=()):
         kind = match.group(1) if match else "all"
         result_outcome = outcome(result)
         outcomes[kind][result_outcome] += 1
+        if ids is not None and result_outcome == "ok":
+            match = ID.search(base64.b64decode(result.get("body") or b""))
+            if match:
+                ids.write(f"{match.group(1).decode()} {started + latency_ms / 1000:.3f}\n")
         latencies[kind].append(latency_ms)
         second = seconds[int(started)]
         second["latencies"].append(latency_ms)
+        if result_outcome != "ok":
+            failed.append(latency_ms)
         if result_outcome != "ok" and result_outcome not in expected:
             second["errors"] += 1
             if sample_error is None:
@@ -130,6 +144,7 @@ def summarise(lines, expected=()):
         "per_second": round(len(everything) / duration, 1),
         "succeeded_per_second": round(succeeded / duration, 1),
         "latency_ms": distribution(everything),
+        "failed_latency_ms": distribution(failed),
         "classes": classes,
         "timeline": timeline,
         "sample_error": sample_error,
@@ -288,7 +303,11 @@ def main(argv):
     command, name, directory = argv[1:4]
     if command == "results":
         expected = [argv[k + 1] for k in range(4, len(argv) - 1) if argv[k] == "--expect"]
-        summary = summarise(sys.stdin, expected)
+        ids_path = next((argv[k + 1] for k in range(4, len(argv) - 1) if argv[k] == "--ids"), None)
+        ids = open(ids_path, "w") if ids_path else None
+        summary = summarise(sys.stdin, expected, ids)
+        if ids:
+            ids.close()
         with open(f"{directory}/{name}.svg", "w") as chart:
             chart.write(run_chart(name, summary) if summary["requests"] else svg([], name))
         summary.pop("curves", None)

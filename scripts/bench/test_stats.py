@@ -1,5 +1,6 @@
 """Checks of the benchmarks' one percentile computation (run by scripts/test.sh)."""
 import base64
+import io
 import json
 import os
 import tempfile
@@ -41,15 +42,18 @@ class Runs(unittest.TestCase):
             result("2026-01-01T00:00:01.3Z", 30, code=429, body=b'{"errors":[{"extensions":{"code":"RATE_LIMITED"}}]}'),
             result("2026-01-01T00:00:01.4Z", 0, code=0, body=b"", error="connection refused"),
         ]
-        summary = stats.summarise(lines, expected=["CONFLICT"])
-        self.assertEqual(summary["requests"], 5)
-        self.assertEqual(summary["succeeded"], 2)
+        ids = io.StringIO()
+        lines.append(result("2026-01-01T00:00:01.5Z", 3, body=b'{"data":{"createAppointment":{"id":"0190b2c4-1111-7000-8000-000000000001"}}}'))
+        summary = stats.summarise(lines, expected=["CONFLICT"], ids=ids)
+        self.assertEqual(ids.getvalue(), "0190b2c4-1111-7000-8000-000000000001 1767225601.503\n")  # only successful answers' ids
+        self.assertEqual(summary["requests"], 6)
+        self.assertEqual(summary["succeeded"], 3)
         self.assertEqual(summary["errors"], 2)  # RATE_LIMITED and the refused connection
         self.assertEqual(summary["expected"], {"CONFLICT": 1})
         self.assertEqual(summary["classes"]["page"]["outcomes"], {"ok": 2})
         self.assertEqual(summary["classes"]["patient"]["outcomes"], {"CONFLICT": 1})
-        self.assertEqual(summary["classes"]["all"]["outcomes"], {"RATE_LIMITED": 1, "transport": 1})
-        self.assertEqual([(t["second"], t["requests"], t["errors"]) for t in summary["timeline"]], [(0, 2, 0), (1, 3, 2)])
+        self.assertEqual(summary["classes"]["all"]["outcomes"], {"RATE_LIMITED": 1, "ok": 1, "transport": 1})
+        self.assertEqual([(t["second"], t["requests"], t["errors"]) for t in summary["timeline"]], [(0, 2, 0), (1, 4, 2)])
         self.assertIn("RATE_LIMITED", summary["sample_error"])  # the first error
 
 

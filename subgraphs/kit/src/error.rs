@@ -57,22 +57,28 @@ pub const INTERNAL_MESSAGE: &str = "internal error; it has been logged, please r
 pub const DATABASE_UNAVAILABLE_MESSAGE: &str =
     "the service's database is not answering; nothing was changed, retry shortly";
 
+/// The message shown when the connection to the database broke during the request (the
+/// server restarting, say). A transaction cut short is rolled back, but a connection lost
+/// just as the server committed leaves the change made: a retry then says so (`CONFLICT`,
+/// `INVALID_STATE`), so retrying is safe.
+pub const DATABASE_CONNECTION_LOST_MESSAGE: &str = "the service lost its connection to its database during the request; retry shortly (if the change was made after all, the retry says so)";
+
 /// Converts a service error into the GraphQL error a client sees. An internal failure
-/// because the database gave no connection in time (down, frozen, overloaded) is
-/// `UPSTREAM_UNAVAILABLE`: the request never reached the database, and a retry may succeed.
+/// because the database gave no connection in time (down, frozen, overloaded), or because
+/// the connection broke (the server restarting), is `UPSTREAM_UNAVAILABLE`: a retry may
+/// succeed.
 pub fn graphql_error<E: ClientFacing>(error: E) -> async_graphql::Error {
     let (code, message) = match error.code() {
-        ErrorCode::InternalServerError if no_database_connection(&error) => {
-            tracing::warn!(error = %error_chain(&error), "request failed: no database connection");
-            (
-                ErrorCode::UpstreamUnavailable,
-                DATABASE_UNAVAILABLE_MESSAGE.to_owned(),
-            )
-        }
-        ErrorCode::InternalServerError => {
-            tracing::error!(error = %error_chain(&error), "request failed");
-            (ErrorCode::InternalServerError, INTERNAL_MESSAGE.to_owned())
-        }
+        ErrorCode::InternalServerError => match database_trouble(&error) {
+            Some(trouble) => {
+                tracing::warn!(error = %error_chain(&error), "request failed: {}", trouble.describe());
+                (ErrorCode::UpstreamUnavailable, trouble.message().to_owned())
+            }
+            None => {
+                tracing::error!(error = %error_chain(&error), "request failed");
+                (ErrorCode::InternalServerError, INTERNAL_MESSAGE.to_owned())
+            }
+        },
         code => (code, error.to_string()),
     };
     let field = error.field().map(str::to_owned);
@@ -82,6 +88,31 @@ pub fn graphql_error<E: ClientFacing>(error: E) -> async_graphql::Error {
             extensions.set("field", field.as_str());
         }
     })
+}
+
+/// Why a request could not use the service's database, when that is the cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DatabaseTrouble {
+    /// The pool gave no connection (timed out or closed): the request never reached it.
+    NoConnection,
+    /// The connection broke, or the server ended it (shutting down, restarting).
+    ConnectionLost,
+}
+
+impl DatabaseTrouble {
+    fn message(self) -> &'static str {
+        match self {
+            Self::NoConnection => DATABASE_UNAVAILABLE_MESSAGE,
+            Self::ConnectionLost => DATABASE_CONNECTION_LOST_MESSAGE,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::NoConnection => "no database connection",
+            Self::ConnectionLost => "database connection lost",
+        }
+    }
 }
 
 /// An error refusing a whole request before any resolver ran (its body, its size, a
@@ -108,19 +139,29 @@ impl<T, E: ClientFacing> ToGraphql<T> for Result<T, E> {
     }
 }
 
-/// True when `error` comes from a pool that gave no connection (timed out or closed).
-fn no_database_connection(error: &(dyn std::error::Error + 'static)) -> bool {
+/// The database trouble behind `error`, if any: a pool that gave no connection, an I/O
+/// failure on the connection, or the server ending it (SQLSTATE class 08, connection
+/// exception, on both servers; PostgreSQL's 57P01-57P03, shutting down or starting up).
+fn database_trouble(error: &(dyn std::error::Error + 'static)) -> Option<DatabaseTrouble> {
     let mut cause = Some(error);
     while let Some(error) = cause {
-        if matches!(
-            error.downcast_ref::<sqlx::Error>(),
-            Some(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
-        ) {
-            return true;
+        match error.downcast_ref::<sqlx::Error>() {
+            Some(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => {
+                return Some(DatabaseTrouble::NoConnection);
+            }
+            Some(sqlx::Error::Io(_)) => return Some(DatabaseTrouble::ConnectionLost),
+            Some(sqlx::Error::Database(database))
+                if database.code().is_some_and(|code| {
+                    code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+                }) =>
+            {
+                return Some(DatabaseTrouble::ConnectionLost);
+            }
+            _ => {}
         }
         cause = error.source();
     }
-    false
+    None
 }
 
 /// `outer: inner: innermost`, for logs.
@@ -243,6 +284,16 @@ mod tests {
         let other = anyhow::Error::new(sqlx::Error::RowNotFound).context("billing database");
         let error = graphql_error(ServiceError::from(other));
         assert_eq!(error.message, INTERNAL_MESSAGE);
+    }
+
+    #[test]
+    fn a_connection_lost_mid_request_is_an_upstream_to_retry() {
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let lost = anyhow::Error::new(sqlx::Error::Io(reset)).context("appointments database");
+        let error = graphql_error(ServiceError::from(lost));
+        assert_eq!(error.message, DATABASE_CONNECTION_LOST_MESSAGE);
+        let extensions = serde_json::to_value(error.extensions).expect("extensions serialize");
+        assert_eq!(extensions["code"], "UPSTREAM_UNAVAILABLE");
     }
 
     #[test]
