@@ -4,7 +4,7 @@
 #              payments, registrations) waiting in the topics, then analytics started; time
 #              until every event is stored and counted (events/s, start-up included);
 #   dashboard: `dashboard` over that whole year, 32 connections for 30 s (p50/p99), with
-#              the server on CPU 0 and wrk on CPU 1.
+#              the server on CPU 0 and the load driver on CPU 1.
 #
 #   scripts/bench-analytics.sh          # COUNT=100000 DURATION=30s CONNECTIONS=32
 set -euo pipefail
@@ -44,6 +44,7 @@ printf '[bench] ingest: %s events in %.1f s = %.0f events/s (including start-up)
 body='{"query":"{ dashboard(from: \"2025-01-01\", to: \"2025-12-31\") { patientsRegistered appointmentsBooked appointmentsCompleted appointmentsCancelled noShows noShowRate revenueBilled revenuePaid revenueOutstanding } }"}'
 sleep 2
 echo "[bench] dashboard over 2025: $(curl -fsS "$URL" -H 'content-type: application/json' -d "$body")"
-wrk_post "dashboard over 2025" "$URL" "$body" taskset -c 1
+VEGETA_PREFIX=(taskset -c 1)
+load_post "dashboard over 2025" "$URL" "$body"
 echo "[bench] peak RSS of the server: $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)"
-rm -f "$WRK_POST_LUA"
+rm -rf "$BENCH_RESULTS"

@@ -2,7 +2,8 @@
 # Measures billing's consumer:
 #   drain: 100,000 appointment-created events waiting in a topic, then billing started;
 #          time until every bill exists (bills/s);
-#   lag:   a steady 500 events/s for 20 s; lag from each event's time to its bill (p50/p99).
+#   lag:   a steady 500 events/s for 20 s; lag from each event's time to its bill (p50/p99,
+#          by scripts/bench/stats.py).
 #
 #   scripts/bench-billing.sh              # COUNT=100000 RATE=500 SECONDS=20
 set -euo pipefail
@@ -49,4 +50,5 @@ topic="bench-steady-$run"
 start_billing "$topic"
 for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:18181/ready >/dev/null 2>&1 && break; sleep 0.2; done
 echo "[bench] steady: $RATE events/s for $STEADY_SECONDS s"
-"$replay" steady "$topic" "$RATE" "$STEADY_SECONDS" "$DB_URL"
+"$replay" steady "$topic" "$RATE" "$STEADY_SECONDS" "$DB_URL" \
+  | python3 scripts/bench/stats.py values event-to-bill "$LOGS"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the FHIR interface's cost over the GraphQL API it calls (release builds, on the
-# two cores beside wrk, the router, three subgraphs, MariaDB, PostgreSQL and Kafka):
+# two cores beside the load driver (vegeta), the router, three subgraphs, MariaDB, PostgreSQL and Kafka):
 #   - `GET /fhir/Patient/{id}` against the router's `patient(id)` with the same fields;
 #   - `GET /fhir/Appointment?patient=..&date=YYYY&_count=100` (one patient's year: 25
 #     appointments) against the router's `appointments(patientId:, from:, to:, first: 100)`.
@@ -29,7 +29,7 @@ export TOKEN="$("$bin/pms-token" front-desk)"
 ADMIN="$("$bin/pms-token" administrator)"
 export AUDIT_TOPIC="bench-f-audit-$run"
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$WRK_POST_LUA"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$BENCH_RESULTS"' EXIT
 
 mariadb -h127.0.0.1 -upms -ppms -e "DROP DATABASE IF EXISTS bench_f_patients; CREATE DATABASE bench_f_patients; DROP DATABASE IF EXISTS bench_f_doctors; CREATE DATABASE bench_f_doctors"
 PGPASSWORD=pms psql -q -h 127.0.0.1 -U pms -d postgres -c "DROP DATABASE IF EXISTS bench_f_appointments WITH (FORCE)" \
@@ -94,29 +94,29 @@ fhir_one="$LOGS/patient.paths" fhir_year="$LOGS/year.paths"
 for id in "${patients[@]}"; do
   echo "{\"query\":\"query(\$id: ID!) { patient(id: \$id) { id name archived email phone dateOfBirth address } }\",\"variables\":{\"id\":\"$id\"}}" >>"$one_each"
   echo "{\"query\":\"query(\$patient: ID, \$doctor: ID, \$status: AppointmentStatus, \$from: Date, \$to: Date, \$first: Int, \$after: String) { appointments(patientId: \$patient, doctorId: \$doctor, status: \$status, from: \$from, to: \$to, first: \$first, after: \$after) { totalCount pageInfo { hasNextPage endCursor } nodes { $fields } } }\",\"variables\":{\"patient\":\"$id\",\"doctor\":null,\"status\":null,\"from\":\"$year-01-01\",\"to\":\"$year-12-31\",\"first\":100,\"after\":null}}" >>"$year_each"
-  echo "/fhir/Patient/$id" >>"$fhir_one"
-  echo "/fhir/Appointment?patient=$id&date=$year&_count=100" >>"$fhir_year"
+  echo "$F/Patient/$id" >>"$fhir_one"
+  echo "$F/Appointment?patient=$id&date=$year&_count=100" >>"$fhir_year"
 done
-total="$(curl -fsS "http://127.0.0.1:18390$(head -n1 "$fhir_year")" -H "authorization: Bearer $TOKEN" | sed -E 's/.*"total":([0-9]+).*/\1/')"
+total="$(curl -fsS "$(head -n1 "$fhir_year")" -H "authorization: Bearer $TOKEN" | sed -E 's/.*"total":([0-9]+).*/\1/')"
 [[ "$total" == 25 ]] || { echo "[bench] a year's search found $total appointments, not 25" >&2; exit 1; }
 
 echo "[bench] $CONNECTIONS connections, $DURATION each, $ROUNDS rounds, everything on the same two cores"
 declare -A rps p99
-# measure KEY NAME KIND URL BODIES|PATHS: one wrk run, its figures kept under KEY, with the CPU
+# measure KEY NAME KIND URL BODIES|URLS: one load run, its figures kept under KEY, with the CPU
 # time each process spent per request.
 measure() {
   local key=$1 name=$2 kind=$3 url=$4 body=$5
   local sets=(fhir=$fhir_pid router=$router_pid patients=$patients_pid appointments=$appointments_pid)
   cpu_mark "${sets[@]}"
-  if [[ $kind == get ]]; then PATHS="$body" wrk_get "$name" "$url"; else wrk_post "$name" "$url" "$body"; fi
+  if [[ $kind == get ]]; then load_get "$name" "@$body"; else load_post "$name" "$url" "$body"; fi
   cpu_report "${sets[@]}"
-  rps[$key]+=" $WRK_RPS"; p99[$key]+=" $WRK_P99_MS"
+  rps[$key]+=" $LOAD_RPS"; p99[$key]+=" $LOAD_P99_MS"
 }
 for round in $(seq 1 "$ROUNDS"); do
   measure gp "patient(id), GraphQL" post "$R" "@$one_each"
-  measure fp "Patient/{id}, FHIR" get "$F/metadata" "$fhir_one"
+  measure fp "Patient/{id}, FHIR" get "" "$fhir_one"
   measure ga "a year's appointments, GraphQL" post "$R" "@$year_each"
-  measure fa "Appointment?patient&date, FHIR" get "$F/metadata" "$fhir_year"
+  measure fa "Appointment?patient&date, FHIR" get "" "$fhir_year"
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for pair in "p:patient(id)" "a:a year's appointments"; do

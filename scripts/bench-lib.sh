@@ -1,84 +1,73 @@
-# Sourced by the benchmark scripts: wrk installed, and one POST load run reported the same
-# way everywhere.
+# Sourced by the benchmark scripts: one load driver (vegeta, fed target streams by
+# scripts/bench/load.py) and one percentile computation (scripts/bench/stats.py) for all.
 
-command -v wrk >/dev/null || { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }
-# vegeta, for fixed-rate (open model) loads, from the Go module proxy.
+# vegeta, from the Go module proxy.
 VEGETA="$(go env GOPATH)/bin/vegeta"
 [[ -x "$VEGETA" ]] || go install github.com/tsenart/vegeta/v12@v12.13.0
 DURATION="${DURATION:-30s}"
 CONNECTIONS="${CONNECTIONS:-32}"
-WRK_POST_LUA="$(mktemp --suffix=.lua)"
-# `TOKEN`, when set, goes on every request as `Authorization: Bearer` (the router needs one).
-cat > "$WRK_POST_LUA" <<'LUA'
-wrk.method = os.getenv("METHOD") or "POST"
-if wrk.method == "POST" then wrk.headers["Content-Type"] = "application/json" end
-if os.getenv("TOKEN") then wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN") end
-local many = os.getenv("BODIES")
-if many and many ~= "" then
-  -- Many requests, one body per line, sent in turn (so concurrent requests differ).
-  local bodies = {}
-  for line in io.lines(many) do bodies[#bodies + 1] = line end
-  local turn = 0
-  request = function()
-    turn = turn % #bodies + 1
-    return wrk.format(nil, nil, nil, bodies[turn])
-  end
-else
-  wrk.body = os.getenv("BODY")
-end
-local paths = os.getenv("PATHS")
-if paths and paths ~= "" then
-  -- GET requests for many paths (with their query strings), one per line, in turn.
-  local list = {}
-  for line in io.lines(paths) do list[#list + 1] = line end
-  local turn = 0
-  request = function()
-    turn = turn % #list + 1
-    return wrk.format(nil, list[turn])
-  end
-end
-LUA
+# Where each run's summary (NAME.json) and chart (NAME.svg) go; a script may set its own.
+BENCH_RESULTS="${BENCH_RESULTS:-$(mktemp -d)}"
+# Commands put before vegeta, e.g. (taskset -c 1) to pin the load driver to a CPU.
+VEGETA_PREFIX=()
 
-# wrk_post NAME URL BODY [wrk prefix...]: checks that the query succeeds, runs wrk with
-# $CONNECTIONS connections for $DURATION (prefixed by e.g. `taskset -c 1`), prints
-# throughput, p50, p99 and non-2xx answers, and leaves the requests/s in WRK_RPS, the
-# requests sent in WRK_REQUESTS and the p99 in milliseconds in WRK_P99_MS. BODY `@FILE`
-# sends the bodies of FILE (one per line) in turn.
-wrk_post() {
-  local name=$1 url=$2 body=$3; shift 3
-  local bodies=""
-  if [[ "$body" == @* ]]; then bodies="${body#@}"; body="$(head -n1 "$bodies")"; fi
-  local check; check="$(curl -fsS "$url" -H 'content-type: application/json' ${TOKEN:+-H "authorization: Bearer $TOKEN"} -d "$body")"
+# load.py ... | attack NAME WORKERS RATE DURATION [stats.py options...]: one vegeta run
+# (RATE 0: a closed loop of WORKERS clients; otherwise an open model at RATE/s with at most
+# 4 x WORKERS in flight) over the targets read from stdin, summarised by stats.py into
+# $BENCH_RESULTS/NAME.json and NAME.svg (a `/` in NAME becomes `-`), one line per request
+# class printed.
+attack() {
+  local name=$1 workers=$2 rate=$3 duration=$4; shift 4
+  local limit=$workers
+  ((rate > 0)) && limit=$((4 * workers))
+  "${VEGETA_PREFIX[@]}" "$VEGETA" attack -lazy -format=json -rate="$rate/1s" -workers="$workers" \
+      -max-workers="$limit" -duration="$duration" -timeout=30s \
+    | "$VEGETA" encode --to=json | python3 scripts/bench/stats.py results "${name//\//-}" "$BENCH_RESULTS" "$@"
+}
+
+# figure NAME PATH: a figure of $BENCH_RESULTS/NAME.json, e.g. `figure patient latency_ms.p99`.
+figure() {
+  python3 -c 'import functools, json, sys
+print(functools.reduce(lambda value, key: value[key], sys.argv[2].split("."), json.load(open(sys.argv[1]))))' \
+    "$BENCH_RESULTS/${1//\//-}.json" "$2"
+}
+
+# load_post NAME URL BODY: checks that the query succeeds, then $CONNECTIONS clients send it
+# in a closed loop for $DURATION (BODY `@FILE`: the bodies of FILE, one per line, in turn, so
+# that concurrent requests differ); `TOKEN`, when set, goes on every request as
+# `Authorization: Bearer`. Leaves the requests/s in LOAD_RPS, the requests sent in
+# LOAD_REQUESTS and the p99 in milliseconds in LOAD_P99_MS.
+load_post() {
+  local name=$1 url=$2 body=$3
+  local first=$body
+  if [[ "$body" == @* ]]; then first="$(head -n1 "${body#@}")"; fi
+  local check; check="$(curl -fsS "$url" -H 'content-type: application/json' ${TOKEN:+-H "authorization: Bearer $TOKEN"} -d "$first")"
   if [[ "$check" == *'"errors"'* || "$check" != *'"data"'* ]]; then
     echo "[bench] $name: the query fails: $check" >&2; exit 1
   fi
-  METHOD=POST BODY="$body" BODIES="$bodies" PATHS="" wrk_run "$name" "$url" "$@"
+  python3 scripts/bench/load.py requests POST "$url" "${TOKEN:-}" "$body" | attack "$name" "$CONNECTIONS" 0 "$DURATION"
+  load_figures "$name"
 }
 
-# wrk_get NAME URL [wrk prefix...]: as wrk_post, for GET requests (the FHIR interface);
-# the URL must answer 200 first. With PATHS naming a file of paths (one per line, on URL's
-# server), those are requested in turn instead.
-wrk_get() {
-  local name=$1 url=$2; shift 2
-  local check="$url"
-  if [[ -n "${PATHS:-}" ]]; then check="${url%%://*}://$(cut -d/ -f3 <<<"$url")$(head -n1 "$PATHS")"; fi
-  curl -fsS -o /dev/null "$check" ${TOKEN:+-H "authorization: Bearer $TOKEN"} || {
-    echo "[bench] $name: $check fails" >&2; exit 1
+# load_get NAME URL: as load_post, for GET requests of URL (the FHIR interface), which must
+# answer 200 first; URL `@FILE`: the URLs of FILE in turn.
+load_get() {
+  local name=$1 url=$2
+  local first=$url
+  if [[ "$url" == @* ]]; then first="$(head -n1 "${url#@}")"; fi
+  curl -fsS -o /dev/null "$first" ${TOKEN:+-H "authorization: Bearer $TOKEN"} || {
+    echo "[bench] $name: $first fails" >&2; exit 1
   }
-  METHOD=GET BODY="" BODIES="" wrk_run "$name" "$url" "$@"
+  python3 scripts/bench/load.py requests GET "$url" "${TOKEN:-}" | attack "$name" "$CONNECTIONS" 0 "$DURATION"
+  load_figures "$name"
 }
 
-wrk_run() {
-  local name=$1 url=$2; shift 2
-  local out; out="$("$@" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WRK_POST_LUA" "$url")"
-  WRK_RPS="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-  WRK_REQUESTS="$(awk '/requests in/ {print $1}' <<<"$out")"
-  WRK_P99_MS="$(awk '$1 == "99%" { v = $2; f = 1
-      if (v ~ /us$/) f = 0.001; else if (v ~ /ms$/) f = 1; else if (v ~ /s$/) f = 1000
-      sub(/[a-z]+$/, "", v); print v * f }' <<<"$out")"
-  printf '[bench] %-34s %10s req/s   p50 %-8s p99 %-8s %s\n' "$name" "$WRK_RPS" \
-    "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
-    "$(awk '/Non-2xx/ {print "non-2xx: " $NF}' <<<"$out")"
+load_figures() {
+  LOAD_RPS="$(figure "$1" per_second)"
+  LOAD_REQUESTS="$(figure "$1" requests)"
+  LOAD_P99_MS="$(figure "$1" latency_ms.p99)"
+  local errors; errors="$(figure "$1" errors)"
+  if ((errors > 0)); then echo "[bench] $1: $errors requests failed" >&2; fi
 }
 
 # CPU time (user + system, in clock ticks) the processes PIDS have used so far.
@@ -92,7 +81,7 @@ cpu_ticks() {
 }
 
 # cpu_mark NAME=PIDS...: notes each set's CPU time; cpu_report NAME=PIDS... (the same sets,
-# after a wrk_post) prints each set's CPU time per request since the mark.
+# after a load_post) prints each set's CPU time per request since the mark.
 cpu_mark() {
   CPU_MARKS=()
   local set
@@ -102,7 +91,7 @@ cpu_report() {
   local line="[bench]   CPU per request:" set used i=0
   for set in "$@"; do
     used=$(($(cpu_ticks ${set#*=}) - CPU_MARKS[i]))
-    line+="$(printf ' %s %.2f ms' "${set%%=*}" "$(echo "$used * 1000 / $(getconf CLK_TCK) / $WRK_REQUESTS" | bc -l)")"
+    line+="$(printf ' %s %.2f ms' "${set%%=*}" "$(echo "$used * 1000 / $(getconf CLK_TCK) / $LOAD_REQUESTS" | bc -l)")"
     i=$((i + 1))
   done
   echo "$line"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Load-tests one subgraph with wrk and prints throughput, latency percentiles and peak RSS.
+# Load-tests one subgraph (vegeta, scripts/bench-lib.sh) and prints throughput, latency percentiles and peak RSS.
 #
 #   scripts/bench-patients.sh            # patients subgraph, 32 connections, 30 s per scenario
 #   DURATION=10s scripts/bench-patients.sh
 #
-# Scenarios, all on the same server process (release build, pinned to CPU 0; wrk pinned to
+# Scenarios, all on the same server process (release build, pinned to CPU 0; the load driver pinned to
 # CPU 1; MariaDB and Kafka unpinned beside them):
 #   ceiling      `{ __typename }`: answered from memory by the same stack (axum + async-graphql)
 #   patient      `patient(id)`: one indexed row by primary key
@@ -40,9 +40,10 @@ mariadb -h127.0.0.1 -upms -ppms "$DB" -e "
   FROM seq_1_to_$SEED;"
 id="$(curl -fsS "$URL" -H 'content-type: application/json' -d '{"query":"{ patients(first: 1, search: \"Patient 4242\") { nodes { id } } }"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')"
 
-echo "[bench] $CONNECTIONS connections, $DURATION each; server on CPU 0, wrk on CPU 1"
-wrk_post ceiling "$URL" '{"query":"{ __typename }"}' taskset -c 1
-wrk_post patient "$URL" "{\"query\":\"{ patient(id: \\\"$id\\\") { id name email phone registrationDate } }\"}" taskset -c 1
-wrk_post search "$URL" '{"query":"{ patients(search: \"Patient 42\", first: 20) { edges { node { id name email } } } }"}' taskset -c 1
+echo "[bench] $CONNECTIONS connections, $DURATION each; server on CPU 0, the load driver on CPU 1"
+VEGETA_PREFIX=(taskset -c 1)
+load_post ceiling "$URL" '{"query":"{ __typename }"}'
+load_post patient "$URL" "{\"query\":\"{ patient(id: \\\"$id\\\") { id name email phone registrationDate } }\"}"
+load_post search "$URL" '{"query":"{ patients(search: \"Patient 42\", first: 20) { edges { node { id name email } } } }"}'
 echo "[bench] peak RSS of the server: $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)"
-rm -f "$WRK_POST_LUA"
+rm -rf "$BENCH_RESULTS"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the router against the subgraphs it fronts (release builds, unpinned on the two
-# cores beside wrk, MariaDB, PostgreSQL and Kafka):
+# cores beside the load driver, MariaDB, PostgreSQL and Kafka):
 #   - `patient(id)`: directly on the patients subgraph, then through the router;
 #   - a page of 20 appointments with patient, doctor and bill (four subgraphs) through the
 #     router, and the appointments-only page directly on the subgraph for reference;
@@ -20,7 +20,7 @@
 #     asking for its own patient or doctor's page; the audit records written per second, and
 #     how long the relays take to publish them after; for each client its own patient, the
 #     CPU time per request of the router, patients, MariaDB and Kafka in both systems;
-#   - an attack mix: `patient(id)` with wrk while vegeta sends abusive operations (nesting,
+#   - an attack mix: `patient(id)` in a closed loop while a second vegeta sends abusive operations (nesting,
 #     repeated fields, fragments that multiply, aliases, directives, oversize bodies) at a
 #     ninth of that rate, so a tenth of all requests are abusive; the normal requests' p99
 #     beside the attack against without it.
@@ -45,7 +45,7 @@ export TOKEN="$("$bin/pms-token" administrator)"
 export AUDIT_TOPIC="bench-r-audit-$run"
 
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$WRK_POST_LUA"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$LOGS" "$BENCH_RESULTS"' EXIT
 mariadb -h127.0.0.1 -upms -ppms -e "DROP DATABASE IF EXISTS bench_r_patients; CREATE DATABASE bench_r_patients; DROP DATABASE IF EXISTS bench_r_doctors; CREATE DATABASE bench_r_doctors"
 for db in bench_r_appointments bench_r_billing; do
   PGPASSWORD=pms psql -q -h 127.0.0.1 -U pms -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" 2>/dev/null
@@ -128,11 +128,11 @@ done
 
 echo "[bench] $CONNECTIONS connections, $DURATION each, everything on the same two cores"
 one="{\"query\":\"{ patient(id: \\\"$patient\\\") { id name email phone registrationDate } }\"}"
-wrk_post "patient(id) direct" http://127.0.0.1:18280/graphql "$one"; direct=$WRK_RPS
-wrk_post "patient(id) through the router" "$R" "$one"; routed=$WRK_RPS
-wrk_post "appointments page direct (ids only)" http://127.0.0.1:18284/graphql \
+load_post "patient(id) direct" http://127.0.0.1:18280/graphql "$one"; direct=$LOAD_RPS
+load_post "patient(id) through the router" "$R" "$one"; routed=$LOAD_RPS
+load_post "appointments page direct (ids only)" http://127.0.0.1:18284/graphql \
   '{"query":"{ appointments(first: 20) { edges { node { id date time patientId doctorId } } } }"}'
-wrk_post "appointments page, 4 subgraphs" "$R" "$page"
+load_post "appointments page, 4 subgraphs" "$R" "$page"
 printf '[bench] through the router / direct, patient(id): %.2f\n' "$(echo "$routed / $direct" | bc -l)"
 echo "[bench] router ready ${ready_ms%.*} ms after start; peak RSS $(awk '/VmHWM/ {print $2, $3}' /proc/$router/status)"
 
@@ -174,12 +174,12 @@ done > "$one_doctor"
 searching=("router=$router" "appointments=${pids[2]}" "doctors=${pids[1]}"
            "PostgreSQL=$(pgrep -d' ' -u postgres -x postgres)" "MariaDB=$(pgrep -d' ' -x mariadbd)")
 cpu_mark "${searching[@]}"
-wrk_post "free slots, 20 neurologists, a page" "$R" "@$searches"
-slots_p99=$WRK_P99_MS
+load_post "free slots, 20 neurologists, a page" "$R" "@$searches"
+slots_p99=$LOAD_P99_MS
 cpu_report "${searching[@]}"
 
-wrk_post "the same with totalCount (all 31 days)" "$R" "@$LOGS/counted.jsonl"
-wrk_post "free slots, one doctor, a page" "$R" "@$one_doctor"
+load_post "the same with totalCount (all 31 days)" "$R" "@$LOGS/counted.jsonl"
+load_post "free slots, one doctor, a page" "$R" "@$one_doctor"
 echo "[bench] free-slot search p99, 20 neurologists, a page of 20: ${slots_p99} ms (target: under 50 ms)"
 
 echo "[bench] the limits' cost"
@@ -198,8 +198,8 @@ ROUTER_CONFIG_FILE_PATH="$unlimited" "$bin/router" >"$LOGS/router-unlimited.log"
 until curl -fsS http://127.0.0.1:14005/readiness >/dev/null 2>&1; do sleep 0.05; done
 off=0 on=0
 for round in $(seq 1 "${ROUNDS:-3}"); do
-  wrk_post "patient(id), no limits ($round)" http://127.0.0.1:14005/graphql "$one"; off=$(echo "$off + $WRK_RPS" | bc -l)
-  wrk_post "patient(id), limits ($round)" "$R" "$one"; on=$(echo "$on + $WRK_RPS" | bc -l)
+  load_post "patient(id), no limits ($round)" http://127.0.0.1:14005/graphql "$one"; off=$(echo "$off + $LOAD_RPS" | bc -l)
+  load_post "patient(id), limits ($round)" "$R" "$one"; on=$(echo "$on + $LOAD_RPS" | bc -l)
 done
 printf '[bench] limits on / off, patient(id) throughput: %.3f\n' "$(echo "$on / $off" | bc -l)"
 
@@ -285,11 +285,11 @@ for query in one page one_each page_each; do
   off=0 on=0 written=0
   for round in $(seq 1 "${ROUNDS:-3}"); do
     cpu_mark "${open_set[@]}"
-    wrk_post "${label[$query]}, neither ($round)" http://127.0.0.1:14006/graphql "${!query}"; off=$(echo "$off + $WRK_RPS" | bc -l)
+    load_post "${label[$query]}, neither ($round)" http://127.0.0.1:14006/graphql "${!query}"; off=$(echo "$off + $LOAD_RPS" | bc -l)
     if [[ $query == one_each ]]; then cpu_report "${open_set[@]}"; fi
     before=$(audit_rows)
     cpu_mark "${deployed_set[@]}"
-    wrk_post "${label[$query]}, identity+audit ($round)" "$R" "${!query}"; on=$(echo "$on + $WRK_RPS" | bc -l)
+    load_post "${label[$query]}, identity+audit ($round)" "$R" "${!query}"; on=$(echo "$on + $LOAD_RPS" | bc -l)
     if [[ $query == one_each ]]; then cpu_report "${deployed_set[@]}"; fi
     written=$((written + $(audit_rows) - before))
   done
@@ -302,7 +302,7 @@ printf '[bench] audit records left in the outboxes after the runs: %s, published
   "$(pending_audit)" "$(echo "$(date +%s.%N) - $drain_started" | bc -l)"
 
 echo "[bench] attack mix: a tenth of the requests abusive"
-wrk_post "patient(id), no attack" "$R" "$one"; calm_p99=$WRK_P99_MS; calm_rps=$WRK_RPS
+load_post "patient(id), no attack" "$R" "$one"; calm_p99=$LOAD_P99_MS; calm_rps=$LOAD_RPS
 attack_rate=$(printf '%.0f' "$(echo "$calm_rps / 9" | bc -l)")
 targets="$LOGS/attacks.txt"
 python3 - "$R" "$LOGS" "$targets" "$TOKEN" <<'PY'
@@ -327,7 +327,7 @@ with open(targets, "w") as out:
 PY
 "$VEGETA" attack -rate="$attack_rate/s" -duration="$DURATION" -targets="$targets" -max-workers=64 \
   > "$LOGS/attack.bin" & attacker=$!
-wrk_post "patient(id), beside the attack" "$R" "$one"; attacked_p99=$WRK_P99_MS
+load_post "patient(id), beside the attack" "$R" "$one"; attacked_p99=$LOAD_P99_MS
 wait "$attacker"
 "$VEGETA" report -type=text "$LOGS/attack.bin" | sed -n '1,/Status Codes/p' | sed 's/^/[bench]   attack: /'
 printf '[bench] attack at %s/s beside %s/s normal: normal p99 %.2f ms vs %.2f ms alone (x%.2f); router peak RSS %s\n' \

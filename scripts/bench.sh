@@ -30,7 +30,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
-source scripts/bench-lib.sh
 
 SCENARIOS="${SCENARIOS:-storm pipeline reads soak drills}"
 PIPELINE_RATE="${PIPELINE_RATE:-500}"
@@ -41,6 +40,8 @@ PAIRS=200          # doctor/patient pairs booking distinct slots
 FIGHT_DOCTORS=10   # doctors whose slots 8 clients fight for, each client its own patient
 RUN="$(mktemp -d)"
 RESULTS="$RUN/results"
+BENCH_RESULTS="$RESULTS"   # where scripts/bench-lib.sh's `attack` writes
+source scripts/bench-lib.sh
 LOGS="${BENCH_LOGS:-$RUN/logs}"   # BENCH_LOGS=DIR keeps the services' logs there
 mkdir -p "$RESULTS" "$LOGS"
 run_id="$(date +%s)"
@@ -89,7 +90,7 @@ cleanup() {
   kill -CONT "${PIDS[@]}" 2>/dev/null || true
   scripts/infra.sh up >/dev/null 2>&1 || true
   "$bin/examples/load" drop "$TEST_MONGO_URL" "$ANALYTICS_DATABASE" >/dev/null 2>&1 || true
-  rm -rf "$RUN" "$WRK_POST_LUA"
+  rm -rf "$RUN"
 }
 trap cleanup EXIT
 start() { # name port
@@ -137,17 +138,6 @@ tail -n +"$((PAIRS + 1))" "$RUN/all-patients.txt" >"$RUN/fighters.txt"
 head -n "$PAIRS" "$RUN/all-doctors.txt" >"$RUN/doctors.txt"
 tail -n +"$((PAIRS + 1))" "$RUN/all-doctors.txt" >"$RUN/fight-doctors.txt"
 
-# load ... | attack NAME WORKERS RATE DURATION [stats options...]: one vegeta run (RATE 0: a
-# closed loop of WORKERS clients; otherwise an open model at RATE/s, at most 4 x WORKERS in
-# flight), summarised by scripts/bench/stats.py into $RESULTS/NAME.json and NAME.svg.
-attack() {
-  local name=$1 workers=$2 rate=$3 duration=$4; shift 4
-  local limit=$workers
-  ((rate > 0)) && limit=$((4 * workers))
-  "$VEGETA" attack -lazy -format=json -rate="$rate/1s" -workers="$workers" -max-workers="$limit" \
-      -duration="$duration" -timeout=30s \
-    | "$VEGETA" encode --to=json | stats results "$name" "$RESULTS" "$@"
-}
 day() { date -d "+$1 days" +%F; }
 appointments_count() { pg -d bench_s_appointments -c "SELECT COUNT(*) FROM appointments $*"; }
 bills_count() { pg -d bench_s_billing -c "SELECT COUNT(*) FROM bills"; }

@@ -15,6 +15,9 @@
         ignores it.
     load.py patients URL TOKEN PATIENTS
         an endless stream of `patient(id)` targets, one patient after another.
+    load.py requests METHOD URL TOKEN [BODY]
+        the same request (or, with BODY `@FILE`, one per line of FILE; with URL `@FILE`, a GET of
+        each URL in FILE) over and over, as targets.
     load.py poll URL TOKEN FROM TO SECONDS
         asks the dashboard for FROM..TO every 20 ms for SECONDS and prints `<epoch> <booked>`
         per answer (the time it arrived).
@@ -36,9 +39,27 @@ DASHBOARD = ("query($from: Date!, $to: Date!) { dashboard(from: $from, to: $to) 
 
 
 def target(url, token, query, variables):
-    body = json.dumps({"query": query, "variables": variables}).encode()
-    return json.dumps({"method": "POST", "url": url, "body": base64.b64encode(body).decode(),
-                       "header": {"Content-Type": ["application/json"], "Authorization": [f"Bearer {token}"]}})
+    return raw_target("POST", url, token, json.dumps({"query": query, "variables": variables}))
+
+
+def raw_target(method, url, token, body=None):
+    header = {"Authorization": [f"Bearer {token}"]} if token else {}
+    entry = {"method": method, "url": url, "header": header}
+    if body is not None:
+        header["Content-Type"] = ["application/json"]
+        entry["body"] = base64.b64encode(body.encode()).decode()
+    return json.dumps(entry)
+
+
+def requests(method, url, token, body=None):
+    urls = open(url[1:]).read().split() if url.startswith("@") else [url]
+    bodies = [None]
+    if body is not None:
+        bodies = open(body[1:]).read().splitlines() if body.startswith("@") else [body]
+    targets = [raw_target(method, u, token, b) for u in urls for b in bodies]
+    while True:
+        for line in targets:
+            print(line)
 
 
 def lines(path):
@@ -117,6 +138,8 @@ def main(argv):
             bookings(*args, copies=copies)
         elif command == "reads":
             reads(*args)
+        elif command == "requests":
+            requests(*args)
         elif command == "patients":
             patient_reads(*args)
         elif command == "poll":

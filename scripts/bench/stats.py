@@ -9,6 +9,9 @@
         with the time the answer came (`<id> <epoch seconds>`).
     stats.py lag NAME DIR COMMITS BILLS POLLS
         lag from each booking's commit to its bill, and to the dashboard counting it.
+    stats.py values NAME DIR < numbers
+        the distribution of the numbers (milliseconds, one per line) on stdin, e.g. lags a
+        benchmark's own tool measured, into DIR/NAME.json; prints one line.
     stats.py samples NAME DIR SAMPLES
         a soak's process samples (RSS and CPU every 10 s) into DIR/NAME.json and a chart.
 
@@ -322,6 +325,10 @@ def main(argv):
         print(f"[bench] {name}: {summary['bookings']} bookings, {summary['billed']} billed, {summary['counted']} counted;"
               f" bill lag p50 {summary['bill_lag_ms'].get('p50')} p99 {summary['bill_lag_ms'].get('p99')} ms,"
               f" dashboard lag p50 {summary['dashboard_lag_ms'].get('p50')} p99 {summary['dashboard_lag_ms'].get('p99')} ms")
+    elif command == "values":
+        summary = distribution(float(line) for line in sys.stdin if line.strip())
+        print(f"[bench] {name}: {summary['count']} values, p50 {summary.get('p50')} ms, p99 {summary.get('p99')} ms,"
+              f" max {summary.get('max')} ms")
     elif command == "samples":
         summary = samples_summary(argv[4])
         with open(f"{directory}/{name}.svg", "w") as chart:

@@ -1,6 +1,8 @@
 //! Measures how long events take from creation (just before the booking commits) to a
-//! reader of the topic: `event_lag <topic> <seconds>`; prints count, p50, p99 and max.
-//! Used by `scripts/bench-appointments.sh`.
+//! reader of the topic: `event_lag <topic> <seconds>`; prints each event's lag in
+//! milliseconds, one per line, for `scripts/bench/stats.py values` (the benchmarks' one
+//! percentile computation), and `ready` on stderr once subscribed. Used by
+//! `scripts/bench-appointments.sh`.
 
 use std::time::{Duration, Instant};
 
@@ -35,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
         .set("log_level", "3")
         .create()?;
     consumer.subscribe(&[&topic])?;
-    println!("ready");
+    eprintln!("ready");
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut lags_ms = Vec::new();
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
@@ -46,19 +48,8 @@ async fn main() -> anyhow::Result<()> {
         let event: CloudEvent = serde_json::from_slice(message.payload().unwrap_or_default())?;
         lags_ms.push((Utc::now() - event.time).num_microseconds().unwrap_or(0) as f64 / 1000.0);
     }
-    lags_ms.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        lags_ms
-            .get(((lags_ms.len() as f64 - 1.0) * q).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
-    println!(
-        "events {}  lag p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
-        lags_ms.len(),
-        at(0.50),
-        at(0.99),
-        at(1.0)
-    );
+    for lag in lags_ms {
+        println!("{lag:.3}");
+    }
     Ok(())
 }

@@ -2,7 +2,9 @@
 //!
 //! - `replay burst <topic> <count>`: produces `count` events as fast as Kafka takes them.
 //! - `replay steady <topic> <per-second> <seconds> <database-url>`: produces at a steady
-//!   rate, then reads each event's bill and prints the lag from event to bill (p50/p99).
+//!   rate, then reads each event's bill and prints the lag from event to bill in
+//!   milliseconds, one per line, for `scripts/bench/stats.py values`; how many were billed
+//!   on stderr.
 
 use std::{
     collections::HashMap,
@@ -84,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
                 sqlx::query_as("SELECT appointment_id, created_at FROM bills")
                     .fetch_all(&pool)
                     .await?;
-            let mut lags: Vec<f64> = bills
+            let lags: Vec<f64> = bills
                 .iter()
                 .filter_map(|(appointment, billed)| {
                     sent.get(appointment).map(|time| {
@@ -92,20 +94,10 @@ async fn main() -> anyhow::Result<()> {
                     })
                 })
                 .collect();
-            lags.sort_by(f64::total_cmp);
-            let at = |q: f64| {
-                lags.get(((lags.len() as f64 - 1.0) * q).round() as usize)
-                    .copied()
-                    .unwrap_or(f64::NAN)
-            };
-            println!(
-                "{} events at {rate}/s: {} billed, lag p50 {:.1} ms p99 {:.1} ms max {:.1} ms",
-                sent.len(),
-                lags.len(),
-                at(0.5),
-                at(0.99),
-                at(1.0)
-            );
+            eprintln!("{} events at {rate}/s: {} billed", sent.len(), lags.len());
+            for lag in lags {
+                println!("{lag:.3}");
+            }
         }
         _ => anyhow::bail!(
             "usage: replay burst <topic> <count> | replay steady <topic> <per-second> <seconds> <database-url>"
