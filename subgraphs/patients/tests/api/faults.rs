@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use kit::{
-    error::INTERNAL_MESSAGE,
+    error::DATABASE_CONNECTION_LOST_MESSAGE,
     outbox::{Outbox, Relay, mysql::MySqlOutbox},
     settings::KafkaSettings,
     testing::{
@@ -98,9 +98,13 @@ async fn with_the_database_down_ready_says_so_mutations_fail_safely_and_service_
             json!({ "input": { "name": "Ivo", "email": "ivo@example.com", "phone": "1234567" } }),
         )
         .await;
-    assert_error(&response, "INTERNAL_SERVER_ERROR", None);
+    // The connection broke under the request: a retry is advised, internals stay out.
+    assert_error(&response, "UPSTREAM_UNAVAILABLE", None);
     let text = response.to_string();
-    assert_eq!(response["errors"][0]["message"], INTERNAL_MESSAGE);
+    assert_eq!(
+        response["errors"][0]["message"],
+        DATABASE_CONNECTION_LOST_MESSAGE
+    );
     assert!(
         !text.contains("mysql") && !text.contains(&proxy.port.to_string()),
         "leaks internals: {text}"
