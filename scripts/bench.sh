@@ -5,7 +5,7 @@
 # load driver (vegeta), MariaDB, PostgreSQL, Kafka and FerretDB. Writes bench/REPORT.md,
 # bench/report.json and one chart per scenario in bench/charts/.
 #
-#   scripts/bench.sh                                   # every scenario, about 40 minutes
+#   scripts/bench.sh                                   # every scenario, about 45 minutes
 #   SCENARIOS="storm pipeline" DURATION=10s scripts/bench.sh
 #   SOAK_MINUTES=2 scripts/bench.sh
 #
