@@ -56,25 +56,9 @@ start appointments 18184 APPOINTMENTS_DATABASE_URL=postgres://pms:pms@127.0.0.1:
   LOG_SPAN_TIMINGS=1 RUST_LOG=warn,appointments::references=info,appointments::service=info
 
 echo "[bench] seeding $PAIRS patients and doctors"
-mariadb -h127.0.0.1 -upms -ppms bench_patients -e "
-  INSERT INTO patients (id, name, email, phone, registration_date)
-  SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Patient ', seq), CONCAT('p', seq, '@example.com'), '+1 555 0100', CURRENT_DATE
-  FROM seq_1_to_$PAIRS;"
-mariadb -h127.0.0.1 -upms -ppms bench_doctors -e "
-  INSERT INTO doctors (id, name, specialization, phone_number, email, available, gender)
-  SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Dr. ', seq), 'CARDIOLOGY', '+1 555 0200', CONCAT('d', seq, '@clinic.org'), TRUE, 'FEMALE'
-  FROM seq_1_to_$PAIRS;
-  -- Every doctor works around the clock, every day: the bookings spread over all hours, and
-  -- every one is still checked against the hours.
-  INSERT INTO weekly_hours (doctor_id, valid_from) SELECT id, '2000-01-01' FROM doctors;
-  INSERT INTO weekly_intervals (doctor_id, valid_from, weekday, starts_minute, ends_minute)
-  SELECT id, '2000-01-01', seq, 0, 1440 FROM doctors CROSS JOIN seq_1_to_7;"
-uuids() { # database table
-  mariadb -N -h127.0.0.1 -upms -ppms "$1" -e "SELECT LOWER(CONCAT_WS('-', SUBSTR(HEX(id),1,8), SUBSTR(HEX(id),9,4),
-    SUBSTR(HEX(id),13,4), SUBSTR(HEX(id),17,4), SUBSTR(HEX(id),21))) FROM $2 ORDER BY id"
-}
-uuids bench_patients patients >"$LOGS/patients.txt"
-uuids bench_doctors doctors >"$LOGS/doctors.txt"
+seed_pairs bench_patients bench_doctors "$PAIRS" "$PAIRS" "$LOGS"
+mv "$LOGS/all-patients.txt" "$LOGS/patients.txt"
+mv "$LOGS/all-doctors.txt" "$LOGS/doctors.txt"
 URL=http://127.0.0.1:18184/graphql
 # Bookings of distinct slots from FIRST_DAY (days from today) on: scripts/bench/load.py.
 bookings() { python3 scripts/bench/load.py bookings "$URL" "" "$LOGS/patients.txt" "$LOGS/doctors.txt" "$1"; }

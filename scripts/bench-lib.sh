@@ -70,6 +70,35 @@ load_figures() {
   if ((errors > 0)); then echo "[bench] $1: $errors requests failed" >&2; fi
 }
 
+# seed_pairs PATIENTS_DB DOCTORS_DB PATIENTS DOCTORS DIR: PATIENTS patients and DOCTORS
+# doctors straight into the tables (the API is not what is measured), every doctor working
+# around the clock, every day (bookings spread over all hours, and every one is still
+# checked against the hours); their ids, in the same order each time, in DIR/all-patients.txt
+# and DIR/all-doctors.txt.
+seed_pairs() {
+  local patients_db=$1 doctors_db=$2 patients=$3 doctors=$4 dir=$5
+  local sql=(mariadb -N -h127.0.0.1 -upms -ppms)
+  "${sql[@]}" "$patients_db" -e "
+    INSERT INTO patients (id, name, email, phone, registration_date)
+    SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Patient ', seq), CONCAT('p', seq, '@example.com'),
+           CONCAT('+1 555 ', LPAD(seq, 7, '0')), CURRENT_DATE
+    FROM seq_1_to_$patients;"
+  "${sql[@]}" "$doctors_db" -e "
+    INSERT INTO doctors (id, name, specialization, phone_number, email, available, gender)
+    SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Dr. ', seq), 'CARDIOLOGY', '+1 555 0200',
+           CONCAT('d', seq, '@clinic.org'), TRUE, 'FEMALE'
+    FROM seq_1_to_$doctors;
+    INSERT INTO weekly_hours (doctor_id, valid_from) SELECT id, '2000-01-01' FROM doctors;
+    INSERT INTO weekly_intervals (doctor_id, valid_from, weekday, starts_minute, ends_minute)
+    SELECT id, '2000-01-01', seq, 0, 1440 FROM doctors CROSS JOIN seq_1_to_7;"
+  local source
+  for source in "$patients_db:patients" "$doctors_db:doctors"; do
+    "${sql[@]}" "${source%%:*}" -e "SELECT LOWER(CONCAT_WS('-', SUBSTR(HEX(id),1,8), SUBSTR(HEX(id),9,4),
+      SUBSTR(HEX(id),13,4), SUBSTR(HEX(id),17,4), SUBSTR(HEX(id),21))) FROM ${source##*:} ORDER BY name" \
+      >"$dir/all-${source##*:}.txt"
+  done
+}
+
 # CPU time (user + system, in clock ticks) the processes PIDS have used so far.
 cpu_ticks() {
   local total=0 pid fields

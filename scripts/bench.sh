@@ -110,29 +110,9 @@ for service in patients:8080 doctors:8083 appointments:8084 billing:8081 analyti
 done
 ready router http://127.0.0.1:4004/readiness
 
-# --- seed: straight into the tables (the API is not what is measured here) -----------------
+# --- seed ------------------------------------------------------------------------------
 echo "[bench] seeding $PAIRS doctor/patient pairs, $FIGHT_DOCTORS doctors for 8 fighting clients"
-mysql_db bench_s_patients -e "
-  INSERT INTO patients (id, name, email, phone, registration_date)
-  SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Patient ', seq), CONCAT('p', seq, '@example.com'),
-         CONCAT('+1 555 ', LPAD(seq, 7, '0')), CURRENT_DATE
-  FROM seq_1_to_$((PAIRS + 8 * FIGHT_DOCTORS));"
-# Every doctor works around the clock, every day: bookings spread over all hours, and every
-# one is still checked against the hours.
-mysql_db bench_s_doctors -e "
-  INSERT INTO doctors (id, name, specialization, phone_number, email, available, gender)
-  SELECT UNHEX(REPLACE(UUID(), '-', '')), CONCAT('Dr. ', seq), 'CARDIOLOGY', '+1 555 0200',
-         CONCAT('d', seq, '@clinic.org'), TRUE, 'FEMALE'
-  FROM seq_1_to_$((PAIRS + FIGHT_DOCTORS));
-  INSERT INTO weekly_hours (doctor_id, valid_from) SELECT id, '2000-01-01' FROM doctors;
-  INSERT INTO weekly_intervals (doctor_id, valid_from, weekday, starts_minute, ends_minute)
-  SELECT id, '2000-01-01', seq, 0, 1440 FROM doctors CROSS JOIN seq_1_to_7;"
-uuids() { # database table
-  mysql_db "$1" -e "SELECT LOWER(CONCAT_WS('-', SUBSTR(HEX(id),1,8), SUBSTR(HEX(id),9,4),
-    SUBSTR(HEX(id),13,4), SUBSTR(HEX(id),17,4), SUBSTR(HEX(id),21))) FROM $2 ORDER BY name"
-}
-uuids bench_s_patients patients >"$RUN/all-patients.txt"
-uuids bench_s_doctors doctors >"$RUN/all-doctors.txt"
+seed_pairs bench_s_patients bench_s_doctors $((PAIRS + 8 * FIGHT_DOCTORS)) $((PAIRS + FIGHT_DOCTORS)) "$RUN"
 head -n "$PAIRS" "$RUN/all-patients.txt" >"$RUN/patients.txt"
 tail -n +"$((PAIRS + 1))" "$RUN/all-patients.txt" >"$RUN/fighters.txt"
 head -n "$PAIRS" "$RUN/all-doctors.txt" >"$RUN/doctors.txt"
@@ -225,10 +205,9 @@ sample() {
   watched[ferretdb]=$(pgrep -x ferretdb | head -n1)
   while :; do
     for name in "${!watched[@]}"; do
-      local pid=${watched[$name]} fields
-      [[ -r /proc/$pid/stat ]] || continue
-      read -r -a fields <"/proc/$pid/stat"
-      echo "$(date +%s) $name $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") $((fields[13] + fields[14]))"
+      local pid=${watched[$name]}
+      [[ -r /proc/$pid/status ]] || continue
+      echo "$(date +%s) $name $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") $(cpu_ticks "$pid")"
     done
     sleep 10
   done

@@ -19,6 +19,7 @@ Percentiles are nearest-rank over every value (no sampling, no histogram buckets
 percentile is the smallest value with at least p% of the values at or below it.
 """
 import base64
+import calendar
 import json
 import math
 import re
@@ -52,8 +53,6 @@ TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(
 
 def epoch(text):
     """Seconds since the epoch of an RFC 3339 timestamp with up to nanoseconds."""
-    import calendar
-
     year, month, day, hour, minute, second, fraction, zone = TIMESTAMP.match(text).groups()
     seconds = calendar.timegm((int(year), int(month), int(day), int(hour), int(minute), int(second)))
     if fraction:
@@ -68,11 +67,11 @@ ERROR_CODE = re.compile(rb'"code"\s*:\s*"([A-Z_]+)"')
 CLASS = re.compile(r"[?&]class=([\w-]+)")
 
 
-def outcome(result):
-    """`ok`, the GraphQL error's `extensions.code`, `HTTP <status>` or `transport`."""
+def outcome(result, body):
+    """`ok`, the GraphQL error's `extensions.code`, `HTTP <status>` or `transport`, of a
+    result whose decoded body is BODY."""
     if result.get("error") and not result.get("code"):
         return "transport"
-    body = base64.b64decode(result.get("body") or b"")
     if result.get("code") != 200:
         match = ERROR_CODE.search(body)
         return match.group(1).decode() if match else f"HTTP {result.get('code')}"
@@ -103,10 +102,11 @@ def summarise(lines, expected=(), ids=None):
         last = max(last or started, started + latency_ms / 1000)
         match = CLASS.search(result.get("url", ""))
         kind = match.group(1) if match else "all"
-        result_outcome = outcome(result)
+        body = base64.b64decode(result.get("body") or b"")
+        result_outcome = outcome(result, body)
         outcomes[kind][result_outcome] += 1
         if ids is not None and result_outcome == "ok":
-            match = ID.search(base64.b64decode(result.get("body") or b""))
+            match = ID.search(body)
             if match:
                 ids.write(f"{match.group(1).decode()} {started + latency_ms / 1000:.3f}\n")
         latencies[kind].append(latency_ms)
@@ -117,7 +117,7 @@ def summarise(lines, expected=(), ids=None):
         if result_outcome != "ok" and result_outcome not in expected:
             second["errors"] += 1
             if sample_error is None:
-                sample_error = (result.get("error") or base64.b64decode(result.get("body") or b"").decode("utf-8", "replace"))[:400]
+                sample_error = (result.get("error") or body.decode("utf-8", "replace"))[:400]
     if first is None:
         return {"requests": 0, "errors": 0, "classes": {}, "timeline": []}
     duration = max(last - first, 1e-9)
