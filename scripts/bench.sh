@@ -130,6 +130,23 @@ await_bills() {
   echo "[bench] bills still missing after $1 s: $(appointments_count) appointments, $(bills_count) bills" >&2
 }
 
+# appointmentsBooked on the dashboard from day $1 to day $2.
+booked_on_dashboard() {
+  curl -fsS "$R" -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \
+    -d "{\"query\":\"{ dashboard(from: \\\"$1\\\", to: \\\"$2\\\") { appointmentsBooked } }\"}" \
+    | sed -E 's/.*"appointmentsBooked":([0-9]+).*/\1/'
+}
+# Waits (at most $1 s) until the dashboard counts every appointment, so that the next
+# scenario does not start while analytics still drains this one's backlog.
+await_counted() {
+  local total; total=$(appointments_count)
+  for _ in $(seq 1 $(($1 * 5))); do
+    [[ "$(booked_on_dashboard "$(day -1)" "$(day 364)" || echo 0)" -ge "$total" ]] && return 0
+    sleep 0.2
+  done
+  echo "[bench] the dashboard still counts fewer than $total appointments after $1 s" >&2
+}
+
 # Every pair of active appointments of one doctor, or of one patient, that overlap.
 double_bookings() {
   pg -d bench_s_appointments -c "
@@ -166,6 +183,7 @@ storm() {
   contested=$(pg -d bench_s_appointments -c "SELECT COUNT(*) FROM appointments WHERE doctor_id IN ($(sed "s/.*/'&'/" "$RUN/fight-doctors.txt" | paste -sd,))")
   echo "{$(ledger), \"contested_slots_won\": $contested}" >"$RESULTS/storm-check.json"
   echo "[bench] storm check: $(tr -d '\n' <"$RESULTS/storm-check.json")"
+  await_counted 180
 }
 
 pipeline() {

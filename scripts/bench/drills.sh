@@ -15,13 +15,6 @@ DRILL_RATE="${DRILL_RATE:-50}"
 DRILL_SECONDS="${DRILL_SECONDS:-90}"
 drill_day=100
 
-# The dashboard's appointmentsBooked over FROM..TO.
-booked_on_dashboard() {
-  curl -fsS "$R" -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \
-    -d "{\"query\":\"{ dashboard(from: \\\"$1\\\", to: \\\"$2\\\") { appointmentsBooked } }\"}" \
-    | sed -E 's/.*"appointmentsBooked":([0-9]+).*/\1/'
-}
-
 # run_drill NAME TITLE FAULT "BOOKING CODES ALLOWED" "READ CODES ALLOWED" [CHECK]: runs FAULT (a
 # function) 15 s into the bookings, in this shell, and appends the drill's result to
 # drills.jsonl; CHECK, a function run once the load is over, may set DRILL_EXTRA to a JSON
@@ -93,7 +86,10 @@ failed = [check for check, ok in checks.items() if not ok]
 result["summary"] = (f"{result['acknowledged']} bookings acknowledged, {result['stored']} stored, {result['lost']} lost, "
                      f"{ledger['appointments_with_two_bills']} double-billed, {ledger['double_bookings']} double-booked, "
                      f"dashboard {result['counted_on_dashboard']}; outcomes {result['booking_outcomes']}; reads beside "
-                     f"{result['read_outcomes']}" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+                     f"{result['read_outcomes']}"
+                     + "".join(f"; {key.replace('_', ' ')} {value}" for key, value in extra.items()
+                               if not isinstance(value, bool))
+                     + (f"; FAILED: {', '.join(failed)}" if failed else ""))
 print(json.dumps(result))
 PY
   echo "[bench] drill $name: $(tail -n1 "$RESULTS/drills.jsonl" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(("passed" if r["passed"] else "FAILED") + ": " + r["summary"])')"

@@ -16,6 +16,7 @@
 //!   goes on from the committed offsets.
 
 use std::{
+    collections::BTreeMap,
     sync::{
         Arc,
         atomic::{AtomicBool, Ordering},
@@ -185,6 +186,11 @@ async fn subscribe(
         // come from librdkafka's own thread, so a busy handler does not expire it.
         .set("session.timeout.ms", "10000")
         .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
+        // Messages fetched ahead of the handler, at most (librdkafka's defaults: 64 MB queued
+        // plus 50 MB per fetch). A consumer behind a backlog (analytics behind a booking
+        // storm) held them all: 8 MB is still seconds of events at thousands per second.
+        .set("queued.max.messages.kbytes", "8192")
+        .set("fetch.max.bytes", "4194304")
         .set(
             "auto.offset.reset",
             match settings.start_from {
@@ -254,8 +260,9 @@ impl Subscribed {
         }
     }
 
-    fn store_offset(&self, message: &BorrowedMessage<'_>) {
-        if let Err(error) = self.consumer.store_offset_from_message(message) {
+    /// Stores `offset` of `topic`'s `partition` as consumed (committed as `offset + 1`).
+    fn store_offset(&self, topic: &str, partition: i32, offset: i64) {
+        if let Err(error) = self.consumer.store_offset(topic, partition, offset) {
             tracing::warn!(error = %error, "offset store failed; the message may be delivered again");
         }
     }
@@ -311,7 +318,7 @@ pub async fn run<H: EventHandler>(
                         subscribed.finish(settings);
                         return Ok(());
                     }
-                    subscribed.store_offset(&message);
+                    subscribed.store_offset(message.topic(), message.partition(), message.offset());
                 }
                 Next::Rebuild(why) => break why,
                 Next::Shutdown => {
@@ -383,24 +390,25 @@ pub async fn run_batched<H: BatchHandler>(
 
 /// Takes a batch starting with `first`, applies it and stores its offsets; `false` when
 /// shutdown interrupted it.
-async fn consume_batch<'a, H: BatchHandler>(
-    subscribed: &'a Subscribed,
-    first: BorrowedMessage<'a>,
+///
+/// Each message is prepared as it arrives and let go, keeping only its offset: a message
+/// held pins librdkafka's whole fetch buffer, and a batch of 20,000 held them all.
+async fn consume_batch<H: BatchHandler>(
+    subscribed: &Subscribed,
+    first: BorrowedMessage<'_>,
     handler: &H,
     batching: Batching,
     progress: &Progress,
     shutdown: &CancellationToken,
 ) -> bool {
     let deadline = tokio::time::Instant::now() + batching.linger;
-    let mut messages = vec![first];
-    while messages.len() < batching.max_messages {
-        match tokio::time::timeout_at(deadline, subscribed.consumer.recv()).await {
-            Ok(Ok(message)) => messages.push(message),
-            Ok(Err(_)) | Err(_) => break,
-        }
-    }
-    let mut items = Vec::with_capacity(messages.len());
-    for message in &messages {
+    let mut items = Vec::new();
+    // The last offset taken of each partition.
+    let mut offsets: BTreeMap<(String, i32), i64> = BTreeMap::new();
+    let mut taken = 0;
+    let mut next = Some(first);
+    while let Some(message) = next.take() {
+        taken += 1;
         let prepared = parse(message.payload()).and_then(|event| {
             handler
                 .prepare(message.topic(), event)
@@ -409,10 +417,20 @@ async fn consume_batch<'a, H: BatchHandler>(
         match prepared {
             Ok(item) => items.push(item),
             Err(reason) => {
-                if !dead_letter(message, &reason, &subscribed.dlq, shutdown).await {
+                if !dead_letter(&message, &reason, &subscribed.dlq, shutdown).await {
                     return false;
                 }
             }
+        }
+        let last = offsets
+            .entry((message.topic().to_owned(), message.partition()))
+            .or_insert(message.offset());
+        *last = (*last).max(message.offset());
+        if taken < batching.max_messages
+            && let Ok(Ok(message)) =
+                tokio::time::timeout_at(deadline, subscribed.consumer.recv()).await
+        {
+            next = Some(message);
         }
     }
     let mut backoff = Duration::from_millis(100);
@@ -431,8 +449,8 @@ async fn consume_batch<'a, H: BatchHandler>(
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
     }
-    for message in &messages {
-        subscribed.store_offset(message);
+    for ((topic, partition), offset) in offsets {
+        subscribed.store_offset(&topic, partition, offset);
     }
     true
 }

@@ -7,14 +7,14 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use futures::TryStreamExt as _;
 use mongodb::{
-    bson::{Document, doc},
+    bson::{Document, RawDocumentBuf, doc},
     error::{ErrorKind, InsertManyError},
 };
 use uuid::Uuid;
 
 use super::{
-    DAYS, Noted, Prepared, StatsStore,
-    documents::{day_document, event_document, only_duplicates},
+    DAYS, EVENTS, INSERTS_PER_COMMAND, Noted, Prepared, StatsStore,
+    documents::{day_document, only_duplicates, stored_event},
 };
 use crate::domain::{Contribution, Day};
 
@@ -44,7 +44,7 @@ impl StatsStore {
     /// returning what the new ones contribute. Public so that tests can stop between steps.
     pub async fn note(&self, batch: &[Prepared]) -> anyhow::Result<Noted> {
         let batch_id = Uuid::now_v7().to_string();
-        let ids: Vec<String> = batch.iter().map(|item| item.event.id.to_string()).collect();
+        let ids: Vec<String> = batch.iter().map(|item| item.id.to_string()).collect();
         self.in_flight
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -53,12 +53,16 @@ impl StatsStore {
             .insert_one(doc! { "_id": &batch_id, "events": &ids })
             .await
             .context("cannot note the batch")?;
-        let documents = batch
-            .iter()
-            .map(|item| event_document(item, &batch_id))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let events = self.db.collection::<RawDocumentBuf>(EVENTS);
         let mut fresh = vec![true; batch.len()];
-        if let Err(error) = self.events().insert_many(documents).ordered(false).await {
+        // A part at a time: the driver holds a copy of every document it sends.
+        for (part, items) in batch.chunks(INSERTS_PER_COMMAND).enumerate() {
+            let documents = items
+                .iter()
+                .map(|item| stored_event(&item.event, &batch_id));
+            let Err(error) = events.insert_many(documents).ordered(false).await else {
+                continue;
+            };
             if !only_duplicates(&error) {
                 return Err(anyhow::Error::new(error).context("cannot store the events"));
             }
@@ -68,7 +72,7 @@ impl StatsStore {
             }) = &*error.kind
             {
                 for error in errors {
-                    if let Some(flag) = fresh.get_mut(error.index) {
+                    if let Some(flag) = fresh.get_mut(part * INSERTS_PER_COMMAND + error.index) {
                         *flag = false;
                     }
                 }

@@ -1,9 +1,9 @@
 //! MongoDB: the event store and the per-day statistics, kept exact without transactions.
 //!
 //! Collections, each with only its `_id` index (every read and write goes by `_id`):
-//! - `events`: every event once, `_id` = its CloudEvents id, with its topic and the batch
-//!   that stored it. The unique `_id` is the deduplication: inserting an event again fails,
-//!   and an event that fails to insert is not counted again.
+//! - `events`: every event once (as a JSON string), `_id` = its CloudEvents id, with its
+//!   topic and the batch that stored it. The unique `_id` is the deduplication: inserting
+//!   an event again fails, and an event that fails to insert is not counted again.
 //! - `days`: one document per clinic date, `_id` = `YYYY-MM-DD`, holding the counters of
 //!   [`crate::domain::contribution`] and the marks of the unfinished batches counted in it.
 //! - `batches`: the batches noted and not finished, with their events' ids.
@@ -52,7 +52,7 @@ use futures::TryStreamExt as _;
 use kit::{events::CloudEvent, server::Probe, settings::Secret};
 use mongodb::{
     Client, Collection, Database,
-    bson::{self, Document, doc},
+    bson::{self, Document, RawDocumentBuf, doc},
     options::ClientOptions,
 };
 use tokio::sync::Mutex;
@@ -69,12 +69,17 @@ const HOURS: &str = "hours";
 const DUPLICATE_KEY: i32 = 11000;
 /// Statements per `update` command (see [`StatsStore::apply`]).
 const UPDATES_PER_COMMAND: usize = 50;
+/// Events per `insert` command (FerretDB writes them 100 to a transaction).
+const INSERTS_PER_COMMAND: usize = 1_000;
 
-/// An event checked and translated, ready to be stored.
+/// An event checked and translated, ready to be stored: only its id, its stored form and
+/// what it contributes are kept (a batch holds up to `ANALYTICS_BATCH_SIZE` of them, and the
+/// parsed event took several times the memory of its stored form).
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub topic: String,
-    pub event: CloudEvent,
+    pub id: Uuid,
+    /// The event as stored (see [`documents::event_document`]), without its batch.
+    event: RawDocumentBuf,
     pub contribution: Contribution,
     pub hours: Option<HoursChange>,
 }
@@ -83,8 +88,8 @@ impl Prepared {
     pub fn new(topic: &str, event: CloudEvent, reading: &Reading) -> Result<Self, String> {
         let (contribution, hours) = read_event(&event, reading)?;
         Ok(Self {
-            topic: topic.to_owned(),
-            event,
+            id: event.id,
+            event: documents::event_document(topic, &event).map_err(|error| error.to_string())?,
             contribution,
             hours,
         })
@@ -278,15 +283,7 @@ impl StatsStore {
     /// longer reads.
     fn read_stored(&self, stored: Document) -> Option<(Contribution, Option<HoursChange>)> {
         let id = stored.get_str("_id").unwrap_or("?").to_owned();
-        let read = stored
-            .get_document("event")
-            .map_err(anyhow::Error::new)
-            .and_then(|event| {
-                Ok(bson::deserialize_from_document::<serde_json::Value>(
-                    event.clone(),
-                )?)
-            })
-            .and_then(|json| Ok(serde_json::from_value::<CloudEvent>(json)?))
+        let read = documents::read_event_document(&stored)
             .map_err(|error| error.to_string())
             .and_then(|event| read_event(&event, &self.reading));
         match read {
