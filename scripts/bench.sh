@@ -60,6 +60,11 @@ scripts/infra.sh up
 cargo build --release --locked --bin patients --bin doctors --bin appointments --bin billing \
   --bin analytics --bin router --bin pms-token --example load
 bin="$CARGO_TARGET_DIR/release"
+# The router drill's subscriber (scripts/bench/subscribe.cjs) uses the front desk's graphql-ws.
+if [[ " $SCENARIOS " == *" drills "* ]]; then
+  need_node
+  npm_ci_if_stale front-desk
+fi
 
 # --- the system ------------------------------------------------------------------------
 export JWKS_FILE="$("$bin/pms-token" --jwks)"

@@ -160,7 +160,12 @@ drills() {
     node --experimental-websocket scripts/bench/subscribe.cjs ws://127.0.0.1:4004/graphql "$TOKEN" \
       >"$RUN/updates.txt" 2>"$LOGS/subscriber.log" &
     subscriber=$!
-    sleep 2
+    for _ in $(seq 1 50); do
+      grep -q connected "$LOGS/subscriber.log" && break
+      sleep 0.2
+    done
+    grep -q connected "$LOGS/subscriber.log" \
+      || echo "[bench] the subscriber did not connect: $(tail -n3 "$LOGS/subscriber.log")" >&2
   fi
   # While it starts, the router answers 503 `NO_SUPERGRAPH_AVAILABLE` (Retry-After) until its
   # supergraph is loaded; before it listens, connections are refused.
