@@ -141,15 +141,18 @@ booked_on_dashboard() {
     -d "{\"query\":\"{ dashboard(from: \\\"$1\\\", to: \\\"$2\\\") { appointmentsBooked } }\"}" \
     | sed -E 's/.*"appointmentsBooked":([0-9]+).*/\1/'
 }
-# Waits (at most $1 s) until the dashboard counts every appointment, so that the next
-# scenario does not start while analytics still drains this one's backlog.
+# await_counted SECONDS FROM TO EXPECTED: waits (at most SECONDS) until the dashboard counts
+# at least EXPECTED appointments booked from day FROM to day TO; prints the last count.
 await_counted() {
-  local total; total=$(appointments_count)
-  for _ in $(seq 1 $(($1 * 5))); do
-    [[ "$(booked_on_dashboard "$(day -1)" "$(day 364)" || echo 0)" -ge "$total" ]] && return 0
+  local seconds=$1 from=$2 to=$3 expected=$4 counted=0
+  for _ in $(seq 1 $((seconds * 5))); do
+    counted=$(booked_on_dashboard "$from" "$to" || echo 0)
+    [[ "$counted" -ge "$expected" ]] && break
     sleep 0.2
   done
-  echo "[bench] the dashboard still counts fewer than $total appointments after $1 s" >&2
+  [[ "$counted" -ge "$expected" ]] \
+    || echo "[bench] the dashboard counts $counted of $expected appointments after $seconds s" >&2
+  echo "$counted"
 }
 
 # Every pair of active appointments of one doctor, or of one patient, that overlap.
@@ -188,7 +191,8 @@ storm() {
   contested=$(pg -d bench_s_appointments -c "SELECT COUNT(*) FROM appointments WHERE doctor_id IN ($(sed "s/.*/'&'/" "$RUN/fight-doctors.txt" | paste -sd,))")
   echo "{$(ledger), \"contested_slots_won\": $contested}" >"$RESULTS/storm-check.json"
   echo "[bench] storm check: $(tr -d '\n' <"$RESULTS/storm-check.json")"
-  await_counted 180
+  # The next scenario starts once analytics has drained this one's backlog.
+  await_counted 180 "$(day -1)" "$(day 364)" "$(appointments_count)" >/dev/null
 }
 
 pipeline() {

@@ -41,13 +41,9 @@ run_drill() {
   DRILL_EXTRA='{}'
   if [[ -n "$check" ]]; then "$check" "$name"; fi
   await_bills 180
-  local stored counted=0
+  local stored counted
   stored=$(appointments_count "WHERE local_date BETWEEN '$from' AND '$to'")
-  for _ in $(seq 1 900); do
-    counted=$(booked_on_dashboard "$from" "$to" || echo 0)
-    [[ "$counted" -ge "$stored" ]] && break
-    sleep 0.2
-  done
+  counted=$(await_counted 180 "$from" "$to" "$stored")
   pg -d bench_s_appointments -c "SELECT id FROM appointments WHERE local_date BETWEEN '$from' AND '$to'" \
     | LC_ALL=C sort >"$RUN/drill-rows.txt"
   cut -d' ' -f1 "$RUN/drill-$name-ids.txt" | LC_ALL=C sort >"$RUN/drill-acked.txt"
