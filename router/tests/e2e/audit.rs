@@ -189,12 +189,13 @@ async fn a_scripted_day_leaves_exactly_its_records_with_the_clients_trace_ids() 
             "SUCCESS",
             Some(&t_book),
         ),
+        // Billing made the bill from the booking's event, under the booking's trace.
         expected(
             by("billing", ("service:billing", "internal"), "create"),
             "BILL",
             "amount,status,serviceType",
             "SUCCESS",
-            None,
+            Some(&t_book),
         ),
         expected(
             ("patients", &ada_actor, "patient", "read"),

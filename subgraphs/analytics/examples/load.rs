@@ -12,12 +12,16 @@
 use std::time::Duration;
 
 use chrono::{Duration as Days, NaiveDate, TimeZone as _, Utc};
+use event_contract::{
+    appointment::{self, AppointmentChanged, Change},
+    bill::{self, BillChanged},
+    patient::{self, PatientChanged},
+};
 use kit::{
     events::CloudEvent,
     testing::{consumer_lag, enqueue},
 };
 use rdkafka::producer::Producer as _;
-use serde_json::json;
 use uuid::Uuid;
 
 const SERVICES: [(&str, &str); 4] = [
@@ -33,68 +37,95 @@ const PAYMENTS: [&str; 3] = ["CASH", "CREDIT_CARD", "INSURANCE"];
 fn appointment(n: usize, doctors: &[Uuid]) -> Vec<(&'static str, CloudEvent)> {
     let day = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default()
         + Days::days(i64::try_from(n % 365).unwrap_or(0));
-    let time = format!("{:02}:{:02}", 8 + n % 10, (n / 10 % 4) * 15);
-    let doctor = doctors[n % doctors.len()];
+    let (hour, minute) = (8 + n % 10, (n / 10 % 4) * 15);
+    let starts_at = Utc.from_utc_datetime(
+        &day.and_hms_opt(hour as u32, minute as u32, 0)
+            .unwrap_or_default(),
+    );
     let (service, price) = SERVICES[n % SERVICES.len()];
     let id = Uuid::now_v7();
-    let facts = json!({
-        "id": id, "patientId": Uuid::now_v7(), "doctorId": doctor,
-        "doctorSpecialization": SPECIALIZATIONS[n % doctors.len() % SPECIALIZATIONS.len()],
-        "serviceType": service, "date": day, "time": time, "durationMinutes": 30,
-    });
     let at = Utc.from_utc_datetime(&day.and_hms_opt(7, 0, 0).unwrap_or_default());
-    let bill_id = Uuid::now_v7();
-    let bill = |status: &str, payment: Option<&str>| {
-        json!({ "bill": {
-            "id": bill_id, "appointmentId": id, "serviceType": service, "amount": price,
-            "currency": "EUR", "status": status, "paymentType": payment,
-            "createdAt": at, "paidAt": payment.map(|_| at + Days::hours(4)),
-        }})
+    let booked = appointment::Appointment {
+        id,
+        patient_id: Uuid::now_v7(),
+        doctor_id: doctors[n % doctors.len()],
+        doctor_specialization: SPECIALIZATIONS[n % doctors.len() % SPECIALIZATIONS.len()]
+            .to_owned(),
+        service_type: service.to_owned(),
+        date: day,
+        time: format!("{hour:02}:{minute:02}"),
+        duration_minutes: 30,
+        starts_at,
+        ends_at: starts_at + Days::minutes(30),
+        status: "SCHEDULED".to_owned(),
+        notes: None,
+        cancellation_reason: None,
+        created_at: at,
+        updated_at: at,
     };
-    let appointment_event = |kind: &str| {
-        CloudEvent::new(
-            "appointments",
-            format!("pms.appointment.{kind}.v1"),
-            id,
-            json!({ "appointment": facts }),
-        )
+    let bill = bill::Bill {
+        id: Uuid::now_v7(),
+        appointment_id: id,
+        patient_id: booked.patient_id,
+        service_type: service.to_owned(),
+        amount: price.parse().unwrap_or_default(),
+        currency: "EUR".to_owned(),
+        status: "UNPAID".to_owned(),
+        payment_type: None,
+        created_at: at,
+        paid_at: None,
+    };
+    let appointment_event = |change: Change| {
+        let data = AppointmentChanged {
+            appointment: appointment::Appointment {
+                status: change_status(change).to_owned(),
+                ..booked.clone()
+            },
+            previous: None,
+        };
+        CloudEvent::with_data(appointment::SOURCE, change.event_type(), id, &data)
+    };
+    let bill_event = |event_type: &str, bill: bill::Bill| {
+        let id = bill.id;
+        CloudEvent::with_data(bill::SOURCE, event_type, id, &BillChanged { bill })
     };
     let mut events = vec![
-        ("appointments", appointment_event("created")),
-        (
-            "billing",
-            CloudEvent::new(
-                "billing",
-                "pms.bill.created.v1",
-                bill_id,
-                bill("UNPAID", None),
-            ),
-        ),
+        ("appointments", appointment_event(Change::Created)),
+        ("billing", bill_event(bill::CREATED, bill.clone())),
     ];
     match n % 20 {
         0..=2 => {
-            events.push(("appointments", appointment_event("cancelled")));
-            events.push((
-                "billing",
-                CloudEvent::new("billing", "pms.bill.voided.v1", bill_id, bill("VOID", None)),
-            ));
+            events.push(("appointments", appointment_event(Change::Cancelled)));
+            let voided = bill::Bill {
+                status: "VOID".to_owned(),
+                ..bill
+            };
+            events.push(("billing", bill_event(bill::VOIDED, voided)));
         }
-        3 | 4 => events.push(("appointments", appointment_event("no_show"))),
+        3 | 4 => events.push(("appointments", appointment_event(Change::NoShow))),
         _ => {
-            events.push(("appointments", appointment_event("completed")));
-            let payment = PAYMENTS[n % PAYMENTS.len()];
-            events.push((
-                "billing",
-                CloudEvent::new(
-                    "billing",
-                    "pms.bill.paid.v1",
-                    bill_id,
-                    bill("PAID", Some(payment)),
-                ),
-            ));
+            events.push(("appointments", appointment_event(Change::Completed)));
+            let paid = bill::Bill {
+                status: "PAID".to_owned(),
+                payment_type: Some(PAYMENTS[n % PAYMENTS.len()].to_owned()),
+                paid_at: Some(at + Days::hours(4)),
+                ..bill
+            };
+            events.push(("billing", bill_event(bill::PAID, paid)));
         }
     }
     events
+}
+
+/// The status an appointment has after `change`.
+fn change_status(change: Change) -> &'static str {
+    match change {
+        Change::Created | Change::Rescheduled => "SCHEDULED",
+        Change::Cancelled => "CANCELLED",
+        Change::CheckedIn => "CHECKED_IN",
+        Change::Completed => "COMPLETED",
+        Change::NoShow => "NO_SHOW",
+    }
 }
 
 #[tokio::main]
@@ -121,15 +152,19 @@ async fn main() -> anyhow::Result<()> {
             let mut n = 0;
             while produced < count {
                 if n % 5 == 0 {
-                    let patient = Uuid::now_v7();
+                    let id = Uuid::now_v7();
                     let registered = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default()
                         + Days::days(i64::try_from(n % 365).unwrap_or(0));
-                    let event = CloudEvent::new(
-                        "patients",
-                        "pms.patient.created.v1",
-                        patient,
-                        json!({ "patient": { "id": patient, "registrationDate": registered } }),
-                    );
+                    let data = PatientChanged {
+                        patient: patient::Patient {
+                            id,
+                            name: format!("Patient {n}"),
+                            registration_date: registered,
+                            archived: false,
+                        },
+                        changed: Vec::new(),
+                    };
+                    let event = CloudEvent::with_data(patient::SOURCE, patient::CREATED, id, &data);
                     enqueue(&producer, &format!("{prefix}-patients"), &event)?;
                     produced += 1;
                 }

@@ -1,49 +1,24 @@
-//! The events this service publishes to `appointment-events`. Each carries everything
-//! billing and analytics need, so they never call back.
+//! The events this service publishes to `appointment-events`, in the contract's types
+//! (`event_contract::appointment`).
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::NaiveTime;
+use event_contract::appointment::{self as contract, AppointmentChanged, Change};
 use kit::events::CloudEvent;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::domain::{Appointment, AppointmentStatus, ServiceType, Slot, Transition};
 
-pub const SOURCE: &str = "appointments";
-pub const CREATED: &str = "pms.appointment.created.v1";
-
-/// The event type of a workflow move.
-pub const fn transition_type(transition: Transition) -> &'static str {
+/// The change a workflow move announces.
+pub const fn change_of(transition: Transition) -> Change {
     match transition {
-        Transition::Reschedule => "pms.appointment.rescheduled.v1",
-        Transition::Cancel => "pms.appointment.cancelled.v1",
-        Transition::CheckIn => "pms.appointment.checked_in.v1",
-        Transition::Complete => "pms.appointment.completed.v1",
-        Transition::MarkNoShow => "pms.appointment.no_show.v1",
+        Transition::Reschedule => Change::Rescheduled,
+        Transition::Cancel => Change::Cancelled,
+        Transition::CheckIn => Change::CheckedIn,
+        Transition::Complete => Change::Completed,
+        Transition::MarkNoShow => Change::NoShow,
     }
 }
 
-/// The appointment as consumers see it, in the API's field names.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppointmentData {
-    pub id: Uuid,
-    pub patient_id: Uuid,
-    pub doctor_id: Uuid,
-    pub doctor_specialization: String,
-    pub service_type: String,
-    pub date: NaiveDate,
-    pub time: String,
-    pub duration_minutes: i32,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub status: String,
-    pub notes: Option<String>,
-    pub cancellation_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<&Appointment> for AppointmentData {
+impl From<&Appointment> for contract::Appointment {
     fn from(appointment: &Appointment) -> Self {
         Self {
             id: appointment.id,
@@ -65,10 +40,10 @@ impl From<&Appointment> for AppointmentData {
     }
 }
 
-impl TryFrom<AppointmentData> for Appointment {
+impl TryFrom<contract::Appointment> for Appointment {
     type Error = String;
 
-    fn try_from(data: AppointmentData) -> Result<Self, Self::Error> {
+    fn try_from(data: contract::Appointment) -> Result<Self, Self::Error> {
         Ok(Self {
             service_type: ServiceType::from_name(&data.service_type)
                 .ok_or_else(|| format!("unknown service type {:?}", data.service_type))?,
@@ -94,37 +69,20 @@ impl TryFrom<AppointmentData> for Appointment {
     }
 }
 
-/// The workflow move an event type announces, `None` for a booking.
-pub fn transition_of(event_type: &str) -> Option<Option<Transition>> {
-    if event_type == CREATED {
-        return Some(None);
-    }
-    [
-        Transition::Reschedule,
-        Transition::Cancel,
-        Transition::CheckIn,
-        Transition::Complete,
-        Transition::MarkNoShow,
-    ]
-    .into_iter()
-    .find(|transition| transition_type(*transition) == event_type)
-    .map(Some)
-}
-
-/// An event carrying the appointment after the change, and `previous` (the appointment
-/// before it) for moves that change more than the status.
+/// The event of `change`, carrying the appointment after it, and `previous` (the
+/// appointment before it) for moves that change more than the status.
 pub fn appointment_event(
-    event_type: &str,
+    change: Change,
     appointment: &Appointment,
     previous: Option<&Appointment>,
 ) -> CloudEvent {
-    CloudEvent::new(
-        SOURCE,
-        event_type,
+    CloudEvent::with_data(
+        contract::SOURCE,
+        change.event_type(),
         appointment.id,
-        serde_json::json!({
-            "appointment": AppointmentData::from(appointment),
-            "previous": previous.map(AppointmentData::from),
-        }),
+        &AppointmentChanged {
+            appointment: appointment.into(),
+            previous: previous.map(Into::into),
+        },
     )
 }

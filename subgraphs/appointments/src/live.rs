@@ -4,13 +4,11 @@
 
 use std::sync::Arc;
 
+use event_contract::appointment::{AppointmentChanged, Change};
 use kit::{consumer::EventHandler, events::CloudEvent};
 use tokio::sync::broadcast;
 
-use crate::{
-    domain::{Appointment, Transition},
-    events::{AppointmentData, transition_of},
-};
+use crate::domain::Appointment;
 
 /// Updates buffered per subscriber; a subscriber further behind skips the oldest.
 const BUFFER: usize = 1_024;
@@ -18,8 +16,8 @@ const BUFFER: usize = 1_024;
 /// One change, as subscribers receive it.
 #[derive(Debug, Clone)]
 pub struct AppointmentUpdate {
-    /// `None` for a booking, else the workflow move.
-    pub transition: Option<Transition>,
+    /// What happened: the booking or a workflow move.
+    pub change: Change,
     pub appointment: Appointment,
 }
 
@@ -44,21 +42,20 @@ impl LiveUpdates {
 
 impl EventHandler for LiveUpdates {
     async fn handle(&self, _topic: &str, event: CloudEvent) -> anyhow::Result<()> {
-        let Some(transition) = transition_of(&event.event_type) else {
+        let Some(change) = Change::of(&event.event_type) else {
             tracing::debug!(event_type = %event.event_type, "not an appointment update; skipped");
             return Ok(());
         };
         // A malformed body is skipped, not retried: retrying cannot fix it, and live
         // updates are a view, not a record.
-        let appointment =
-            serde_json::from_value::<AppointmentData>(event.data["appointment"].clone())
-                .map_err(|error| error.to_string())
-                .and_then(Appointment::try_from);
+        let appointment = event
+            .data::<AppointmentChanged>()
+            .and_then(|data| Appointment::try_from(data.appointment));
         match appointment {
             Ok(appointment) => {
                 // No subscriber is not an error.
                 let _ = self.sender.send(Arc::new(AppointmentUpdate {
-                    transition,
+                    change,
                     appointment,
                 }));
             }

@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
+use event_contract::appointment::Change;
 use kit::{
     audit::{AuditRecord, Entity},
     context::RequestContext,
@@ -13,7 +14,7 @@ use uuid::Uuid;
 use crate::{
     domain::{Appointment, AppointmentStatus, ServiceType, Slot, Transition},
     error::AppointmentError,
-    events::{self, appointment_event, transition_type},
+    events::{appointment_event, change_of},
     references::{BookableDoctor, References},
     store::AppointmentStore,
 };
@@ -98,7 +99,7 @@ impl AppointmentService {
             created_at: now,
             updated_at: now,
         };
-        let event = appointment_event(events::CREATED, &appointment, None);
+        let event = appointment_event(Change::Created, &appointment, None);
         let booked = [
             "patient",
             "doctor",
@@ -241,7 +242,7 @@ impl AppointmentService {
                 },
                 other => other,
             })?;
-        let event = appointment_event(transition_type(transition), &appointment, Some(&previous));
+        let event = appointment_event(change_of(transition), &appointment, Some(&previous));
         self.outbox.record(&mut *tx, &event, context).await?;
         let record = self.audit_record(
             context,

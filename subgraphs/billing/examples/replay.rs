@@ -12,20 +12,36 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
+use event_contract::appointment;
 use kit::events::CloudEvent;
 use rdkafka::producer::Producer as _;
 use uuid::Uuid;
 
-fn created(appointment: Uuid) -> CloudEvent {
-    CloudEvent::new(
-        "appointments",
-        "pms.appointment.created.v1",
+/// A booking of a consultation tomorrow, as appointments publishes it.
+fn created(id: Uuid) -> CloudEvent {
+    let starts_at = Utc::now() + chrono::Duration::days(1);
+    let appointment = appointment::Appointment {
+        id,
+        patient_id: Uuid::now_v7(),
+        doctor_id: Uuid::now_v7(),
+        doctor_specialization: "CARDIOLOGY".to_owned(),
+        service_type: "CONSULTATION".to_owned(),
+        date: starts_at.date_naive(),
+        time: starts_at.format("%H:%M").to_string(),
+        duration_minutes: 30,
+        starts_at,
+        ends_at: starts_at + chrono::Duration::minutes(30),
+        status: "SCHEDULED".to_owned(),
+        notes: None,
+        cancellation_reason: None,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    };
+    let data = appointment::AppointmentChanged {
         appointment,
-        serde_json::json!({ "appointment": {
-            "id": appointment, "patientId": Uuid::now_v7(), "doctorId": Uuid::now_v7(),
-            "doctorSpecialization": "CARDIOLOGY", "serviceType": "CONSULTATION", "status": "SCHEDULED",
-        }}),
-    )
+        previous: None,
+    };
+    CloudEvent::with_data(appointment::SOURCE, appointment::CREATED, id, &data)
 }
 
 #[tokio::main]

@@ -1,41 +1,35 @@
-//! Events in (appointment events) and out (`billing-events`).
+//! The events this service publishes to `billing-events`, in the contract's types
+//! (`event_contract::bill`).
 
+use event_contract::bill::{self as contract, BillChanged};
 use kit::events::CloudEvent;
-use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::domain::Bill;
 
-pub const SOURCE: &str = "billing";
-pub const CREATED: &str = "pms.bill.created.v1";
-pub const PAID: &str = "pms.bill.paid.v1";
-pub const VOIDED: &str = "pms.bill.voided.v1";
-
-/// What billing reads of an appointment event's `data.appointment`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppointmentFacts {
-    pub id: Uuid,
-    pub patient_id: Uuid,
-    pub service_type: String,
+impl From<&Bill> for contract::Bill {
+    fn from(bill: &Bill) -> Self {
+        Self {
+            id: bill.id,
+            appointment_id: bill.appointment_id,
+            patient_id: bill.patient_id,
+            service_type: bill.service_type.clone(),
+            amount: bill.amount,
+            currency: bill.currency.clone(),
+            status: bill.status.as_str().to_owned(),
+            payment_type: bill.payment_type.map(|payment| payment.as_str().to_owned()),
+            created_at: bill.created_at,
+            paid_at: bill.paid_at,
+        }
+    }
 }
 
+/// An event of `event_type` (`event_contract::bill::CREATED`, ...) carrying the bill after
+/// the change.
 pub fn bill_event(event_type: &str, bill: &Bill) -> CloudEvent {
-    CloudEvent::new(
-        SOURCE,
+    CloudEvent::with_data(
+        contract::SOURCE,
         event_type,
         bill.id,
-        serde_json::json!({ "bill": {
-            "id": bill.id,
-            "appointmentId": bill.appointment_id,
-            "patientId": bill.patient_id,
-            "serviceType": bill.service_type,
-            "amount": bill.amount.to_string(),
-            "currency": bill.currency,
-            "status": bill.status.as_str(),
-            "paymentType": bill.payment_type.map(|payment| payment.as_str()),
-            "createdAt": bill.created_at,
-            "paidAt": bill.paid_at,
-        }}),
+        &BillChanged { bill: bill.into() },
     )
 }

@@ -2,6 +2,7 @@
 //! the consumed event's id and the produced event commit in one transaction.
 
 use chrono::Utc;
+use event_contract::appointment::{Appointment, AppointmentChanged, Change};
 use kit::{
     audit::{AuditRecord, Entity},
     consumer::{EventHandler, Reject},
@@ -14,7 +15,7 @@ use uuid::Uuid;
 use crate::{
     domain::{Bill, BillStatus, PaymentType, PriceList},
     error::BillingError,
-    events::{self, AppointmentFacts, bill_event},
+    events::bill_event,
     store::BillStore,
 };
 
@@ -22,9 +23,6 @@ use crate::{
 pub const SERVICE: &str = "billing";
 /// The audit action of a payment.
 pub const PAY: &str = "pay";
-
-const APPOINTMENT_CREATED: &str = "pms.appointment.created.v1";
-const APPOINTMENT_CANCELLED: &str = "pms.appointment.cancelled.v1";
 
 #[derive(Clone, Debug)]
 pub struct BillingService {
@@ -65,7 +63,11 @@ impl BillingService {
             });
         };
         self.outbox
-            .record(&mut *tx, &bill_event(events::PAID, &bill), context)
+            .record(
+                &mut *tx,
+                &bill_event(event_contract::bill::PAID, &bill),
+                context,
+            )
             .await?;
         let record = written(context, PAY, &bill, &["status", "paymentType", "paidAt"]);
         self.outbox
@@ -84,20 +86,19 @@ impl BillingService {
     /// slot was held); other moves change nothing.
     #[tracing::instrument(skip_all, fields(event_id = %event.id, event_type = %event.event_type))]
     pub async fn apply(&self, event: &CloudEvent) -> anyhow::Result<()> {
-        if event.event_type != APPOINTMENT_CREATED && event.event_type != APPOINTMENT_CANCELLED {
-            return Ok(());
-        }
-        let facts: AppointmentFacts = serde_json::from_value(event.data["appointment"].clone())
-            .map_err(|error| {
-                Reject(format!(
-                    "{} without readable appointment data: {error}",
-                    event.event_type
-                ))
-            })?;
+        let change = match Change::of(&event.event_type) {
+            Some(change @ (Change::Created | Change::Cancelled)) => change,
+            _ => return Ok(()),
+        };
+        let appointment = event
+            .data::<AppointmentChanged>()
+            .map_err(Reject)?
+            .appointment;
         // Billing acts on its own here, for the event: the audit trail names the event as
-        // the request.
+        // the request, and what it produces carries on the booking's trace.
         let context = RequestContext {
             request_id: format!("event:{}", event.id),
+            traceparent: event.traceparent.clone(),
             via: Some(SERVICE.to_owned()),
             ..RequestContext::default()
         };
@@ -106,10 +107,10 @@ impl BillingService {
             tracing::debug!("already applied");
             return Ok(());
         }
-        let produced = if event.event_type == APPOINTMENT_CREATED {
-            self.bill_for(&mut tx, &facts).await?
+        let produced = if change == Change::Created {
+            self.bill_for(&mut tx, &appointment).await?
         } else {
-            self.void_for(&mut tx, &facts).await?
+            self.void_for(&mut tx, &appointment).await?
         };
         for (event, bill, action) in &produced {
             self.outbox.record(&mut *tx, event, &context).await?;
@@ -128,18 +129,20 @@ impl BillingService {
     async fn bill_for(
         &self,
         tx: &mut sqlx::PgConnection,
-        facts: &AppointmentFacts,
+        appointment: &Appointment,
     ) -> anyhow::Result<Vec<Produced>> {
         let amount = self
             .prices
-            .price(&facts.service_type)
-            .ok_or_else(|| anyhow::anyhow!("no price for service type {:?}", facts.service_type))?;
-        let voided = BillStore::was_cancelled_early(tx, facts.id).await?;
+            .price(&appointment.service_type)
+            .ok_or_else(|| {
+                anyhow::anyhow!("no price for service type {:?}", appointment.service_type)
+            })?;
+        let voided = BillStore::was_cancelled_early(tx, appointment.id).await?;
         let bill = Bill {
             id: Uuid::now_v7(),
-            appointment_id: facts.id,
-            patient_id: facts.patient_id,
-            service_type: facts.service_type.clone(),
+            appointment_id: appointment.id,
+            patient_id: appointment.patient_id,
+            service_type: appointment.service_type.clone(),
             amount,
             currency: self.prices.currency().to_owned(),
             status: if voided {
@@ -154,9 +157,13 @@ impl BillingService {
         if !BillStore::insert(tx, &bill).await? {
             return Ok(Vec::new());
         }
-        let mut produced = vec![(bill_event(events::CREATED, &bill), bill.clone(), "create")];
+        let mut produced = vec![(
+            bill_event(event_contract::bill::CREATED, &bill),
+            bill.clone(),
+            "create",
+        )];
         if voided {
-            produced.push((bill_event(events::VOIDED, &bill), bill, VOID));
+            produced.push((bill_event(event_contract::bill::VOIDED, &bill), bill, VOID));
         }
         Ok(produced)
     }
@@ -164,13 +171,17 @@ impl BillingService {
     async fn void_for(
         &self,
         tx: &mut sqlx::PgConnection,
-        facts: &AppointmentFacts,
+        appointment: &Appointment,
     ) -> anyhow::Result<Vec<Produced>> {
-        if let Some(bill) = BillStore::void_unpaid(tx, facts.id).await? {
-            return Ok(vec![(bill_event(events::VOIDED, &bill), bill, VOID)]);
+        if let Some(bill) = BillStore::void_unpaid(tx, appointment.id).await? {
+            return Ok(vec![(
+                bill_event(event_contract::bill::VOIDED, &bill),
+                bill,
+                VOID,
+            )]);
         }
-        if !BillStore::has_bill(tx, facts.id).await? {
-            BillStore::remember_cancellation(tx, facts.id).await?;
+        if !BillStore::has_bill(tx, appointment.id).await? {
+            BillStore::remember_cancellation(tx, appointment.id).await?;
         }
         Ok(Vec::new())
     }

@@ -41,7 +41,7 @@ use crate::{
 };
 
 /// The CloudEvents type of an audit record.
-pub const RECORDED: &str = "pms.audit.recorded.v1";
+pub use event_contract::audit::RECORDED;
 
 /// The `extensions.code` of a read refused because its record could not be kept.
 pub const UNAVAILABLE_CODE: &str = "AUDIT_UNAVAILABLE";

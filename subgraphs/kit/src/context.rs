@@ -15,7 +15,8 @@ use crate::error::Forbidden;
 pub struct RequestContext {
     /// `x-request-id` from the router, or one made here.
     pub request_id: String,
-    /// W3C `traceparent`, propagated into produced events as a Kafka header.
+    /// W3C `traceparent`, propagated into produced events (their `traceparent` attribute
+    /// and a Kafka header).
     pub traceparent: Option<String>,
     pub caller: Caller,
     /// For a call from inside the system, the calling service (`x-pms-caller`), as the

@@ -9,7 +9,7 @@
 //! - [`parse_cache`]: an async-graphql extension caching parsed documents by their text.
 //! - [`scalars`]: the contract scalars async-graphql names differently (`Date`).
 //! - [`pagination`]: Relay `first`/`after` arguments and cursors.
-//! - [`events`]: the CloudEvents 1.0 envelope.
+//! - [`events`]: the CloudEvents 1.0 envelope (from `event_contract`), stamped with a request's actor and trace.
 //! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
 //! - [`audit`]: the audit trail of every read and write of a patient's data.
 //! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.

@@ -1,40 +1,23 @@
-//! The events this service publishes to `patient-events`.
+//! The events this service publishes to `patient-events`, in the contract's types
+//! (`event_contract::patient`).
 
+use event_contract::patient::{self as contract, PatientChanged};
+pub use event_contract::patient::{ARCHIVED, CREATED, UPDATED};
 use kit::events::CloudEvent;
-use serde::Serialize;
 
 use crate::domain::Patient;
 
-pub const SOURCE: &str = "patients";
-pub const CREATED: &str = "pms.patient.created.v1";
-pub const UPDATED: &str = "pms.patient.updated.v1";
-pub const ARCHIVED: &str = "pms.patient.archived.v1";
-
-/// The patient as consumers see it, in the API's field names: no contact details, date
-/// of birth or address (protected health information no consumer needs; `changed` names
-/// the fields a change touched, never their values). A consumer that needs them asks the
-/// patients subgraph.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PatientData<'a> {
-    id: String,
-    name: &'a str,
-    registration_date: String,
-    archived: bool,
-}
-
-/// An event of `event_type` carrying the patient after the change and the changed fields.
+/// An event of `event_type` carrying the patient after the change and the changed fields
+/// (no contact details, date of birth or address: see [`contract::Patient`]).
 pub fn patient_event(event_type: &str, patient: &Patient, changed: &[&str]) -> CloudEvent {
-    let data = PatientData {
-        id: patient.id.to_string(),
-        name: &patient.name,
-        registration_date: patient.registration_date.to_string(),
-        archived: patient.archived_at.is_some(),
+    let data = PatientChanged {
+        patient: contract::Patient {
+            id: patient.id,
+            name: patient.name.clone(),
+            registration_date: patient.registration_date,
+            archived: patient.archived_at.is_some(),
+        },
+        changed: changed.iter().map(|&field| field.to_owned()).collect(),
     };
-    CloudEvent::new(
-        SOURCE,
-        event_type,
-        patient.id,
-        serde_json::json!({ "patient": data, "changed": changed }),
-    )
+    CloudEvent::with_data(contract::SOURCE, event_type, patient.id, &data)
 }

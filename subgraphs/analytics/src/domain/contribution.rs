@@ -20,10 +20,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use event_contract::{
+    appointment::{Appointment, AppointmentChanged, Change},
+    bill::{self, Bill, BillChanged},
+    patient::{self, PatientChanged},
+};
 use kit::events::CloudEvent;
 use rust_decimal::Decimal;
-use serde::Deserialize;
-use uuid::Uuid;
 
 /// Increments by day, then by path. Zero increments are dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,69 +76,20 @@ pub struct Reading {
     pub currency: String,
 }
 
-/// Event types this service counts; any other type is stored and contributes nothing (a
-/// later version can count it after a rebuild).
-pub mod types {
-    pub const PATIENT_CREATED: &str = "pms.patient.created.v1";
-    pub const APPOINTMENT_CREATED: &str = "pms.appointment.created.v1";
-    pub const APPOINTMENT_RESCHEDULED: &str = "pms.appointment.rescheduled.v1";
-    pub const APPOINTMENT_CANCELLED: &str = "pms.appointment.cancelled.v1";
-    pub const APPOINTMENT_CHECKED_IN: &str = "pms.appointment.checked_in.v1";
-    pub const APPOINTMENT_COMPLETED: &str = "pms.appointment.completed.v1";
-    pub const APPOINTMENT_NO_SHOW: &str = "pms.appointment.no_show.v1";
-    pub const BILL_CREATED: &str = "pms.bill.created.v1";
-    pub const BILL_PAID: &str = "pms.bill.paid.v1";
-    pub const BILL_VOIDED: &str = "pms.bill.voided.v1";
-}
-
-/// The statistics `event` adds; an error says why its data cannot be what its type promises.
+/// The statistics `event` adds; an error says why its data cannot be what its type
+/// promises. Event types not counted here are stored and contribute nothing (a later
+/// version can count them after a rebuild).
 pub fn contribution(event: &CloudEvent, reading: &Reading) -> Result<Contribution, String> {
-    use types::*;
-
     let mut out = Contribution::default();
+    let invalid = |reason: String| format!("{} data is not valid: {reason}", event.event_type);
     match event.event_type.as_str() {
-        PATIENT_CREATED => {
-            let data: PatientData = parse(event)?;
+        patient::CREATED => {
+            let data: PatientChanged = event.data()?;
             out.add(data.patient.registration_date, "patients.registered", 1);
         }
-        APPOINTMENT_CREATED => {
-            let data: AppointmentData = parse(event)?;
-            data.appointment.book(&mut out, 1);
-        }
-        APPOINTMENT_RESCHEDULED => {
-            let data: AppointmentData = parse(event)?;
-            let previous = data
-                .previous
-                .ok_or("a rescheduled event must carry `previous`")?;
-            previous.book(&mut out, -1);
-            data.appointment.book(&mut out, 1);
-        }
-        APPOINTMENT_CANCELLED => {
-            let data: AppointmentData = parse(event)?;
-            let appointment = &data.appointment;
-            appointment.count(&mut out, "cancelled", 1);
-            appointment.count(
-                &mut out,
-                "minutes",
-                -i64::from(appointment.duration_minutes),
-            );
-            out.add(appointment.date, appointment.active_path(), -1);
-        }
-        APPOINTMENT_CHECKED_IN => {
-            let data: AppointmentData = parse(event)?;
-            data.appointment.count(&mut out, "checkedIn", 1);
-        }
-        APPOINTMENT_COMPLETED => {
-            let data: AppointmentData = parse(event)?;
-            data.appointment.count(&mut out, "completed", 1);
-        }
-        APPOINTMENT_NO_SHOW => {
-            let data: AppointmentData = parse(event)?;
-            data.appointment.count(&mut out, "noShows", 1);
-        }
-        BILL_CREATED => {
-            let bill = parse::<BillData>(event)?.bill;
-            let cents = bill.cents(reading)?;
+        bill::CREATED => {
+            let bill = event.data::<BillChanged>()?.bill;
+            let cents = cents(&bill, reading)?;
             let created = local_date(bill.created_at, reading.zone);
             out.add(created, "revenue.billed", cents);
             out.add(created, "revenue.bills", 1);
@@ -145,9 +99,9 @@ pub fn contribution(event: &CloudEvent, reading: &Reading) -> Result<Contributio
                 cents,
             );
         }
-        BILL_PAID => {
-            let bill = parse::<BillData>(event)?.bill;
-            let cents = bill.cents(reading)?;
+        bill::PAID => {
+            let bill = event.data::<BillChanged>()?.bill;
+            let cents = cents(&bill, reading)?;
             let paid_at = bill.paid_at.ok_or("a paid bill must carry `paidAt`")?;
             let payment = bill
                 .payment_type
@@ -171,23 +125,30 @@ pub fn contribution(event: &CloudEvent, reading: &Reading) -> Result<Contributio
                 cents,
             );
         }
-        BILL_VOIDED => {
-            let bill = parse::<BillData>(event)?.bill;
-            let cents = bill.cents(reading)?;
+        bill::VOIDED => {
+            let bill = event.data::<BillChanged>()?.bill;
+            let cents = cents(&bill, reading)?;
             out.add(
                 local_date(bill.created_at, reading.zone),
                 "revenue.voided",
                 cents,
             );
         }
-        _ => {}
+        other => {
+            if let Some(change) = Change::of(other) {
+                let data: AppointmentChanged = event.data()?;
+                let appointment = Counted::new(&data.appointment).map_err(invalid)?;
+                let previous = data
+                    .previous
+                    .as_ref()
+                    .map(Counted::new)
+                    .transpose()
+                    .map_err(invalid)?;
+                appointment.contribute(change, previous, &mut out)?;
+            }
+        }
     }
     Ok(out)
-}
-
-fn parse<'a, T: Deserialize<'a>>(event: &'a CloudEvent) -> Result<T, String> {
-    T::deserialize(&event.data)
-        .map_err(|error| format!("{} data is not valid: {error}", event.event_type))
 }
 
 fn local_date(instant: DateTime<Utc>, zone: Tz) -> NaiveDate {
@@ -207,131 +168,102 @@ fn key(name: &str) -> Result<&str, String> {
     }
 }
 
-#[derive(Deserialize)]
-struct PatientData {
-    patient: PatientFacts,
-}
+/// An appointment as it counts: checked so that every path it yields is well-formed.
+struct Counted<'a>(&'a Appointment);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PatientFacts {
-    registration_date: NaiveDate,
-}
+impl<'a> Counted<'a> {
+    fn new(appointment: &'a Appointment) -> Result<Self, String> {
+        key(&appointment.doctor_specialization)?;
+        key(&appointment.service_type)?;
+        if appointment.time.len() != 5
+            || chrono::NaiveTime::parse_from_str(&appointment.time, "%H:%M").is_err()
+        {
+            return Err(format!("time {:?} is not HH:MM", appointment.time));
+        }
+        if appointment.duration_minutes <= 0 {
+            return Err(format!(
+                "duration {} is not positive",
+                appointment.duration_minutes
+            ));
+        }
+        Ok(Self(appointment))
+    }
 
-/// An appointment event's data, checked so that every path it yields is well-formed.
-struct AppointmentData {
-    appointment: AppointmentFacts,
-    previous: Option<AppointmentFacts>,
-}
+    /// What `change` to this appointment (from `previous`, for a reschedule) adds.
+    fn contribute(
+        &self,
+        change: Change,
+        previous: Option<Counted<'_>>,
+        out: &mut Contribution,
+    ) -> Result<(), String> {
+        match change {
+            Change::Created => self.book(out, 1),
+            Change::Rescheduled => {
+                let previous = previous.ok_or("a rescheduled event must carry `previous`")?;
+                previous.book(out, -1);
+                self.book(out, 1);
+            }
+            Change::Cancelled => {
+                self.count(out, "cancelled", 1);
+                self.count(out, "minutes", -i64::from(self.0.duration_minutes));
+                out.add(self.0.date, self.active_path(), -1);
+            }
+            Change::CheckedIn => self.count(out, "checkedIn", 1),
+            Change::Completed => self.count(out, "completed", 1),
+            Change::NoShow => self.count(out, "noShows", 1),
+        }
+        Ok(())
+    }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AppointmentFacts {
-    doctor_id: Uuid,
-    doctor_specialization: String,
-    service_type: String,
-    date: NaiveDate,
-    time: String,
-    duration_minutes: i32,
-}
-
-impl AppointmentFacts {
     /// The groups an appointment counts in, as path prefixes.
     fn groups(&self) -> [String; 5] {
+        let appointment = self.0;
         [
             "all".to_owned(),
-            format!("doctor.{}", self.doctor_id),
-            format!("specialization.{}", self.doctor_specialization),
-            format!("serviceType.{}", self.service_type),
-            format!("hour.h{}", &self.time[..2]),
+            format!("doctor.{}", appointment.doctor_id),
+            format!("specialization.{}", appointment.doctor_specialization),
+            format!("serviceType.{}", appointment.service_type),
+            format!("hour.h{}", &appointment.time[..2]),
         ]
     }
 
     fn count(&self, out: &mut Contribution, counter: &str, amount: i64) {
         for group in self.groups() {
-            out.add(self.date, format!("{group}.{counter}"), amount);
+            out.add(self.0.date, format!("{group}.{counter}"), amount);
         }
     }
 
     fn active_path(&self) -> String {
-        format!("active.t{}", self.time)
+        format!("active.t{}", self.0.time)
     }
 
     /// A booking (`sign` 1) or its move away (`sign` -1).
     fn book(&self, out: &mut Contribution, sign: i64) {
         self.count(out, "booked", sign);
-        self.count(out, "minutes", sign * i64::from(self.duration_minutes));
-        out.add(self.date, self.active_path(), sign);
-    }
-
-    fn validate(&self) -> Result<(), String> {
-        key(&self.doctor_specialization)?;
-        key(&self.service_type)?;
-        if self.time.len() != 5 || chrono::NaiveTime::parse_from_str(&self.time, "%H:%M").is_err() {
-            return Err(format!("time {:?} is not HH:MM", self.time));
-        }
-        if self.duration_minutes <= 0 {
-            return Err(format!(
-                "duration {} is not positive",
-                self.duration_minutes
-            ));
-        }
-        Ok(())
+        self.count(out, "minutes", sign * i64::from(self.0.duration_minutes));
+        out.add(self.0.date, self.active_path(), sign);
     }
 }
 
-#[derive(Deserialize)]
-struct BillData {
-    bill: BillFacts,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BillFacts {
-    service_type: String,
-    amount: Decimal,
-    currency: String,
-    payment_type: Option<String>,
-    created_at: DateTime<Utc>,
-    paid_at: Option<DateTime<Utc>>,
-}
-
-impl BillFacts {
-    fn cents(&self, reading: &Reading) -> Result<i64, String> {
-        if self.currency != reading.currency {
-            return Err(format!(
-                "bill in {} but statistics are kept in {}",
-                self.currency, reading.currency
-            ));
-        }
-        let cents = (self.amount * Decimal::ONE_HUNDRED).normalize();
-        if cents.scale() > 0 {
-            return Err(format!("amount {} has more than two decimals", self.amount));
-        }
-        i64::try_from(cents).map_err(|_| format!("amount {} is out of range", self.amount))
+/// A bill's amount in cents, if it is in the statistics' currency.
+fn cents(bill: &Bill, reading: &Reading) -> Result<i64, String> {
+    if bill.currency != reading.currency {
+        return Err(format!(
+            "bill in {} but statistics are kept in {}",
+            bill.currency, reading.currency
+        ));
     }
-}
-
-impl<'de> Deserialize<'de> for AppointmentData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            appointment: AppointmentFacts,
-            previous: Option<AppointmentFacts>,
-        }
-        let raw = Raw::deserialize(deserializer)?;
-        for facts in std::iter::once(&raw.appointment).chain(raw.previous.as_ref()) {
-            facts.validate().map_err(serde::de::Error::custom)?;
-        }
-        Ok(Self {
-            appointment: raw.appointment,
-            previous: raw.previous,
-        })
+    let cents = (bill.amount * Decimal::ONE_HUNDRED).normalize();
+    if cents.scale() > 0 {
+        return Err(format!("amount {} has more than two decimals", bill.amount));
     }
+    i64::try_from(cents).map_err(|_| format!("amount {} is out of range", bill.amount))
 }
 
 #[cfg(test)]
 mod tests {
+    use uuid::Uuid;
+
     use super::*;
 
     fn reading() -> Reading {
@@ -341,15 +273,46 @@ mod tests {
         }
     }
 
-    fn appointment(date: &str, time: &str) -> serde_json::Value {
-        serde_json::json!({
-            "id": Uuid::nil(), "doctorId": Uuid::nil(), "doctorSpecialization": "CARDIOLOGY",
-            "serviceType": "CONSULTATION", "date": date, "time": time, "durationMinutes": 30,
-        })
+    fn appointment(date: &str, time: &str) -> Appointment {
+        let at: DateTime<Utc> = format!("{date}T{time}:00Z").parse().expect("instant");
+        Appointment {
+            id: Uuid::nil(),
+            patient_id: Uuid::nil(),
+            doctor_id: Uuid::nil(),
+            doctor_specialization: "CARDIOLOGY".to_owned(),
+            service_type: "CONSULTATION".to_owned(),
+            date: date.parse().expect("date"),
+            time: time.to_owned(),
+            duration_minutes: 30,
+            starts_at: at,
+            ends_at: at + chrono::Duration::minutes(30),
+            status: "SCHEDULED".to_owned(),
+            notes: None,
+            cancellation_reason: None,
+            created_at: at,
+            updated_at: at,
+        }
     }
 
-    fn event(event_type: &str, data: serde_json::Value) -> CloudEvent {
-        CloudEvent::new("test", event_type, Uuid::nil(), data)
+    fn bill(amount: &str, currency: &str, created_at: &str) -> BillChanged {
+        BillChanged {
+            bill: Bill {
+                id: Uuid::nil(),
+                appointment_id: Uuid::nil(),
+                patient_id: Uuid::nil(),
+                service_type: "CONSULTATION".to_owned(),
+                amount: amount.parse().expect("amount"),
+                currency: currency.to_owned(),
+                status: "UNPAID".to_owned(),
+                payment_type: None,
+                created_at: created_at.parse().expect("instant"),
+                paid_at: None,
+            },
+        }
+    }
+
+    fn event(event_type: &str, data: &impl serde::Serialize) -> CloudEvent {
+        CloudEvent::with_data("test", event_type, Uuid::nil(), data)
     }
 
     fn counters(contribution: &Contribution) -> Vec<(String, String, i64)> {
@@ -366,11 +329,11 @@ mod tests {
     #[test]
     fn a_reschedule_moves_the_booking_to_its_new_day_and_hour() {
         let moved = event(
-            types::APPOINTMENT_RESCHEDULED,
-            serde_json::json!({
-                "appointment": appointment("2026-03-11", "14:00"),
-                "previous": appointment("2026-03-10", "09:00"),
-            }),
+            Change::Rescheduled.event_type(),
+            &AppointmentChanged {
+                appointment: appointment("2026-03-11", "14:00"),
+                previous: Some(appointment("2026-03-10", "09:00")),
+            },
         );
         let contribution = contribution(&moved, &reading()).expect("reads");
         let counters = counters(&contribution);
@@ -391,14 +354,8 @@ mod tests {
 
     #[test]
     fn a_bill_counts_on_its_local_date_in_cents() {
-        let bill = event(
-            types::BILL_CREATED,
-            serde_json::json!({ "bill": {
-                "serviceType": "CONSULTATION", "amount": "80.50", "currency": "EUR",
-                "paymentType": null, "createdAt": "2026-03-11T03:00:00Z", "paidAt": null,
-            }}),
-        );
-        let contribution = contribution(&bill, &reading()).expect("reads");
+        let billed = event(bill::CREATED, &bill("80.50", "EUR", "2026-03-11T03:00:00Z"));
+        let contribution = contribution(&billed, &reading()).expect("reads");
         // 03:00 UTC is 23:00 the day before in New York.
         assert!(counters(&contribution).contains(&(
             "2026-03-10".to_owned(),
@@ -409,28 +366,40 @@ mod tests {
 
     #[test]
     fn data_that_cannot_be_counted_is_refused_with_the_reason() {
-        let foreign = event(
-            types::BILL_CREATED,
-            serde_json::json!({ "bill": {
-                "serviceType": "CONSULTATION", "amount": "80.00", "currency": "USD",
-                "createdAt": "2026-03-11T03:00:00Z",
-            }}),
-        );
+        let foreign = event(bill::CREATED, &bill("80.00", "USD", "2026-03-11T03:00:00Z"));
         assert_eq!(
             contribution(&foreign, &reading()).expect_err("foreign currency"),
             "bill in USD but statistics are kept in EUR"
         );
         let injected = event(
-            types::APPOINTMENT_CREATED,
-            serde_json::json!({ "appointment": {
-                "id": Uuid::nil(), "doctorId": Uuid::nil(), "doctorSpecialization": "X.$inc",
-                "serviceType": "CONSULTATION", "date": "2026-03-10", "time": "9:00",
-                "durationMinutes": 30,
-            }}),
+            Change::Created.event_type(),
+            &AppointmentChanged {
+                appointment: Appointment {
+                    doctor_specialization: "X.$inc".to_owned(),
+                    ..appointment("2026-03-10", "09:00")
+                },
+                previous: None,
+            },
         );
         let reason = contribution(&injected, &reading()).expect_err("bad names");
-        assert!(reason.contains("is not a valid name"), "{reason}");
-        let unknown = event("pms.patient.updated.v1", serde_json::json!({}));
+        assert!(
+            reason.starts_with("pms.appointment.created.v1 data is not valid")
+                && reason.contains("is not a valid name"),
+            "{reason}"
+        );
+        let unpadded = event(
+            Change::Created.event_type(),
+            &AppointmentChanged {
+                appointment: Appointment {
+                    time: "9:00".to_owned(),
+                    ..appointment("2026-03-10", "09:00")
+                },
+                previous: None,
+            },
+        );
+        let reason = contribution(&unpadded, &reading()).expect_err("bad time");
+        assert!(reason.contains("is not HH:MM"), "{reason}");
+        let unknown = event(patient::UPDATED, &serde_json::json!({}));
         assert!(
             contribution(&unknown, &reading())
                 .expect("counted as nothing")

@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use event_contract::doctor::{
+    EXCEPTION_ADDED, EXCEPTION_REMOVED, ExceptionChanged, WEEKLY_HOURS_SET, WeeklyHoursSet,
+};
 use kit::events::CloudEvent;
 use schedule::{
     Schedule,
@@ -20,10 +23,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::DateRange;
-
-pub const WEEKLY_HOURS_SET: &str = "pms.doctor.weekly_hours_set.v1";
-pub const EXCEPTION_ADDED: &str = "pms.doctor.schedule_exception_added.v1";
-pub const EXCEPTION_REMOVED: &str = "pms.doctor.schedule_exception_removed.v1";
 
 /// One change of a doctor's hours.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,34 +41,18 @@ pub enum Change {
     Removed(Uuid),
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WeekEvent {
-    doctor_id: Uuid,
-    #[serde(flatten)]
-    week: WeeklyHoursData,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ExceptionEvent {
-    doctor_id: Uuid,
-    exception: ExceptionData,
-}
-
 /// The change of hours `event` makes, if it is a schedule event; an error says why its data
 /// cannot be what its type promises (hours the doctors subgraph would have refused).
 pub fn hours_change(event: &CloudEvent) -> Result<Option<HoursChange>, String> {
     let invalid = |error: String| format!("{} data is not valid: {error}", event.event_type);
     let (doctor, change) = match event.event_type.as_str() {
         WEEKLY_HOURS_SET => {
-            let data = WeekEvent::deserialize(&event.data).map_err(|e| invalid(e.to_string()))?;
+            let data: WeeklyHoursSet = event.data()?;
             data.week.parse().map_err(|e| invalid(e.to_string()))?;
             (data.doctor_id, Change::Week(data.week))
         }
         EXCEPTION_ADDED | EXCEPTION_REMOVED => {
-            let data =
-                ExceptionEvent::deserialize(&event.data).map_err(|e| invalid(e.to_string()))?;
+            let data: ExceptionChanged = event.data()?;
             data.exception.parse().map_err(|e| invalid(e.to_string()))?;
             let change = if event.event_type == EXCEPTION_ADDED {
                 Change::Added(data.exception)
@@ -240,7 +223,7 @@ mod tests {
         assert!(error.contains(WEEKLY_HOURS_SET), "{error}");
         let other = CloudEvent::new(
             "doctors",
-            "pms.doctor.updated.v1",
+            event_contract::doctor::UPDATED,
             doctor,
             serde_json::json!({}),
         );

@@ -89,7 +89,7 @@ mod tests {
     fn an_event_reads_back_as_it_was_stored_and_as_older_versions_stored_it() {
         let event = CloudEvent::new(
             "/appointments",
-            "pms.appointment.created.v1",
+            event_contract::appointment::CREATED,
             "0197a1b2-0000-7000-8000-000000000001",
             serde_json::json!({ "appointment": { "durationMinutes": 30, "reason": "Check-up" } }),
         );

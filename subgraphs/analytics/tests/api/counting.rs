@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{
     helpers::{Analytics, analytics},
-    script::{FROM, Script, TO, week},
+    script::{Booking, FROM, Script, TO, week},
 };
 
 /// Every figure the API offers over the week, in one query.
@@ -235,17 +235,15 @@ async fn a_batch_spanning_many_days_is_counted() {
     let first = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
     for offset in 0..60 {
         let day = first + chrono::Duration::days(offset);
-        let appointment = uuid::Uuid::now_v7();
-        let event = kit::events::CloudEvent::new(
-            "appointments",
-            "pms.appointment.created.v1",
-            appointment,
-            json!({ "appointment": {
-                "id": appointment, "patientId": uuid::Uuid::now_v7(), "doctorId": doctor,
-                "doctorSpecialization": "NEUROLOGY", "serviceType": "THERAPY",
-                "date": day, "time": "08:00", "durationMinutes": 50,
-            }}),
-        );
+        let event = Booking::new(
+            doctor,
+            "NEUROLOGY",
+            &day.to_string(),
+            "08:00",
+            50,
+            "THERAPY",
+        )
+        .created();
         analytics
             .publish(&analytics.topics.appointments, &event)
             .await;

@@ -21,11 +21,12 @@
 
 use appointments::{
     domain::{Appointment, AppointmentStatus},
-    events::{AppointmentData, CREATED, appointment_event, transition_type},
+    events::{appointment_event, change_of},
 };
 use billing::domain::{Bill, BillStatus, PaymentType};
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use doctors::events::{EXCEPTION_ADDED, EXCEPTION_REMOVED, exception_event};
+use event_contract::appointment::{self as contract, Change};
 use kit::events::CloudEvent;
 use rust_decimal::Decimal;
 use schedule::{Exception, Span, WeeklyHours, WeeklyInterval};
@@ -92,12 +93,13 @@ fn time_off(day: &str, span: Option<Span>) -> Exception {
     Exception::time_off(Uuid::now_v7(), date(day), span, None).expect("time off")
 }
 
-struct Booking {
+/// An appointment whose events are made by the appointments subgraph's producer.
+pub struct Booking {
     appointment: Appointment,
 }
 
 impl Booking {
-    fn new(
+    pub fn new(
         doctor: Uuid,
         specialization: &str,
         day: &str,
@@ -106,7 +108,7 @@ impl Booking {
         service: &str,
     ) -> Self {
         let starts_at = instant(&format!("{day}T{time}:00Z"));
-        let data = AppointmentData {
+        let data = contract::Appointment {
             id: Uuid::now_v7(),
             patient_id: Uuid::now_v7(),
             doctor_id: doctor,
@@ -128,8 +130,8 @@ impl Booking {
         }
     }
 
-    fn created(&self) -> CloudEvent {
-        appointment_event(CREATED, &self.appointment, None)
+    pub fn created(&self) -> CloudEvent {
+        appointment_event(Change::Created, &self.appointment, None)
     }
 
     fn moved(
@@ -138,18 +140,14 @@ impl Booking {
         status: AppointmentStatus,
     ) -> CloudEvent {
         self.appointment.status = status;
-        appointment_event(transition_type(transition), &self.appointment, None)
+        appointment_event(change_of(transition), &self.appointment, None)
     }
 
     fn rescheduled(&mut self, day: &str, time: &str) -> CloudEvent {
         let previous = self.appointment.clone();
         self.appointment.slot.date = date(day);
         self.appointment.slot.time = time.parse().expect("time");
-        appointment_event(
-            transition_type(appointments::domain::Transition::Reschedule),
-            &self.appointment,
-            Some(&previous),
-        )
+        appointment_event(Change::Rescheduled, &self.appointment, Some(&previous))
     }
 }
 
@@ -176,19 +174,19 @@ impl Billed {
     }
 
     fn created(&self) -> CloudEvent {
-        billing::events::bill_event(billing::events::CREATED, &self.bill)
+        billing::events::bill_event(event_contract::bill::CREATED, &self.bill)
     }
 
     fn paid(&mut self, payment: PaymentType, at: &str) -> CloudEvent {
         self.bill.status = BillStatus::Paid;
         self.bill.payment_type = Some(payment);
         self.bill.paid_at = Some(instant(at));
-        billing::events::bill_event(billing::events::PAID, &self.bill)
+        billing::events::bill_event(event_contract::bill::PAID, &self.bill)
     }
 
     fn voided(&mut self) -> CloudEvent {
         self.bill.status = BillStatus::Void;
-        billing::events::bill_event(billing::events::VOIDED, &self.bill)
+        billing::events::bill_event(event_contract::bill::VOIDED, &self.bill)
     }
 }
 

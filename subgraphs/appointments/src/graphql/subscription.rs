@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, Subscription as SubscriptionObject};
+use event_contract::appointment::Change;
 use futures::{Stream, StreamExt as _, future::ready, stream};
 use kit::{
     audit::{self, AuditLog, AuditRecord, Entity, Outcome},
@@ -12,10 +13,7 @@ use kit::{
 use tokio::sync::broadcast::error::RecvError;
 
 use super::types::{Appointment, reference_id};
-use crate::{
-    domain::Transition,
-    live::{AppointmentUpdate as Update, LiveUpdates},
-};
+use crate::live::{AppointmentUpdate as Update, LiveUpdates};
 
 pub struct Subscription;
 
@@ -30,15 +28,15 @@ pub enum UpdateKind {
     NoShow,
 }
 
-impl From<Option<Transition>> for UpdateKind {
-    fn from(transition: Option<Transition>) -> Self {
-        match transition {
-            None => Self::Created,
-            Some(Transition::Reschedule) => Self::Rescheduled,
-            Some(Transition::Cancel) => Self::Cancelled,
-            Some(Transition::CheckIn) => Self::CheckedIn,
-            Some(Transition::Complete) => Self::Completed,
-            Some(Transition::MarkNoShow) => Self::NoShow,
+impl From<Change> for UpdateKind {
+    fn from(change: Change) -> Self {
+        match change {
+            Change::Created => Self::Created,
+            Change::Rescheduled => Self::Rescheduled,
+            Change::Cancelled => Self::Cancelled,
+            Change::CheckedIn => Self::CheckedIn,
+            Change::Completed => Self::Completed,
+            Change::NoShow => Self::NoShow,
         }
     }
 }
@@ -50,7 +48,7 @@ pub struct AppointmentUpdate(Arc<Update>);
 #[Object(requires_scopes = "appointments:read")]
 impl AppointmentUpdate {
     async fn kind(&self) -> UpdateKind {
-        self.0.transition.into()
+        self.0.change.into()
     }
 
     /// The appointment as of this update.

@@ -3,7 +3,7 @@ use std::time::Duration;
 use kit::testing::read_messages;
 use uuid::Uuid;
 
-use crate::helpers::{appointment_event, billing};
+use crate::helpers::{Change, appointment_event, billing};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_booking_becomes_one_unpaid_bill_priced_by_its_service_and_announced() {
@@ -12,7 +12,7 @@ async fn a_booking_becomes_one_unpaid_bill_priced_by_its_service_and_announced()
 
     billing
         .publish(&appointment_event(
-            "created",
+            Change::Created,
             appointment,
             patient,
             "SURGERY",
@@ -37,7 +37,12 @@ async fn a_booking_becomes_one_unpaid_bill_priced_by_its_service_and_announced()
 #[tokio::test(flavor = "multi_thread")]
 async fn the_same_event_delivered_three_times_makes_one_bill() {
     let billing = billing().await;
-    let event = appointment_event("created", Uuid::now_v7(), Uuid::now_v7(), "CONSULTATION");
+    let event = appointment_event(
+        Change::Created,
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        "CONSULTATION",
+    );
     // The same booking announced again under a new event id (a replay) is also harmless.
     let mut replayed = event.clone();
     replayed.id = Uuid::now_v7();
@@ -60,7 +65,7 @@ async fn cancellation_voids_an_unpaid_bill_even_when_it_arrives_first() {
 
     billing
         .publish(&appointment_event(
-            "created",
+            Change::Created,
             in_order,
             patient,
             "CONSULTATION",
@@ -68,7 +73,7 @@ async fn cancellation_voids_an_unpaid_bill_even_when_it_arrives_first() {
         .await;
     billing
         .publish(&appointment_event(
-            "cancelled",
+            Change::Cancelled,
             in_order,
             patient,
             "CONSULTATION",
@@ -76,7 +81,7 @@ async fn cancellation_voids_an_unpaid_bill_even_when_it_arrives_first() {
         .await;
     billing
         .publish(&appointment_event(
-            "cancelled",
+            Change::Cancelled,
             out_of_order,
             patient,
             "CONSULTATION",
@@ -84,7 +89,7 @@ async fn cancellation_voids_an_unpaid_bill_even_when_it_arrives_first() {
         .await;
     billing
         .publish(&appointment_event(
-            "created",
+            Change::Created,
             out_of_order,
             patient,
             "CONSULTATION",
@@ -105,14 +110,19 @@ async fn cancellation_voids_an_unpaid_bill_even_when_it_arrives_first() {
 async fn a_poison_message_goes_to_the_dlq_and_the_next_event_is_still_billed() {
     let billing = billing().await;
     let appointment = Uuid::now_v7();
-    let mut no_facts = appointment_event("created", Uuid::now_v7(), Uuid::now_v7(), "CONSULTATION");
+    let mut no_facts = appointment_event(
+        Change::Created,
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        "CONSULTATION",
+    );
     no_facts.data = serde_json::json!({ "something": "else" });
 
     billing.publish_raw("garbage", b"{ not json").await;
     billing.publish(&no_facts).await;
     billing
         .publish(&appointment_event(
-            "created",
+            Change::Created,
             appointment,
             Uuid::now_v7(),
             "CONSULTATION",
@@ -133,7 +143,7 @@ async fn a_poison_message_goes_to_the_dlq_and_the_next_event_is_still_billed() {
         dead.iter().any(|message| message
             .header("dlq-reason")
             .unwrap_or_default()
-            .contains("without readable appointment data")),
+            .contains("pms.appointment.created.v1 data is not valid")),
         "{dead:?}"
     );
     assert_eq!(billing.bills().await, 1);
@@ -145,7 +155,7 @@ async fn a_second_instance_joining_mid_stream_loses_and_duplicates_nothing() {
     let first = Uuid::now_v7();
     billing
         .publish(&appointment_event(
-            "created",
+            Change::Created,
             first,
             Uuid::now_v7(),
             "CONSULTATION",
@@ -161,7 +171,7 @@ async fn a_second_instance_joining_mid_stream_loses_and_duplicates_nothing() {
         later.push(appointment);
         billing
             .publish(&appointment_event(
-                "created",
+                Change::Created,
                 appointment,
                 Uuid::now_v7(),
                 "CONSULTATION",

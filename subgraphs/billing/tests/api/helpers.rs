@@ -1,13 +1,14 @@
 use std::time::Duration;
 
+use appointments::domain::{Appointment, AppointmentStatus, ServiceType, Slot};
 use billing::{App, Settings, domain::PriceList};
+use chrono::Utc;
 use kit::{
     events::CloudEvent,
     settings::KafkaSettings,
     testing::{RunningService, TestDatabase, kafka_brokers, service_settings, unique_topic},
 };
 use rdkafka::producer::{FutureProducer, FutureRecord};
-use serde_json::json;
 use uuid::Uuid;
 
 pub type TestApp = RunningService<sqlx::PgPool>;
@@ -44,22 +45,41 @@ pub async fn billing() -> Billing {
     }
 }
 
-/// An appointment event as the appointments subgraph publishes it.
+pub use event_contract::appointment::Change;
+
+/// The event of `change` to an appointment of `patient`'s, made by the appointments
+/// subgraph's own producer.
 pub fn appointment_event(
-    event_type: &str,
+    change: Change,
     appointment: Uuid,
     patient: Uuid,
     service_type: &str,
 ) -> CloudEvent {
-    CloudEvent::new(
-        "appointments",
-        format!("pms.appointment.{event_type}.v1"),
-        appointment,
-        json!({ "appointment": {
-            "id": appointment, "patientId": patient, "doctorId": Uuid::now_v7(),
-            "doctorSpecialization": "CARDIOLOGY", "serviceType": service_type, "status": "SCHEDULED",
-        }}),
-    )
+    let starts_at = Utc::now() + chrono::Duration::days(1);
+    let appointment = Appointment {
+        id: appointment,
+        patient_id: patient,
+        doctor_id: Uuid::now_v7(),
+        doctor_specialization: "CARDIOLOGY".to_owned(),
+        service_type: ServiceType::from_name(service_type).expect("a service type"),
+        slot: Slot {
+            date: starts_at.date_naive(),
+            time: starts_at.time(),
+            duration_minutes: 30,
+            starts_at,
+            ends_at: starts_at + chrono::Duration::minutes(30),
+        },
+        status: if change == Change::Cancelled {
+            AppointmentStatus::Cancelled
+        } else {
+            AppointmentStatus::Scheduled
+        },
+        notes: None,
+        cancellation_reason: None,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    };
+    appointments::events::appointment_event(change, &appointment, None)
 }
 
 impl Billing {

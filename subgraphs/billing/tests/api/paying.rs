@@ -5,7 +5,7 @@ use kit::testing::{assert_error, assert_error_saying};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{appointment_event, billing};
+use crate::helpers::{Change, appointment_event, billing};
 
 const PAY: &str = "mutation($id: ID!, $type: PaymentType!) {
     payBill(id: $id, paymentType: $type) { status paymentStatus paymentType paidAt amount currency }
@@ -27,11 +27,16 @@ async fn paying_settles_a_bill_once_and_refuses_void_or_paid_bills() {
     let patient = Uuid::now_v7();
     let (paid, cancelled) = (Uuid::now_v7(), Uuid::now_v7());
     billing
-        .publish(&appointment_event("created", paid, patient, "CONSULTATION"))
+        .publish(&appointment_event(
+            Change::Created,
+            paid,
+            patient,
+            "CONSULTATION",
+        ))
         .await;
     billing
         .publish(&appointment_event(
-            "created",
+            Change::Created,
             cancelled,
             patient,
             "CONSULTATION",
@@ -39,7 +44,7 @@ async fn paying_settles_a_bill_once_and_refuses_void_or_paid_bills() {
         .await;
     billing
         .publish(&appointment_event(
-            "cancelled",
+            Change::Cancelled,
             cancelled,
             patient,
             "CONSULTATION",
@@ -102,7 +107,7 @@ async fn paying_settles_a_bill_once_and_refuses_void_or_paid_bills() {
     // A cancellation after payment leaves the bill paid.
     billing
         .publish(&appointment_event(
-            "cancelled",
+            Change::Cancelled,
             paid,
             patient,
             "CONSULTATION",
@@ -124,7 +129,7 @@ async fn twenty_concurrent_payments_of_one_bill_succeed_once() {
     let appointment = Uuid::now_v7();
     billing
         .publish(&appointment_event(
-            "created",
+            Change::Created,
             appointment,
             Uuid::now_v7(),
             "CONSULTATION",
@@ -173,14 +178,19 @@ async fn an_appointments_bill_and_a_patients_bills_and_balance_resolve_through_f
     let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
     billing
         .publish(&appointment_event(
-            "created",
+            Change::Created,
             first,
             patient,
             "CONSULTATION",
         ))
         .await;
     billing
-        .publish(&appointment_event("created", second, patient, "SURGERY"))
+        .publish(&appointment_event(
+            Change::Created,
+            second,
+            patient,
+            "SURGERY",
+        ))
         .await;
     let first_bill = bill_id(&billing, first).await;
     bill_id(&billing, second).await;

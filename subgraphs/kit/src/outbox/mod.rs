@@ -69,7 +69,7 @@ impl OutboxRow {
             event_id: event.id,
             topic: topic.into(),
             key: event.subject.clone(),
-            payload: event.payload(&context.caller)?,
+            payload: crate::events::stamped(event, context)?,
             traceparent: context.traceparent.clone(),
         })
     }
