@@ -99,7 +99,7 @@ pub async fn system_with(router_env: &[(&str, &str)]) -> System {
         settings.audit_topic.clone_from(&audit_topic);
         settings
     };
-    let built = patients::App::build(guarded(&db.url, &patient_topic))
+    let built = patients::App::build(guarded(&db.url, &patient_topic).into())
         .await
         .expect("patients");
     let patients = RunningService::start(built.service, built.pool, db, patient_topic);

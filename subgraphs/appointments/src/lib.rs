@@ -44,7 +44,7 @@ pub struct App {
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let (pool, infra) =
-            kit::db::connect_infra("appointments", &settings.service, &MIGRATOR, PgOutbox).await?;
+            kit::app::connect_infra("appointments", &settings.service, &MIGRATOR, PgOutbox).await?;
         let references = References::new(
             settings.patients_url.clone(),
             settings.doctors_url.clone(),

@@ -253,8 +253,7 @@ impl AppointmentService {
         self.outbox
             .record_access(&mut *tx, &record, context)
             .await?;
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         Ok(appointment)
     }
 

@@ -36,7 +36,7 @@ pub struct App {
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let (pool, infra) =
-            kit::db::connect_infra("billing", &settings.service, &MIGRATOR, PgOutbox).await?;
+            kit::app::connect_infra("billing", &settings.service, &MIGRATOR, PgOutbox).await?;
         let billing = BillingService::new(
             BillStore::new(pool.clone()),
             infra.outbox.clone(),

@@ -73,8 +73,7 @@ impl BillingService {
         self.outbox
             .record_access(&mut *tx, &record, context)
             .await?;
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         Ok(bill)
     }
 

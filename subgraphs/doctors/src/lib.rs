@@ -32,7 +32,7 @@ pub struct App {
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let (pool, infra) =
-            kit::db::connect_infra("doctors", &settings.service, &MIGRATOR, MySqlOutbox).await?;
+            kit::app::connect_infra("doctors", &settings.service, &MIGRATOR, MySqlOutbox).await?;
         let domain = DoctorService::new(
             DoctorStore::new(pool.clone()),
             infra.outbox.clone(),

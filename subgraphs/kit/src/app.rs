@@ -1,21 +1,55 @@
-//! Assembling and running a service: [`Infra`] (outbox, relay, probes) becomes a bound
+//! Starting and running a service: [`connect_infra`] connects and migrates its database and
+//! makes its [`Infra`] (outbox, relay, probes), which becomes a bound
 //! [`Service`] (listener, router, background tasks such as the relay or consumers) that
 //! runs under one cancellation token.
 
-use std::time::Duration;
+use std::{str::FromStr, time::Duration};
 
 use anyhow::Context as _;
 use axum::{Json, http::StatusCode, response::IntoResponse, routing::get};
+use sqlx::{
+    Database, Pool,
+    migrate::{Migrate, Migrator},
+};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
     audit::AuditLog,
+    db,
     outbox::{Outbox, OutboxStore, Relay},
     server::Probe,
     settings::{HttpSettings, ServiceSettings},
     watchdog::{Liveness, Watchdog},
 };
+
+/// Connects, applies the service's migrations and creates the outbox table; returns the
+/// pool and the [`Infra`] to serve with. `outbox` makes the relay's store from the pool.
+pub async fn connect_infra<DB, S>(
+    name: &str,
+    settings: &ServiceSettings,
+    migrator: &Migrator,
+    outbox: impl FnOnce(Pool<DB>) -> S,
+) -> anyhow::Result<(Pool<DB>, Infra<S>)>
+where
+    DB: Database,
+    DB::Connection: Migrate,
+    <DB::Connection as sqlx::Connection>::Options: FromStr<Err = sqlx::Error>,
+    S: OutboxStore,
+{
+    let pool = db::connect::<DB>(&settings.database_url, settings.db_max_connections, name).await?;
+    migrator
+        .run(&pool)
+        .await
+        .with_context(|| format!("cannot migrate the {name} database"))?;
+    let store = outbox(pool.clone());
+    store
+        .ensure_schema()
+        .await
+        .context("cannot create the outbox table")?;
+    let infra = Infra::new(settings, store, db::probe(&pool))?;
+    Ok((pool, infra))
+}
 
 /// What a database-backed service runs on besides its pool: its outbox and the relay that
 /// publishes it, the database's readiness probe, and the watchdog of its Kafka clients.

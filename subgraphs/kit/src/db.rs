@@ -1,21 +1,12 @@
-//! What every database-backed service shares, for MySQL/MariaDB and PostgreSQL alike: the
-//! pool, its migrations, the outbox table and the readiness probe, bundled into an [`Infra`].
+//! The database of a database-backed service, for MySQL/MariaDB and PostgreSQL alike: its
+//! pool and its readiness probe. [`crate::app::connect_infra`] starts a service on them.
 
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
-use sqlx::{
-    Connection as _, Database, Pool,
-    migrate::{Migrate, Migrator},
-    pool::PoolOptions,
-};
+use sqlx::{Connection as _, Database, Pool, pool::PoolOptions};
 
-use crate::{
-    app::Infra,
-    outbox::OutboxStore,
-    server::Probe,
-    settings::{Secret, ServiceSettings},
-};
+use crate::{server::Probe, settings::Secret};
 
 /// Connects a pool; `what` names the database in error messages (never the URL itself).
 pub async fn connect<DB: Database>(
@@ -53,32 +44,4 @@ pub fn probe<DB: Database>(pool: &Pool<DB>) -> Probe {
                 .map_err(|_| "database unreachable".to_owned())
         })
     })
-}
-
-/// Connects, applies the service's migrations and creates the outbox table; returns the
-/// pool and the [`Infra`] to serve with. `outbox` makes the relay's store from the pool.
-pub async fn connect_infra<DB, S>(
-    name: &str,
-    settings: &ServiceSettings,
-    migrator: &Migrator,
-    outbox: impl FnOnce(Pool<DB>) -> S,
-) -> anyhow::Result<(Pool<DB>, Infra<S>)>
-where
-    DB: Database,
-    DB::Connection: Migrate,
-    <DB::Connection as sqlx::Connection>::Options: FromStr<Err = sqlx::Error>,
-    S: OutboxStore,
-{
-    let pool = connect::<DB>(&settings.database_url, settings.db_max_connections, name).await?;
-    migrator
-        .run(&pool)
-        .await
-        .with_context(|| format!("cannot migrate the {name} database"))?;
-    let store = outbox(pool.clone());
-    store
-        .ensure_schema()
-        .await
-        .context("cannot create the outbox table")?;
-    let infra = Infra::new(settings, store, probe(&pool))?;
-    Ok((pool, infra))
 }

@@ -9,14 +9,16 @@
 //! - [`parse_cache`]: an async-graphql extension caching parsed documents by their text.
 //! - [`scalars`]: the contract scalars async-graphql names differently (`Date`).
 //! - [`pagination`]: Relay `first`/`after` arguments and cursors.
+//! - [`loader`]: batched lookups of entities by id (one query per request tick).
 //! - [`events`]: the CloudEvents 1.0 envelope (from `event_contract`), stamped with a request's actor and trace.
 //! - [`outbox`]: the transactional outbox and the relay that publishes it to Kafka.
 //! - [`audit`]: the audit trail of every read and write of a patient's data.
 //! - [`consumer`]: the at-least-once Kafka consumer loop with a dead-letter topic.
 //! - [`watchdog`]: Kafka clients rebuilt when stuck, and the process given up when that fails.
-//! - [`app`]: a bound service (listener, router, relay) run under one cancellation token.
-//! - [`db`]: pool, migrations, outbox table and readiness probe, for either database.
-//! - `mysql` (feature): MySQL specifics (`LIKE` escaping).
+//! - [`app`]: starting a service (database, migrations, outbox) and running it bound
+//!   (listener, router, relay) under one cancellation token.
+//! - [`db`]: the pool and its readiness probe, for either database.
+//! - `mysql` (feature): MySQL specifics (`LIKE` escaping, reads of a table of entities).
 //! - [`shutdown`]: SIGTERM / Ctrl-C turned into a cancellation token.
 //! - `testing` (feature): helpers for integration tests against real servers.
 
@@ -29,6 +31,7 @@ pub mod error;
 pub mod events;
 pub mod kafka;
 pub mod limits;
+pub mod loader;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 pub mod outbox;

@@ -485,6 +485,23 @@ impl<Pool> Drop for RunningService<Pool> {
     }
 }
 
+/// Asserts that `schema/<service>.graphql`, from which the supergraph is composed, is the
+/// SDL the code serves (`generated`); with `UPDATE_SCHEMA` set, writes it first.
+pub fn assert_committed_schema(service: &str, generated: &str) {
+    let path = format!(
+        "{}/../../schema/{service}.graphql",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, generated).expect("write the schema");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schema/{service}.graphql is stale: run `UPDATE_SCHEMA=1 cargo test -p {service} --test api schema` and commit it"
+    );
+}
+
 /// Asserts `response` failed with `code`, on `field` when given.
 pub fn assert_error(response: &serde_json::Value, code: &str, field: Option<&str>) {
     let error = &response["errors"][0];

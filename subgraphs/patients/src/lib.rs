@@ -31,13 +31,13 @@ pub struct App {
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let (pool, infra) =
-            kit::db::connect_infra("patients", &settings, &MIGRATOR, MySqlOutbox).await?;
+            kit::app::connect_infra("patients", &settings.service, &MIGRATOR, MySqlOutbox).await?;
         let domain = PatientService::new(PatientStore::new(pool.clone()), infra.outbox.clone());
         let audit = infra.audit_log(service::SERVICE);
         let service = infra
             .serve(
                 "patients",
-                &settings.http,
+                &settings.service.http,
                 graphql::schema(Some((domain, audit))),
             )
             .await?;

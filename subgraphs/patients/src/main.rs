@@ -7,6 +7,6 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     kit::telemetry::init("patients");
-    let app = patients::App::build(patients::config::from_env()?).await?;
+    let app = patients::App::build(patients::Settings::from_env()?).await?;
     app.service.run_until(kit::shutdown::on_signal()).await
 }

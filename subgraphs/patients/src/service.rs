@@ -63,8 +63,7 @@ impl PatientService {
         let fields: Vec<&str> = given.into_iter().flatten().collect();
         self.record_write(&mut tx, context, "create", patient.id, &fields)
             .await?;
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         tracing::info!(patient_id = %patient.id, "patient registered");
         Ok(patient)
     }
@@ -122,8 +121,7 @@ impl PatientService {
             self.record_write(&mut tx, context, action, id, &changed)
                 .await?;
         }
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         Ok(patient)
     }
 

@@ -1,14 +1,16 @@
 //! Patient rows in MySQL/MariaDB. The only module that writes SQL.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use kit::pagination::Page;
+use kit::{mysql::EntityTable, pagination::Page};
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 use uuid::Uuid;
 
 use crate::{domain::Patient, error::PatientError};
 
-const COLUMNS: &str =
-    "id, name, email, phone, registration_date, date_of_birth, address, archived_at";
+const TABLE: EntityTable = EntityTable {
+    table: "patients",
+    columns: "id, name, email, phone, registration_date, date_of_birth, address, archived_at",
+};
 
 #[derive(sqlx::FromRow)]
 struct PatientRow {
@@ -67,50 +69,27 @@ impl PatientStore {
     /// Patients with these ids, archived ones included, in one query.
     #[tracing::instrument(skip_all, fields(count = ids.len()))]
     pub async fn find_many(&self, ids: &[Uuid]) -> sqlx::Result<Vec<Patient>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut query =
-            QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM patients WHERE id IN ("));
-        let mut list = query.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
-        query.push(")");
-        let rows: Vec<PatientRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<PatientRow> = TABLE.find_many(&self.pool, ids).await?;
         Ok(rows.into_iter().map(Patient::from).collect())
     }
 
     /// Active patients matching `filter`, by id.
     #[tracing::instrument(skip_all)]
     pub async fn list(&self, filter: &PatientFilter, page: Page) -> sqlx::Result<Vec<Patient>> {
-        let mut query = QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM patients"));
-        push_filter(&mut query, filter);
-        if let Some(after) = page.after {
-            query.push(" AND id > ").push_bind(after);
-        }
-        query
-            .push(" ORDER BY id LIMIT ")
-            .push_bind(page.fetch_limit());
-        let rows: Vec<PatientRow> = query.build_query_as().fetch_all(&self.pool).await?;
+        let filter = |query: &mut QueryBuilder<'_, MySql>| push_filter(query, filter);
+        let rows: Vec<PatientRow> = TABLE.list(&self.pool, &filter, page).await?;
         Ok(rows.into_iter().map(Patient::from).collect())
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn count(&self, filter: &PatientFilter) -> sqlx::Result<i64> {
-        let mut query = QueryBuilder::<MySql>::new("SELECT COUNT(*) FROM patients");
-        push_filter(&mut query, filter);
-        query.build_query_scalar().fetch_one(&self.pool).await
+        let filter = |query: &mut QueryBuilder<'_, MySql>| push_filter(query, filter);
+        TABLE.count(&self.pool, &filter).await
     }
 
     /// The patient, locked for update until the transaction ends.
     pub async fn lock(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<Option<Patient>> {
-        let row: Option<PatientRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM patients WHERE id = ? FOR UPDATE"
-        ))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
+        let row: Option<PatientRow> = TABLE.lock(conn, id).await?;
         Ok(row.map(Patient::from))
     }
 

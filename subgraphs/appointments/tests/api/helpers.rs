@@ -28,7 +28,7 @@ pub async fn clinic() -> Clinic {
 pub async fn clinic_with(adjust: impl FnOnce(&mut Settings)) -> Clinic {
     let patients_db = TestDatabase::mysql().await;
     let topic = unique_topic("patient-events");
-    let built = patients::App::build(service_settings(&patients_db.url, &topic))
+    let built = patients::App::build(service_settings(&patients_db.url, &topic).into())
         .await
         .expect("patients app");
     let patients = RunningService::start(built.service, built.pool, patients_db, topic);

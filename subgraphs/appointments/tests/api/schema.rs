@@ -2,17 +2,5 @@
 
 #[test]
 fn the_committed_schema_matches_the_code() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../schema/appointments.graphql"
-    );
-    let generated = appointments::graphql::sdl();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(path, &generated).expect("write schema/appointments.graphql");
-    }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schema/appointments.graphql is stale: run `UPDATE_SCHEMA=1 cargo test -p appointments --test api schema` and commit it"
-    );
+    kit::testing::assert_committed_schema("appointments", &appointments::graphql::sdl());
 }

@@ -2,14 +2,5 @@
 
 #[test]
 fn the_committed_schema_matches_the_code() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/billing.graphql");
-    let generated = billing::graphql::sdl();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(path, &generated).expect("write schema/billing.graphql");
-    }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schema/billing.graphql is stale: run `UPDATE_SCHEMA=1 cargo test -p billing --test api schema` and commit it"
-    );
+    kit::testing::assert_committed_schema("billing", &billing::graphql::sdl());
 }

@@ -6,31 +6,23 @@ use std::{collections::HashMap, sync::Arc};
 use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use kit::loader::{EntityLoader, FindMany};
 use schedule::Schedule;
 use uuid::Uuid;
 
 use crate::{domain::Doctor, store::DoctorStore};
 
-pub struct DoctorLoader {
-    store: DoctorStore,
-}
+pub type DoctorLoader = EntityLoader<DoctorStore>;
 
-impl DoctorLoader {
-    pub fn new(store: DoctorStore) -> Self {
-        Self { store }
+impl FindMany for DoctorStore {
+    type Entity = Doctor;
+
+    fn id(doctor: &Doctor) -> Uuid {
+        doctor.id
     }
-}
 
-impl Loader<Uuid> for DoctorLoader {
-    type Value = Doctor;
-    type Error = Arc<sqlx::Error>;
-
-    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Doctor>, Self::Error> {
-        let doctors = self.store.find_many(ids).await.map_err(Arc::new)?;
-        Ok(doctors
-            .into_iter()
-            .map(|doctor| (doctor.id, doctor))
-            .collect())
+    async fn find_many(&self, ids: &[Uuid]) -> sqlx::Result<Vec<Doctor>> {
+        DoctorStore::find_many(self, ids).await
     }
 }
 

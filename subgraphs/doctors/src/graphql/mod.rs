@@ -24,10 +24,7 @@ pub fn schema(service: Option<DoctorService>) -> DoctorsSchema {
     let builder = kit::server::subgraph_schema(Query, Mutation::default(), EmptySubscription);
     match service {
         Some(service) => builder
-            .data(DataLoader::new(
-                DoctorLoader::new(service.store().clone()),
-                tokio::spawn,
-            ))
+            .data(kit::loader::batched(service.store().clone()))
             .data(DataLoader::new(
                 ScheduleLoader::new(service.store().clone(), service.zone()),
                 tokio::spawn,

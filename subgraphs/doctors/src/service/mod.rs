@@ -68,8 +68,7 @@ impl DoctorService {
         DoctorStore::put_weekly_hours(&mut tx, doctor.id, &week).await?;
         let event = events::weekly_hours_event(doctor.id, &week);
         self.outbox.record(&mut *tx, &event, context).await?;
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         tracing::info!(doctor_id = %doctor.id, "doctor registered");
         Ok(doctor)
     }
@@ -137,8 +136,7 @@ impl DoctorService {
                 )
                 .await?;
         }
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         Ok(doctor)
     }
 }

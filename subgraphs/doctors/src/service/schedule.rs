@@ -53,8 +53,7 @@ impl DoctorService {
         DoctorStore::schedule_changed(&mut tx, doctor_id).await?;
         let event = events::weekly_hours_event(doctor_id, &week);
         self.outbox.record(&mut *tx, &event, context).await?;
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         Ok(week)
     }
 
@@ -81,8 +80,7 @@ impl DoctorService {
         DoctorStore::schedule_changed(&mut tx, doctor_id).await?;
         let event = events::exception_event(events::EXCEPTION_ADDED, doctor_id, &exception);
         self.outbox.record(&mut *tx, &event, context).await?;
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         Ok(exception)
     }
 
@@ -106,8 +104,7 @@ impl DoctorService {
         DoctorStore::schedule_changed(&mut tx, doctor_id).await?;
         let event = events::exception_event(events::EXCEPTION_REMOVED, doctor_id, &exception);
         self.outbox.record(&mut *tx, &event, context).await?;
-        tx.commit().await?;
-        self.outbox.wake();
+        self.outbox.commit(tx).await?;
         Ok((doctor_id, exception))
     }
 

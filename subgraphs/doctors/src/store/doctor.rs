@@ -1,18 +1,20 @@
 //! Doctor rows.
 
 use chrono::{DateTime, Utc};
-use kit::pagination::Page;
+use kit::{mysql::EntityTable, pagination::Page};
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 use uuid::Uuid;
 
-use super::push_ids;
 use crate::{
     domain::{Doctor, Gender, Specialization},
     error::DoctorError,
 };
 
-const COLUMNS: &str = "id, name, specialization, phone_number, email, available, gender, \
-    archived_at, schedule_version";
+const TABLE: EntityTable = EntityTable {
+    table: "doctors",
+    columns: "id, name, specialization, phone_number, email, available, gender, archived_at, \
+        schedule_version",
+};
 
 #[derive(sqlx::FromRow)]
 struct DoctorRow {
@@ -80,45 +82,25 @@ impl DoctorStore {
     /// Doctors with these ids, archived ones included, in one query.
     #[tracing::instrument(skip_all, fields(count = ids.len()))]
     pub async fn find_many(&self, ids: &[Uuid]) -> sqlx::Result<Vec<Doctor>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut query =
-            QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM doctors WHERE id IN ("));
-        push_ids(&mut query, ids);
-        query.push(")");
-        into_doctors(query.build_query_as().fetch_all(&self.pool).await?)
+        into_doctors(TABLE.find_many(&self.pool, ids).await?)
     }
 
     /// Active doctors matching `filter`, by id.
     #[tracing::instrument(skip_all)]
     pub async fn list(&self, filter: &DoctorFilter, page: Page) -> sqlx::Result<Vec<Doctor>> {
-        let mut query = QueryBuilder::<MySql>::new(format!("SELECT {COLUMNS} FROM doctors"));
-        push_filter(&mut query, filter);
-        if let Some(after) = page.after {
-            query.push(" AND id > ").push_bind(after);
-        }
-        query
-            .push(" ORDER BY id LIMIT ")
-            .push_bind(page.fetch_limit());
-        into_doctors(query.build_query_as().fetch_all(&self.pool).await?)
+        let filter = |query: &mut QueryBuilder<'_, MySql>| push_filter(query, filter);
+        into_doctors(TABLE.list(&self.pool, &filter, page).await?)
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn count(&self, filter: &DoctorFilter) -> sqlx::Result<i64> {
-        let mut query = QueryBuilder::<MySql>::new("SELECT COUNT(*) FROM doctors");
-        push_filter(&mut query, filter);
-        query.build_query_scalar().fetch_one(&self.pool).await
+        let filter = |query: &mut QueryBuilder<'_, MySql>| push_filter(query, filter);
+        TABLE.count(&self.pool, &filter).await
     }
 
     /// The doctor, locked for update until the transaction ends.
     pub async fn lock(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<Option<Doctor>> {
-        let row: Option<DoctorRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM doctors WHERE id = ? FOR UPDATE"
-        ))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
+        let row: Option<DoctorRow> = TABLE.lock(conn, id).await?;
         row.map(Doctor::try_from).transpose()
     }
 

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Weekday};
 use chrono_tz::Tz;
+use kit::mysql::push_ids;
 use schedule::{ClockTime, Exception, ExceptionKind, Schedule, Span, WeeklyHours, WeeklyInterval};
 use sqlx::{MySql, MySqlConnection, QueryBuilder};
 use uuid::Uuid;
 
-use super::{DoctorStore, push_ids};
+use super::DoctorStore;
 
 #[derive(sqlx::FromRow)]
 struct IntervalRow {

@@ -2,14 +2,5 @@
 
 #[test]
 fn the_committed_schema_matches_the_code() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/doctors.graphql");
-    let generated = doctors::graphql::sdl();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(path, &generated).expect("write schema/doctors.graphql");
-    }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schema/doctors.graphql is stale: run `UPDATE_SCHEMA=1 cargo test -p doctors --test api schema` and commit it"
-    );
+    kit::testing::assert_committed_schema("doctors", &doctors::graphql::sdl());
 }

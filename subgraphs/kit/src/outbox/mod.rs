@@ -185,6 +185,17 @@ impl Outbox {
         Ok(())
     }
 
+    /// Commits a transaction that recorded events or audit records, then wakes the relay to
+    /// publish them.
+    pub async fn commit<DB: sqlx::Database>(
+        &self,
+        tx: sqlx::Transaction<'_, DB>,
+    ) -> sqlx::Result<()> {
+        tx.commit().await?;
+        self.wake();
+        Ok(())
+    }
+
     /// Tells the relay there is something to publish. Call after the commit.
     pub fn wake(&self) {
         self.wake.notify_one();

@@ -1,32 +1,21 @@
 //! Batches patient lookups: every `_entities` or `patient(id)` in one request tick costs one
 //! SQL query.
 
-use std::{collections::HashMap, sync::Arc};
-
-use async_graphql::dataloader::Loader;
+use kit::loader::{EntityLoader, FindMany};
 use uuid::Uuid;
 
 use crate::{domain::Patient, store::PatientStore};
 
-pub struct PatientLoader {
-    store: PatientStore,
-}
+pub type PatientLoader = EntityLoader<PatientStore>;
 
-impl PatientLoader {
-    pub fn new(store: PatientStore) -> Self {
-        Self { store }
+impl FindMany for PatientStore {
+    type Entity = Patient;
+
+    fn id(patient: &Patient) -> Uuid {
+        patient.id
     }
-}
 
-impl Loader<Uuid> for PatientLoader {
-    type Value = Patient;
-    type Error = Arc<sqlx::Error>;
-
-    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Patient>, Self::Error> {
-        let patients = self.store.find_many(ids).await.map_err(Arc::new)?;
-        Ok(patients
-            .into_iter()
-            .map(|patient| (patient.id, patient))
-            .collect())
+    async fn find_many(&self, ids: &[Uuid]) -> sqlx::Result<Vec<Patient>> {
+        PatientStore::find_many(self, ids).await
     }
 }

@@ -5,7 +5,7 @@ mod mutation;
 mod query;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema, dataloader::DataLoader};
+use async_graphql::{EmptySubscription, Schema};
 use kit::audit::{self, AuditLog};
 
 pub use loader::PatientLoader;
@@ -22,10 +22,7 @@ pub fn schema(service: Option<(PatientService, AuditLog)>) -> PatientsSchema {
     let builder = kit::server::subgraph_schema(Query, Mutation, EmptySubscription);
     match service {
         Some((service, audit)) => audit::recorded(builder, audit)
-            .data(DataLoader::new(
-                PatientLoader::new(service.store().clone()),
-                tokio::spawn,
-            ))
+            .data(kit::loader::batched(service.store().clone()))
             .data(service)
             .finish(),
         None => builder.finish(),

@@ -1,5 +1,8 @@
-use kit::testing::{RunningService, TestDatabase, service_settings, unique_topic};
-use patients::{App, Settings};
+use kit::{
+    settings::ServiceSettings,
+    testing::{RunningService, TestDatabase, service_settings, unique_topic},
+};
+use patients::App;
 use serde_json::json;
 
 pub const CREATE: &str = "mutation($input: CreatePatientInput!) {
@@ -13,7 +16,7 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(|_| {}).await
 }
 
-pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+pub async fn spawn_with(adjust: impl FnOnce(&mut ServiceSettings)) -> TestApp {
     let db = TestDatabase::mysql().await;
     let topic = unique_topic("patient-events");
     let mut settings = service_settings(&db.url, &topic);
@@ -21,8 +24,10 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     start(settings, db, topic).await
 }
 
-pub async fn start(settings: Settings, db: TestDatabase, topic: String) -> TestApp {
-    let app = App::build(settings).await.expect("patients app builds");
+pub async fn start(settings: ServiceSettings, db: TestDatabase, topic: String) -> TestApp {
+    let app = App::build(settings.into())
+        .await
+        .expect("patients app builds");
     RunningService::start(app.service, app.pool, db, topic)
 }
 

@@ -2,14 +2,5 @@
 
 #[test]
 fn the_committed_schema_matches_the_code() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/patients.graphql");
-    let generated = patients::graphql::sdl();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(path, &generated).expect("write schema/patients.graphql");
-    }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schema/patients.graphql is stale: run `UPDATE_SCHEMA=1 cargo test -p patients --test api schema` and commit it"
-    );
+    kit::testing::assert_committed_schema("patients", &patients::graphql::sdl());
 }
