@@ -19,7 +19,7 @@ use event_contract::{
 };
 use kit::{
     events::CloudEvent,
-    testing::{consumer_lag, enqueue},
+    testing::{consumer_lag, load::enqueue},
 };
 use rdkafka::producer::Producer as _;
 use uuid::Uuid;

@@ -66,7 +66,7 @@ async fn main() -> anyhow::Result<()> {
             let started = Instant::now();
             let mut deliveries = Vec::new();
             for _ in 0..count.parse::<usize>()? {
-                deliveries.push(kit::testing::enqueue(
+                deliveries.push(kit::testing::load::enqueue(
                     &producer,
                     topic,
                     &created(Uuid::now_v7()),
@@ -92,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
                     let event = created(Uuid::now_v7());
                     let appointment: Uuid = event.subject.parse()?;
                     sent.insert(appointment, event.time);
-                    drop(kit::testing::enqueue(&producer, topic, &event)?);
+                    drop(kit::testing::load::enqueue(&producer, topic, &event)?);
                 }
             }
             producer.flush(Duration::from_secs(10))?;
