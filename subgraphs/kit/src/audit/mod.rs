@@ -16,6 +16,9 @@
 //!
 //! Kafka being down delays records (they wait in the outbox) but never loses them or
 //! refuses a read; the database being down refuses the read, as it would anyway.
+//!
+//! Here: the record and its event; `trail`: what a request touched; `log`: keeping reads'
+//! records; `recorder`: the extension that ties them to each request.
 
 mod log;
 mod recorder;
