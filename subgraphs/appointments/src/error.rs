@@ -4,27 +4,50 @@ use kit::error::{ClientFacing, ErrorCode, InputError};
 
 use crate::domain::{TransitionError, ValidationError};
 
+/// What a refusal is about, in the domain's words. Which argument that is depends on the
+/// operation (the patient is `input.patientId` when booking, the appointment's `id` when
+/// moving it): the GraphQL edge names it (`graphql::arguments`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Patient,
+    Doctor,
+    /// The time asked for.
+    Time,
+    /// The appointment itself.
+    Appointment,
+}
+
+impl Subject {
+    /// The argument it is when an operation names it plainly (`id` for the appointment).
+    pub const fn plain_argument(self) -> &'static str {
+        match self {
+            Self::Patient => "patientId",
+            Self::Doctor => "doctorId",
+            Self::Time => "time",
+            Self::Appointment => "id",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppointmentError {
+    /// A value broke a rule; `field` is the value's name (`time`, `durationMinutes`), or the
+    /// argument of a read (`after`, `from`).
     #[error("{message}")]
     Invalid { field: String, message: String },
     #[error("{message}")]
-    NotFound {
-        field: &'static str,
-        message: String,
-    },
-    /// `reason` reads after the doctor: "is not taking appointments", "is off ...".
+    NotFound { subject: Subject, message: String },
+    /// `reason` reads after the doctor: "is not taking appointments", "is off ...";
+    /// `subject` is the doctor, or the time when it is the hours that refuse.
     #[error("doctor {doctor_id} {reason}")]
     DoctorUnavailable {
         doctor_id: uuid::Uuid,
-        field: &'static str,
+        subject: Subject,
         reason: String,
     },
+    /// The doctor or the patient already has an appointment then.
     #[error("{message}")]
-    Conflict {
-        field: &'static str,
-        message: String,
-    },
+    Conflict { subject: Subject, message: String },
     /// Two concurrent bookings waited on each other (a deadlock PostgreSQL broke); the
     /// service retries, and reports this only when retries run out.
     #[error(
@@ -40,22 +63,19 @@ pub enum AppointmentError {
 }
 
 impl AppointmentError {
-    /// A domain rule broken inside the argument `argument`, e.g. field `input.time`.
-    pub fn invalid_input(argument: &str, error: ValidationError) -> Self {
-        Self::Invalid {
-            field: if argument.is_empty() {
-                error.field.to_owned()
-            } else {
-                format!("{argument}.{}", error.field)
-            },
-            message: error.message,
-        }
-    }
-
     pub fn appointment_not_found(id: uuid::Uuid) -> Self {
         Self::NotFound {
-            field: "id",
+            subject: Subject::Appointment,
             message: format!("no appointment with id {id}"),
+        }
+    }
+}
+
+impl From<ValidationError> for AppointmentError {
+    fn from(error: ValidationError) -> Self {
+        Self::Invalid {
+            field: error.field.to_owned(),
+            message: error.message,
         }
     }
 }
@@ -91,9 +111,9 @@ impl ClientFacing for AppointmentError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::Invalid { field, .. } => Some(field),
-            Self::NotFound { field, .. }
-            | Self::Conflict { field, .. }
-            | Self::DoctorUnavailable { field, .. } => Some(field),
+            Self::NotFound { subject, .. }
+            | Self::Conflict { subject, .. }
+            | Self::DoctorUnavailable { subject, .. } => Some(subject.plain_argument()),
             Self::InvalidState(_) => Some("id"),
             Self::Contended | Self::Upstream(_) | Self::Unexpected(_) => None,
         }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::{
     domain::{Appointment, AppointmentStatus, ServiceType, Slot, Transition},
-    error::AppointmentError,
+    error::{AppointmentError, Subject},
     events::{appointment_event, change_of},
     references::{BookableDoctor, References},
     store::AppointmentStore,
@@ -78,13 +78,13 @@ impl AppointmentService {
             self.zone,
             now,
         )
-        .map_err(|error| AppointmentError::invalid_input("input", error))?;
+        .map_err(AppointmentError::from)?;
         let doctor = self
             .references
             .check(booking.patient_id, booking.doctor_id, slot.date, context)
             .await?;
         if !booking.outside_working_hours {
-            works_then(&doctor, booking.doctor_id, &slot, "input.time")?;
+            works_then(&doctor, booking.doctor_id, &slot)?;
         }
         let appointment = Appointment {
             id: Uuid::now_v7(),
@@ -137,6 +137,7 @@ impl AppointmentService {
     /// Moves the appointment to a new date and time, keeping its duration. A move is a new
     /// booking of the same people, so they are checked again as for a booking: a doctor who
     /// stopped taking appointments (or was archived), or an archived patient, refuses the move.
+    #[tracing::instrument(skip_all, fields(appointment_id = %id))]
     pub async fn reschedule(
         &self,
         id: Uuid,
@@ -154,13 +155,13 @@ impl AppointmentService {
         let now = Utc::now();
         current.clone().apply(Transition::Reschedule, now)?;
         let slot = Slot::new(date, time, current.slot.duration_minutes, self.zone, now)
-            .map_err(|error| AppointmentError::invalid_input("", error))?;
+            .map_err(AppointmentError::from)?;
         let doctor = self
             .references
             .check(current.patient_id, current.doctor_id, slot.date, context)
             .await
             .map_err(about_the_appointment)?;
-        works_then(&doctor, current.doctor_id, &slot, "time")?;
+        works_then(&doctor, current.doctor_id, &slot)?;
         self.transition(id, Transition::Reschedule, context, |appointment| {
             appointment.slot = slot;
             Ok(())
@@ -168,6 +169,7 @@ impl AppointmentService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(appointment_id = %id))]
     pub async fn cancel(
         &self,
         id: Uuid,
@@ -183,6 +185,7 @@ impl AppointmentService {
     }
 
     /// Check-in, completion and no-show: moves that only change the status.
+    #[tracing::instrument(skip_all, fields(appointment_id = %id))]
     pub async fn advance(
         &self,
         id: Uuid,
@@ -232,16 +235,7 @@ impl AppointmentService {
         let previous = appointment.clone();
         appointment.apply(transition, now)?;
         edit(&mut appointment)?;
-        AppointmentStore::update(&mut tx, &appointment)
-            .await
-            .map_err(|error| match error {
-                // On a move, the clash is about the new time, whoever is busy.
-                AppointmentError::Conflict { message, .. } => AppointmentError::Conflict {
-                    field: "time",
-                    message,
-                },
-                other => other,
-            })?;
+        AppointmentStore::update(&mut tx, &appointment).await?;
         let event = appointment_event(change_of(transition), &appointment, Some(&previous));
         self.outbox.record(&mut *tx, &event, context).await?;
         let record = self.audit_record(
@@ -277,36 +271,28 @@ impl AppointmentService {
     }
 }
 
-/// `DOCTOR_UNAVAILABLE` on `field`, saying why, unless the doctor works all of `slot`.
+/// `DOCTOR_UNAVAILABLE` about the time, saying why, unless the doctor works all of `slot`.
 fn works_then(
     doctor: &BookableDoctor,
     doctor_id: Uuid,
     slot: &Slot,
-    field: &'static str,
 ) -> Result<(), AppointmentError> {
     doctor
         .schedule
         .check(slot.starts_at, slot.ends_at)
         .map_err(|reason| AppointmentError::DoctorUnavailable {
             doctor_id,
-            field,
+            subject: Subject::Time,
             reason: reason.to_string(),
         })
 }
 
-/// A reference refusal on a move: the people are the appointment's, named by its `id`.
+/// A reference refusal on a move says that the appointment cannot be moved.
 fn about_the_appointment(error: AppointmentError) -> AppointmentError {
     match error {
-        AppointmentError::NotFound { message, .. } => AppointmentError::NotFound {
-            field: "id",
+        AppointmentError::NotFound { subject, message } => AppointmentError::NotFound {
+            subject,
             message: format!("{message}; the appointment cannot be moved"),
-        },
-        AppointmentError::DoctorUnavailable {
-            doctor_id, reason, ..
-        } => AppointmentError::DoctorUnavailable {
-            doctor_id,
-            field: "id",
-            reason,
         },
         other => other,
     }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     domain::{Appointment, AppointmentStatus, MAX_DURATION_MINUTES, ServiceType, Slot},
-    error::AppointmentError,
+    error::{AppointmentError, Subject},
 };
 
 const COLUMNS: &str = "id, patient_id, doctor_id, doctor_specialization, service_type, local_date, local_time, \
@@ -180,6 +180,7 @@ impl AppointmentStore {
     }
 
     /// The appointment, locked for update until the transaction ends.
+    #[tracing::instrument(skip_all)]
     pub async fn lock(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Appointment>> {
         let row: Option<AppointmentRow> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM appointments WHERE id = $1 FOR UPDATE"
@@ -195,6 +196,7 @@ impl AppointmentStore {
     /// the advisory locks taken first ([`booking_locks`]) only queue concurrent bookings of
     /// the same doctor or patient, sparing overlapping inserts from waiting on each other
     /// until PostgreSQL's deadlock detector breaks the tie (1 s).
+    #[tracing::instrument(skip_all)]
     pub async fn book(
         &self,
         appointment: &Appointment,
@@ -235,6 +237,7 @@ impl AppointmentStore {
 
     /// Queues this transaction behind others booking the same doctor or patient, as
     /// [`Self::book`] does, for a move to a new time inside a longer transaction.
+    #[tracing::instrument(skip_all)]
     pub async fn serialize_bookings_of(
         conn: &mut PgConnection,
         doctor_id: Uuid,
@@ -249,6 +252,7 @@ impl AppointmentStore {
             .map(drop)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update(
         conn: &mut PgConnection,
         appointment: &Appointment,
@@ -331,11 +335,11 @@ fn clash(error: sqlx::Error) -> AppointmentError {
         .and_then(|db| db.constraint().map(str::to_owned));
     match constraint.as_deref() {
         Some("appointments_doctor_busy") => AppointmentError::Conflict {
-            field: "input.doctorId",
+            subject: Subject::Doctor,
             message: "the doctor already has an appointment at that time".to_owned(),
         },
         Some("appointments_patient_busy") => AppointmentError::Conflict {
-            field: "input.patientId",
+            subject: Subject::Patient,
             message: "the patient already has an appointment at that time".to_owned(),
         },
         _ => error.into(),

@@ -90,6 +90,7 @@ impl BillStore {
     }
 
     /// Bills with these ids, in one query.
+    #[tracing::instrument(skip_all, fields(count = ids.len()))]
     pub async fn find_many(&self, ids: &[Uuid]) -> sqlx::Result<Vec<Bill>> {
         into_bills(
             sqlx::query_as(&format!("SELECT {COLUMNS} FROM bills WHERE id = ANY($1)"))
@@ -100,6 +101,7 @@ impl BillStore {
     }
 
     /// The bills of these appointments, in one query.
+    #[tracing::instrument(skip_all)]
     pub async fn find_by_appointments(&self, appointment_ids: &[Uuid]) -> sqlx::Result<Vec<Bill>> {
         into_bills(
             sqlx::query_as(&format!(
@@ -112,6 +114,7 @@ impl BillStore {
     }
 
     /// A page of the bills matching `filter`, by id (creation order).
+    #[tracing::instrument(skip_all)]
     pub async fn list(&self, filter: BillFilter, page: Page) -> sqlx::Result<Vec<Bill>> {
         let mut query = QueryBuilder::<Postgres>::new(format!("SELECT {COLUMNS} FROM bills"));
         filter.push_to(&mut query);
@@ -125,6 +128,7 @@ impl BillStore {
     }
 
     /// How many bills match `filter`.
+    #[tracing::instrument(skip_all)]
     pub async fn count(&self, filter: BillFilter) -> sqlx::Result<i64> {
         let mut query = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM bills");
         filter.push_to(&mut query);
@@ -132,6 +136,7 @@ impl BillStore {
     }
 
     /// What a patient owes: the sum of their unpaid bills.
+    #[tracing::instrument(skip_all)]
     pub async fn balance(&self, patient_id: Uuid) -> sqlx::Result<Decimal> {
         let owed: Option<Decimal> = sqlx::query_scalar(
             "SELECT SUM(amount) FROM bills WHERE patient_id = $1 AND status = 'UNPAID'",
@@ -145,6 +150,7 @@ impl BillStore {
     }
 
     /// Records `event_id` as processed; false when it already was (a redelivery).
+    #[tracing::instrument(skip_all)]
     pub async fn claim_event(conn: &mut PgConnection, event_id: Uuid) -> sqlx::Result<bool> {
         let inserted = sqlx::query(
             "INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING",
@@ -156,6 +162,7 @@ impl BillStore {
     }
 
     /// Inserts the appointment's bill unless it has one; true when inserted.
+    #[tracing::instrument(skip_all)]
     pub async fn insert(conn: &mut PgConnection, bill: &Bill) -> sqlx::Result<bool> {
         let inserted = sqlx::query(
             "INSERT INTO bills (id, appointment_id, patient_id, service_type, amount, currency, status, created_at, voided_at)
@@ -176,6 +183,7 @@ impl BillStore {
     }
 
     /// Voids the appointment's bill if it is unpaid; returns it when voided.
+    #[tracing::instrument(skip_all)]
     pub async fn void_unpaid(
         conn: &mut PgConnection,
         appointment_id: Uuid,
@@ -190,6 +198,7 @@ impl BillStore {
         row.map(Bill::try_from).transpose()
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn has_bill(conn: &mut PgConnection, appointment_id: Uuid) -> sqlx::Result<bool> {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bills WHERE appointment_id = $1)")
             .bind(appointment_id)
@@ -198,6 +207,7 @@ impl BillStore {
     }
 
     /// Remembers a cancellation that arrived before its booking.
+    #[tracing::instrument(skip_all)]
     pub async fn remember_cancellation(
         conn: &mut PgConnection,
         appointment_id: Uuid,
@@ -211,6 +221,7 @@ impl BillStore {
         .map(drop)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn was_cancelled_early(
         conn: &mut PgConnection,
         appointment_id: Uuid,
@@ -224,6 +235,7 @@ impl BillStore {
     }
 
     /// Marks an unpaid bill paid, atomically: of concurrent payments, one wins.
+    #[tracing::instrument(skip_all)]
     pub async fn pay(
         conn: &mut PgConnection,
         id: Uuid,
@@ -240,6 +252,7 @@ impl BillStore {
         row.map(Bill::try_from).transpose()
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn status_of(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<BillStatus>> {
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM bills WHERE id = $1")
             .bind(id)

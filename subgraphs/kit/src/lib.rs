@@ -7,6 +7,7 @@
 //! - [`server`]: the axum + async-graphql HTTP bootstrap (`/graphql`, `/ws`, `/health`, `/ready`).
 //! - [`limits`]: what one request may ask for (depth, fields, `_entities`, text length).
 //! - [`parse_cache`]: an async-graphql extension caching parsed documents by their text.
+//! - [`root_spans`]: a tracing span for each root field a request resolves.
 //! - [`scalars`]: the contract scalars async-graphql names differently (`Date`).
 //! - [`pagination`]: Relay `first`/`after` arguments and cursors.
 //! - [`loader`]: batched lookups of entities by id (one query per request tick).
@@ -37,6 +38,7 @@ pub mod mysql;
 pub mod outbox;
 pub mod pagination;
 pub mod parse_cache;
+pub mod root_spans;
 pub mod scalars;
 pub mod server;
 pub mod settings;

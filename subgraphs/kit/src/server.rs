@@ -140,6 +140,7 @@ where
         .limit_directives(limits::MAX_DIRECTIVES)
         .extension(limits::RequestLimits)
         .extension(crate::parse_cache::ParseCache::default())
+        .extension(crate::root_spans::RootFieldSpans)
 }
 
 /// The federation SDL of `schema`, as committed under `schema/<name>.graphql`.

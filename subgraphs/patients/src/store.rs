@@ -88,11 +88,13 @@ impl PatientStore {
     }
 
     /// The patient, locked for update until the transaction ends.
+    #[tracing::instrument(skip_all)]
     pub async fn lock(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<Option<Patient>> {
         let row: Option<PatientRow> = TABLE.lock(conn, id).await?;
         Ok(row.map(Patient::from))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn insert(conn: &mut MySqlConnection, patient: &Patient) -> Result<(), PatientError> {
         sqlx::query(
             "INSERT INTO patients (id, name, email, phone, registration_date, date_of_birth, address)
@@ -111,6 +113,7 @@ impl PatientStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update(conn: &mut MySqlConnection, patient: &Patient) -> Result<(), PatientError> {
         sqlx::query(
             "UPDATE patients SET name = ?, email = ?, phone = ?, date_of_birth = ?, address = ?,

@@ -21,6 +21,7 @@ use crate::domain::{Contribution, Day};
 impl StatsStore {
     /// Stores `batch`'s new events and adds what they contribute; events stored before are
     /// skipped (after finishing the batch that stored them, if it was interrupted).
+    #[tracing::instrument(skip_all)]
     pub async fn record(&self, batch: &[Prepared]) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let noted = self.note(batch).await?;
@@ -42,6 +43,7 @@ impl StatsStore {
 
     /// Steps 1 and 2 of [`StatsStore::record`]: notes the batch and stores its events,
     /// returning what the new ones contribute. Public so that tests can stop between steps.
+    #[tracing::instrument(skip_all)]
     pub async fn note(&self, batch: &[Prepared]) -> anyhow::Result<Noted> {
         let batch_id = Uuid::now_v7().to_string();
         let ids: Vec<String> = batch.iter().map(|item| item.id.to_string()).collect();
@@ -157,6 +159,7 @@ impl StatsStore {
     }
 
     /// Finishes every batch left unfinished (by a crash); run at start-up.
+    #[tracing::instrument(skip_all)]
     pub async fn resume_unfinished(&self) -> anyhow::Result<usize> {
         let mut cursor = self
             .batches()
@@ -188,6 +191,7 @@ impl StatsStore {
     /// looks a document up by `_id` quickly but scans the whole collection for any other
     /// filter, and applies `$inc` of many paths slowly; a whole-document write avoids both.
     /// The read model is exact because this process is the only writer.
+    #[tracing::instrument(skip_all)]
     pub async fn apply(&self, batch_id: &str, total: &Contribution) -> anyhow::Result<()> {
         let days: Vec<(NaiveDate, Vec<(&str, i64)>)> = total.days().collect();
         if days.is_empty() {

@@ -11,6 +11,7 @@ use crate::domain::{DateRange, DoctorHours, HoursChange};
 
 impl StatsStore {
     /// Step 3, for hours: writes each doctor whose hours `changes` change, whole.
+    #[tracing::instrument(skip_all)]
     pub async fn apply_hours(&self, changes: &[HoursChange]) -> anyhow::Result<()> {
         if changes.is_empty() {
             return Ok(());

@@ -221,6 +221,7 @@ impl StatsStore {
     }
 
     /// Loads every day and every doctor's hours into the read model, replacing it.
+    #[tracing::instrument(skip_all)]
     pub async fn reload(&self) -> anyhow::Result<usize> {
         let _writer = self.writer.lock().await;
         let mut hours = HashMap::new();

@@ -26,6 +26,7 @@ pub struct RebuildReport {
 impl StatsStore {
     /// Recomputes every day and every doctor's hours from the event store (with the current
     /// settings), replacing them. Run it while no consumer is applying events (the service stopped).
+    #[tracing::instrument(skip_all)]
     pub async fn rebuild(&self) -> anyhow::Result<RebuildReport> {
         let mut total = Contribution::default();
         let mut changes = Vec::new();

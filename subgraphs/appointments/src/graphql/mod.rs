@@ -1,5 +1,6 @@
 //! The GraphQL face of the appointments subgraph (Federation v2, with subscriptions).
 
+mod arguments;
 mod loader;
 mod mutation;
 mod query;

@@ -10,7 +10,10 @@ use kit::{
     scalars::Date,
 };
 
-use super::types::{Appointment, CreateAppointmentInput, reference_id};
+use super::{
+    arguments,
+    types::{Appointment, CreateAppointmentInput},
+};
 use crate::{
     domain::{Transition, parse_time},
     error::AppointmentError,
@@ -31,19 +34,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: CreateAppointmentInput,
     ) -> Result<Appointment> {
-        let booking = Booking {
-            patient_id: reference_id("input.patientId", &input.patient_id)?,
-            doctor_id: reference_id("input.doctorId", &input.doctor_id)?,
-            service_type: input.service_type.into(),
-            date: input.date.0,
-            time: parse_time("time", &input.time)
-                .map_err(|error| AppointmentError::invalid_input("input", error))
-                .to_graphql()?,
-            duration_minutes: input.duration_minutes,
-            notes: bounded_text("input.notes", input.notes, limits::MAX_NOTES_CHARS)
-                .to_graphql()?,
-            outside_working_hours: input.outside_working_hours,
-        };
+        let booking = Booking::try_from(input)?;
         let patient = booking.patient_id;
         let caller = RequestContext::caller(ctx);
         let rule = caller.may_see_patient(patient).and_then(|()| {
@@ -59,6 +50,7 @@ impl Mutation {
         let appointment = service(ctx)
             .create(booking, RequestContext::of(ctx))
             .await
+            .map_err(arguments::booking)
             .to_graphql()?;
         Ok(Appointment(appointment))
     }
@@ -78,11 +70,12 @@ impl Mutation {
         let id = parse_id("id", &id).to_graphql()?;
         visible(ctx, id, Transition::Reschedule).await?;
         let time = parse_time("time", &time)
-            .map_err(|error| AppointmentError::invalid_input("", error))
+            .map_err(AppointmentError::from)
             .to_graphql()?;
         let appointment = service(ctx)
             .reschedule(id, date.0, time, RequestContext::of(ctx))
             .await
+            .map_err(arguments::moving)
             .to_graphql()?;
         Ok(Appointment(appointment))
     }

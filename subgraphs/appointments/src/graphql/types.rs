@@ -3,13 +3,18 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use kit::{
-    error::{ToGraphql as _, parse_id},
+    error::{ToGraphql as _, bounded_text, parse_id},
+    limits,
     scalars::Date,
 };
 use uuid::Uuid;
 
 use super::query::{AppointmentPage, appointments_page};
-use crate::{domain, store::AppointmentFilter};
+use crate::{
+    domain::{self, parse_time},
+    service::Booking,
+    store::AppointmentFilter,
+};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "ServiceType", remote = "crate::domain::ServiceType")]
@@ -207,4 +212,26 @@ pub struct CreateAppointmentInput {
     /// booking is `DOCTOR_UNAVAILABLE` saying why.
     #[graphql(default = false)]
     pub outside_working_hours: bool,
+}
+
+/// The booking the input asks for; a value that breaks a rule is named by its place in
+/// `input`.
+impl TryFrom<CreateAppointmentInput> for Booking {
+    type Error = async_graphql::Error;
+
+    fn try_from(input: CreateAppointmentInput) -> async_graphql::Result<Self> {
+        Ok(Self {
+            patient_id: reference_id("input.patientId", &input.patient_id)?,
+            doctor_id: reference_id("input.doctorId", &input.doctor_id)?,
+            service_type: input.service_type.into(),
+            date: input.date.0,
+            time: parse_time("time", &input.time)
+                .map_err(|error| super::arguments::booking(error.into()))
+                .to_graphql()?,
+            duration_minutes: input.duration_minutes,
+            notes: bounded_text("input.notes", input.notes, limits::MAX_NOTES_CHARS)
+                .to_graphql()?,
+            outside_working_hours: input.outside_working_hours,
+        })
+    }
 }

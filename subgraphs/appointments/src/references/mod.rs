@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::error::AppointmentError;
+use crate::error::{AppointmentError, Subject};
 
 /// What a booking needs to know about its doctor.
 #[derive(Debug, Clone)]
@@ -152,13 +152,13 @@ impl References {
         match patient? {
             None => {
                 return Err(missing(
-                    "input.patientId",
+                    Subject::Patient,
                     format!("no patient with id {patient_id}"),
                 ));
             }
             Some(patient) if patient.archived => {
                 return Err(missing(
-                    "input.patientId",
+                    Subject::Patient,
                     format!("patient {patient_id} is archived"),
                 ));
             }
@@ -166,16 +166,16 @@ impl References {
         }
         match doctor? {
             None => Err(missing(
-                "input.doctorId",
+                Subject::Doctor,
                 format!("no doctor with id {doctor_id}"),
             )),
             Some(doctor) if doctor.archived => Err(missing(
-                "input.doctorId",
+                Subject::Doctor,
                 format!("doctor {doctor_id} is archived"),
             )),
             Some(doctor) if !doctor.available => Err(AppointmentError::DoctorUnavailable {
                 doctor_id,
-                field: "input.doctorId",
+                subject: Subject::Doctor,
                 reason: "is not taking appointments".to_owned(),
             }),
             Some(doctor) => {
@@ -324,6 +324,6 @@ fn unavailable(service: &'static str, reason: String) -> AppointmentError {
     AppointmentError::Upstream(service)
 }
 
-fn missing(field: &'static str, message: String) -> AppointmentError {
-    AppointmentError::NotFound { field, message }
+fn missing(subject: Subject, message: String) -> AppointmentError {
+    AppointmentError::NotFound { subject, message }
 }

@@ -99,11 +99,13 @@ impl DoctorStore {
     }
 
     /// The doctor, locked for update until the transaction ends.
+    #[tracing::instrument(skip_all)]
     pub async fn lock(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<Option<Doctor>> {
         let row: Option<DoctorRow> = TABLE.lock(conn, id).await?;
         row.map(Doctor::try_from).transpose()
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn insert(conn: &mut MySqlConnection, doctor: &Doctor) -> Result<(), DoctorError> {
         sqlx::query(
             "INSERT INTO doctors (id, name, specialization, phone_number, email, available, gender)
@@ -122,6 +124,7 @@ impl DoctorStore {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update(conn: &mut MySqlConnection, doctor: &Doctor) -> Result<(), DoctorError> {
         sqlx::query(
             "UPDATE doctors SET name = ?, specialization = ?, phone_number = ?, email = ?,

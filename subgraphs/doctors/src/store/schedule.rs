@@ -156,6 +156,7 @@ impl DoctorStore {
 
     /// Bumps the doctor's `schedule_version`: call it in the transaction of every change of
     /// their hours.
+    #[tracing::instrument(skip_all)]
     pub async fn schedule_changed(conn: &mut MySqlConnection, doctor_id: Uuid) -> sqlx::Result<()> {
         sqlx::query("UPDATE doctors SET schedule_version = schedule_version + 1 WHERE id = ?")
             .bind(doctor_id)
@@ -165,6 +166,7 @@ impl DoctorStore {
     }
 
     /// Stores `week` for the doctor, replacing a pattern starting on the same date.
+    #[tracing::instrument(skip_all)]
     pub async fn put_weekly_hours(
         conn: &mut MySqlConnection,
         doctor_id: Uuid,
@@ -199,6 +201,7 @@ impl DoctorStore {
     }
 
     /// The doctor's exceptions on `date` (under the doctor's lock, to check for clashes).
+    #[tracing::instrument(skip_all)]
     pub async fn exceptions_on(
         conn: &mut MySqlConnection,
         doctor_id: Uuid,
@@ -216,6 +219,7 @@ impl DoctorStore {
             .collect()
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn insert_exception(
         conn: &mut MySqlConnection,
         doctor_id: Uuid,
@@ -239,6 +243,7 @@ impl DoctorStore {
     }
 
     /// The exception with this id and its doctor, if there is one.
+    #[tracing::instrument(skip_all)]
     pub async fn find_exception(
         conn: &mut MySqlConnection,
         id: Uuid,
@@ -252,6 +257,7 @@ impl DoctorStore {
         row.map(TryInto::try_into).transpose()
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn delete_exception(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<()> {
         sqlx::query("DELETE FROM schedule_exceptions WHERE id = ?")
             .bind(id)
