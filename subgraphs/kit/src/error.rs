@@ -239,6 +239,41 @@ pub fn bounded_text(
     }
 }
 
+/// Errors async-graphql raises itself (syntax, validation, unparsable arguments) carry no
+/// code; every error our resolvers raise does. Give the former the contract's
+/// `BAD_USER_INPUT`, and the argument they name as `field` (`input.name`).
+pub(crate) fn label_request_errors(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        if crate::limits::label_limit_error(error) {
+            continue;
+        }
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_some() {
+            continue;
+        }
+        extensions.set("code", ErrorCode::BadUserInput.as_str());
+        if let Some(field) = field_named_in(&error.message) {
+            extensions.set("field", field);
+        }
+    }
+}
+
+/// `input.name` from `Invalid value for argument "input", field "name" ...`,
+/// `input.name` from `Invalid value for argument "input.name", ...`, `id` from
+/// `Field "patient" argument "id" ...`.
+fn field_named_in(message: &str) -> Option<String> {
+    let argument = quoted_after(message, "argument \"")?;
+    Some(match quoted_after(message, "\", field \"") {
+        Some(field) => format!("{argument}.{field}"),
+        None => argument.to_owned(),
+    })
+}
+
+fn quoted_after<'a>(message: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = &message[message.find(marker)? + marker.len()..];
+    rest.find('"').map(|end| &rest[..end])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,5 +343,27 @@ mod tests {
     fn a_malformed_id_is_bad_input_on_that_argument() {
         let error = parse_id("id", "42").expect_err("42 is not a UUID");
         assert_eq!(error.field, "id");
+    }
+
+    #[test]
+    fn names_the_argument_async_graphql_complains_about() {
+        let cases = [
+            (
+                r#"Invalid value for argument "input", field "name" of type "String!" is required but not provided"#,
+                Some("input.name"),
+            ),
+            (
+                r#"Invalid value for argument "input.specialization", enumeration type "Specialization" does not contain the value "X""#,
+                Some("input.specialization"),
+            ),
+            (
+                r#"Field "patient" argument "id" of type "Query" is required but not provided"#,
+                Some("id"),
+            ),
+            (r#"Unknown field "nope" on type "Query"."#, None),
+        ];
+        for (message, field) in cases {
+            assert_eq!(field_named_in(message).as_deref(), field, "{message}");
+        }
     }
 }

@@ -224,7 +224,7 @@ where
             return error_response(StatusCode::SERVICE_UNAVAILABLE, refusal);
         }
     };
-    label_request_errors(&mut response);
+    crate::error::label_request_errors(&mut response);
     GraphQLResponse::from(response).into_response()
 }
 
@@ -325,41 +325,6 @@ pub(crate) fn error_response(status: StatusCode, error: ServerError) -> Response
     response
 }
 
-/// Errors async-graphql raises itself (syntax, validation, unparsable arguments) carry no
-/// code; every error our resolvers raise does. Give the former the contract's
-/// `BAD_USER_INPUT`, and the argument they name as `field` (`input.name`).
-fn label_request_errors(response: &mut async_graphql::Response) {
-    for error in &mut response.errors {
-        if limits::label_limit_error(error) {
-            continue;
-        }
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        if extensions.get("code").is_some() {
-            continue;
-        }
-        extensions.set("code", ErrorCode::BadUserInput.as_str());
-        if let Some(field) = field_named_in(&error.message) {
-            extensions.set("field", field);
-        }
-    }
-}
-
-/// `input.name` from `Invalid value for argument "input", field "name" ...`,
-/// `input.name` from `Invalid value for argument "input.name", ...`, `id` from
-/// `Field "patient" argument "id" ...`.
-fn field_named_in(message: &str) -> Option<String> {
-    let argument = quoted_after(message, "argument \"")?;
-    Some(match quoted_after(message, "\", field \"") {
-        Some(field) => format!("{argument}.{field}"),
-        None => argument.to_owned(),
-    })
-}
-
-fn quoted_after<'a>(message: &'a str, marker: &str) -> Option<&'a str> {
-    let rest = &message[message.find(marker)? + marker.len()..];
-    rest.find('"').map(|end| &rest[..end])
-}
-
 async fn graphiql() -> Html<String> {
     Html(
         GraphiQLSource::build()
@@ -394,31 +359,4 @@ async fn ready(probes: Arc<Vec<(&'static str, Probe)>>) -> impl IntoResponse {
     };
     let body = serde_json::json!({ "status": if all_up { "ready" } else { "not ready" }, "checks": checks });
     (status, Json(body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::field_named_in;
-
-    #[test]
-    fn names_the_argument_async_graphql_complains_about() {
-        let cases = [
-            (
-                r#"Invalid value for argument "input", field "name" of type "String!" is required but not provided"#,
-                Some("input.name"),
-            ),
-            (
-                r#"Invalid value for argument "input.specialization", enumeration type "Specialization" does not contain the value "X""#,
-                Some("input.specialization"),
-            ),
-            (
-                r#"Field "patient" argument "id" of type "Query" is required but not provided"#,
-                Some("id"),
-            ),
-            (r#"Unknown field "nope" on type "Query"."#, None),
-        ];
-        for (message, field) in cases {
-            assert_eq!(field_named_in(message).as_deref(), field, "{message}");
-        }
-    }
 }
