@@ -1,20 +1,18 @@
 //! What one event adds to the per-day statistics: a set of counter increments, each on a
-//! day (in the clinic's time zone) and a dotted path inside that day's document.
+//! day (in the clinic's time zone) and a [`Counter`] of that day.
 //!
 //! Contributions depend on the event alone, never on what came before, so they can be
 //! summed in any order: live consumption and a rebuild from the event store agree.
 //!
-//! Paths inside a day:
-//! - `all.<counter>`, `doctor.<id>.<counter>`, `specialization.<name>.<counter>`,
-//!   `serviceType.<name>.<counter>`, `hour.h<HH>.<counter>`, with counters `booked`,
-//!   `cancelled`, `checkedIn`, `completed`, `noShows`, and `minutes` (minutes booked and not
-//!   cancelled); all on the appointment's own date.
-//! - `active.t<HH:MM>`: appointments not cancelled, by start time (the no-show rate's
-//!   denominator counts those whose start has passed).
-//! - `patients.registered`, on the registration date.
-//! - `revenue.{billed,bills,settled,voided}` on the bill's creation date and `revenue.paid`
-//!   on its payment date; `revenueByServiceType.<name>.{billed,paid}`,
-//!   `revenueByPaymentType.<name>.paid`. Money is in cents.
+//! What counts where:
+//! - an appointment in every group it belongs to (all, its doctor, specialization, service
+//!   type, start hour): booked, cancelled, checked in, completed, no-shows, and minutes
+//!   booked and not cancelled, all on its own date; and as active at its start time until
+//!   cancelled;
+//! - a patient as registered on the registration date;
+//! - a bill as billed (and counted), settled when paid, or voided on its creation date, as
+//!   paid on its payment date; by service type (billed, paid) and payment type (paid).
+//!   Money is in cents.
 
 use std::collections::BTreeMap;
 
@@ -28,36 +26,37 @@ use event_contract::{
 use kit::events::CloudEvent;
 use rust_decimal::Decimal;
 
-/// Increments by day, then by path. Zero increments are dropped.
+use super::counter::{Counter, Group, MoneyTally, Name, StartTime, Tally};
+
+/// Increments by day, then by counter. Zero increments are dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Contribution(BTreeMap<NaiveDate, BTreeMap<String, i64>>);
+pub struct Contribution(BTreeMap<NaiveDate, BTreeMap<Counter, i64>>);
 
 impl Contribution {
-    pub fn add(&mut self, day: NaiveDate, path: impl Into<String>, amount: i64) {
+    pub fn add(&mut self, day: NaiveDate, counter: Counter, amount: i64) {
         if amount == 0 {
             return;
         }
         let counters = self.0.entry(day).or_default();
-        let total = counters.entry(path.into()).or_default();
-        *total += amount;
+        *counters.entry(counter).or_default() += amount;
     }
 
     /// Adds every increment of `other`.
     pub fn merge(&mut self, other: &Contribution) {
         for (day, counters) in &other.0 {
-            for (path, amount) in counters {
-                self.add(*day, path.clone(), *amount);
+            for (counter, amount) in counters {
+                self.add(*day, counter.clone(), *amount);
             }
         }
     }
 
     /// Days with their non-zero increments.
-    pub fn days(&self) -> impl Iterator<Item = (NaiveDate, Vec<(&str, i64)>)> {
+    pub fn days(&self) -> impl Iterator<Item = (NaiveDate, Vec<(&Counter, i64)>)> {
         self.0.iter().filter_map(|(day, counters)| {
-            let nonzero: Vec<(&str, i64)> = counters
+            let nonzero: Vec<(&Counter, i64)> = counters
                 .iter()
                 .filter(|(_, amount)| **amount != 0)
-                .map(|(path, amount)| (path.as_str(), *amount))
+                .map(|(counter, amount)| (counter, *amount))
                 .collect();
             (!nonzero.is_empty()).then_some((*day, nonzero))
         })
@@ -85,17 +84,22 @@ pub fn contribution(event: &CloudEvent, reading: &Reading) -> Result<Contributio
     match event.event_type.as_str() {
         patient::CREATED => {
             let data: PatientChanged = event.data()?;
-            out.add(data.patient.registration_date, "patients.registered", 1);
+            out.add(
+                data.patient.registration_date,
+                Counter::PatientsRegistered,
+                1,
+            );
         }
         bill::CREATED => {
             let bill = event.data::<BillChanged>()?.bill;
             let cents = cents(&bill, reading)?;
             let created = local_date(bill.created_at, reading.zone);
-            out.add(created, "revenue.billed", cents);
-            out.add(created, "revenue.bills", 1);
+            let service = Name::new(&bill.service_type)?;
+            out.add(created, Counter::Revenue(MoneyTally::Billed), cents);
+            out.add(created, Counter::Revenue(MoneyTally::Bills), 1);
             out.add(
                 created,
-                format!("revenueByServiceType.{}.billed", key(&bill.service_type)?),
+                Counter::RevenueByServiceType(service, MoneyTally::Billed),
                 cents,
             );
         }
@@ -108,20 +112,21 @@ pub fn contribution(event: &CloudEvent, reading: &Reading) -> Result<Contributio
                 .as_deref()
                 .ok_or("a paid bill must carry `paymentType`")?;
             let paid = local_date(paid_at, reading.zone);
-            out.add(paid, "revenue.paid", cents);
+            let (service, payment) = (Name::new(&bill.service_type)?, Name::new(payment)?);
+            out.add(paid, Counter::Revenue(MoneyTally::Paid), cents);
             out.add(
                 paid,
-                format!("revenueByServiceType.{}.paid", key(&bill.service_type)?),
+                Counter::RevenueByServiceType(service, MoneyTally::Paid),
                 cents,
             );
             out.add(
                 paid,
-                format!("revenueByPaymentType.{}.paid", key(payment)?),
+                Counter::RevenueByPaymentType(payment, MoneyTally::Paid),
                 cents,
             );
             out.add(
                 local_date(bill.created_at, reading.zone),
-                "revenue.settled",
+                Counter::Revenue(MoneyTally::Settled),
                 cents,
             );
         }
@@ -130,7 +135,7 @@ pub fn contribution(event: &CloudEvent, reading: &Reading) -> Result<Contributio
             let cents = cents(&bill, reading)?;
             out.add(
                 local_date(bill.created_at, reading.zone),
-                "revenue.voided",
+                Counter::Revenue(MoneyTally::Voided),
                 cents,
             );
         }
@@ -155,45 +160,42 @@ fn local_date(instant: DateTime<Utc>, zone: Tz) -> NaiveDate {
     instant.with_timezone(&zone).date_naive()
 }
 
-/// A name used as a path segment: an enum name (`CARDIOLOGY`), never a dot or a `$`.
-fn key(name: &str) -> Result<&str, String> {
-    if !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        Ok(name)
-    } else {
-        Err(format!("{name:?} is not a valid name"))
-    }
+/// An appointment as it counts: its groups and start time, checked.
+struct Counted {
+    date: NaiveDate,
+    groups: [Group; 5],
+    start: StartTime,
+    minutes: i64,
 }
 
-/// An appointment as it counts: checked so that every path it yields is well-formed.
-struct Counted<'a>(&'a Appointment);
-
-impl<'a> Counted<'a> {
-    fn new(appointment: &'a Appointment) -> Result<Self, String> {
-        key(&appointment.doctor_specialization)?;
-        key(&appointment.service_type)?;
-        if appointment.time.len() != 5
-            || chrono::NaiveTime::parse_from_str(&appointment.time, "%H:%M").is_err()
-        {
-            return Err(format!("time {:?} is not HH:MM", appointment.time));
-        }
+impl Counted {
+    fn new(appointment: &Appointment) -> Result<Self, String> {
+        let start = StartTime::new(&appointment.time)?;
         if appointment.duration_minutes <= 0 {
             return Err(format!(
                 "duration {} is not positive",
                 appointment.duration_minutes
             ));
         }
-        Ok(Self(appointment))
+        Ok(Self {
+            date: appointment.date,
+            groups: [
+                Group::All,
+                Group::Doctor(appointment.doctor_id),
+                Group::Specialization(Name::new(&appointment.doctor_specialization)?),
+                Group::ServiceType(Name::new(&appointment.service_type)?),
+                Group::Hour(start.hour()),
+            ],
+            start,
+            minutes: i64::from(appointment.duration_minutes),
+        })
     }
 
     /// What `change` to this appointment (from `previous`, for a reschedule) adds.
     fn contribute(
         &self,
         change: Change,
-        previous: Option<Counted<'_>>,
+        previous: Option<Counted>,
         out: &mut Contribution,
     ) -> Result<(), String> {
         match change {
@@ -204,44 +206,33 @@ impl<'a> Counted<'a> {
                 self.book(out, 1);
             }
             Change::Cancelled => {
-                self.count(out, "cancelled", 1);
-                self.count(out, "minutes", -i64::from(self.0.duration_minutes));
-                out.add(self.0.date, self.active_path(), -1);
+                self.count(out, Tally::Cancelled, 1);
+                self.count(out, Tally::Minutes, -self.minutes);
+                out.add(self.date, Counter::Active(self.start.clone()), -1);
             }
-            Change::CheckedIn => self.count(out, "checkedIn", 1),
-            Change::Completed => self.count(out, "completed", 1),
-            Change::NoShow => self.count(out, "noShows", 1),
+            Change::CheckedIn => self.count(out, Tally::CheckedIn, 1),
+            Change::Completed => self.count(out, Tally::Completed, 1),
+            Change::NoShow => self.count(out, Tally::NoShows, 1),
         }
         Ok(())
     }
 
-    /// The groups an appointment counts in, as path prefixes.
-    fn groups(&self) -> [String; 5] {
-        let appointment = self.0;
-        [
-            "all".to_owned(),
-            format!("doctor.{}", appointment.doctor_id),
-            format!("specialization.{}", appointment.doctor_specialization),
-            format!("serviceType.{}", appointment.service_type),
-            format!("hour.h{}", &appointment.time[..2]),
-        ]
-    }
-
-    fn count(&self, out: &mut Contribution, counter: &str, amount: i64) {
-        for group in self.groups() {
-            out.add(self.0.date, format!("{group}.{counter}"), amount);
+    /// Adds `amount` to `tally` in every group.
+    fn count(&self, out: &mut Contribution, tally: Tally, amount: i64) {
+        for group in &self.groups {
+            out.add(
+                self.date,
+                Counter::Appointments(group.clone(), tally),
+                amount,
+            );
         }
-    }
-
-    fn active_path(&self) -> String {
-        format!("active.t{}", self.0.time)
     }
 
     /// A booking (`sign` 1) or its move away (`sign` -1).
     fn book(&self, out: &mut Contribution, sign: i64) {
-        self.count(out, "booked", sign);
-        self.count(out, "minutes", sign * i64::from(self.0.duration_minutes));
-        out.add(self.0.date, self.active_path(), sign);
+        self.count(out, Tally::Booked, sign);
+        self.count(out, Tally::Minutes, sign * self.minutes);
+        out.add(self.date, Counter::Active(self.start.clone()), sign);
     }
 }
 
@@ -315,15 +306,23 @@ mod tests {
         CloudEvent::with_data("test", event_type, Uuid::nil(), data)
     }
 
-    fn counters(contribution: &Contribution) -> Vec<(String, String, i64)> {
+    /// The increment of `counter` on `day`, if any.
+    fn on(contribution: &Contribution, day: &str, counter: &Counter) -> Option<i64> {
+        let day: NaiveDate = day.parse().expect("date");
         contribution
             .days()
-            .flat_map(|(day, counters)| {
-                counters
-                    .into_iter()
-                    .map(move |(path, amount)| (day.to_string(), path.to_owned(), amount))
-            })
-            .collect()
+            .filter(|(date, _)| *date == day)
+            .flat_map(|(_, counters)| counters)
+            .find(|(found, _)| *found == counter)
+            .map(|(_, amount)| amount)
+    }
+
+    fn all(tally: Tally) -> Counter {
+        Counter::Appointments(Group::All, tally)
+    }
+
+    fn at(time: &str) -> Counter {
+        Counter::Active(StartTime::new(time).expect("time"))
     }
 
     #[test]
@@ -335,33 +334,24 @@ mod tests {
                 previous: Some(appointment("2026-03-10", "09:00")),
             },
         );
-        let contribution = contribution(&moved, &reading()).expect("reads");
-        let counters = counters(&contribution);
-        let on = |day: &str, path: &str| {
-            counters
-                .iter()
-                .find(|(d, p, _)| d == day && p == path)
-                .map(|(_, _, amount)| *amount)
-        };
-        assert_eq!(on("2026-03-10", "all.booked"), Some(-1));
-        assert_eq!(on("2026-03-10", "hour.h09.booked"), Some(-1));
-        assert_eq!(on("2026-03-10", "active.t09:00"), Some(-1));
-        assert_eq!(on("2026-03-11", "all.booked"), Some(1));
-        assert_eq!(on("2026-03-11", "all.minutes"), Some(30));
-        assert_eq!(on("2026-03-11", "hour.h14.booked"), Some(1));
-        assert_eq!(on("2026-03-11", "active.t14:00"), Some(1));
+        let moved = contribution(&moved, &reading()).expect("reads");
+        let hour = |hour| Counter::Appointments(Group::Hour(hour), Tally::Booked);
+        assert_eq!(on(&moved, "2026-03-10", &all(Tally::Booked)), Some(-1));
+        assert_eq!(on(&moved, "2026-03-10", &hour(9)), Some(-1));
+        assert_eq!(on(&moved, "2026-03-10", &at("09:00")), Some(-1));
+        assert_eq!(on(&moved, "2026-03-11", &all(Tally::Booked)), Some(1));
+        assert_eq!(on(&moved, "2026-03-11", &all(Tally::Minutes)), Some(30));
+        assert_eq!(on(&moved, "2026-03-11", &hour(14)), Some(1));
+        assert_eq!(on(&moved, "2026-03-11", &at("14:00")), Some(1));
     }
 
     #[test]
     fn a_bill_counts_on_its_local_date_in_cents() {
         let billed = event(bill::CREATED, &bill("80.50", "EUR", "2026-03-11T03:00:00Z"));
-        let contribution = contribution(&billed, &reading()).expect("reads");
+        let billed = contribution(&billed, &reading()).expect("reads");
         // 03:00 UTC is 23:00 the day before in New York.
-        assert!(counters(&contribution).contains(&(
-            "2026-03-10".to_owned(),
-            "revenue.billed".to_owned(),
-            8050
-        )));
+        let revenue = Counter::Revenue(MoneyTally::Billed);
+        assert_eq!(on(&billed, "2026-03-10", &revenue), Some(8050));
     }
 
     #[test]

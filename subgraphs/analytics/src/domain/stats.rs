@@ -5,7 +5,10 @@ use std::{collections::BTreeMap, ops::AddAssign};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::DateRange;
+use super::{
+    DateRange,
+    counter::{Counter, Group, MoneyTally, Tally},
+};
 
 /// Appointment counters of one group on one day. `minutes` counts booked minutes that were
 /// not cancelled.
@@ -21,18 +24,15 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Adds `amount` to the counter named as in a contribution path.
-    pub fn add(&mut self, counter: &str, amount: i64) {
-        let field = match counter {
-            "booked" => &mut self.booked,
-            "cancelled" => &mut self.cancelled,
-            "checkedIn" => &mut self.checked_in,
-            "completed" => &mut self.completed,
-            "noShows" => &mut self.no_shows,
-            "minutes" => &mut self.minutes,
-            _ => return,
-        };
-        *field += amount;
+    pub fn add(&mut self, tally: Tally, amount: i64) {
+        *match tally {
+            Tally::Booked => &mut self.booked,
+            Tally::Cancelled => &mut self.cancelled,
+            Tally::CheckedIn => &mut self.checked_in,
+            Tally::Completed => &mut self.completed,
+            Tally::NoShows => &mut self.no_shows,
+            Tally::Minutes => &mut self.minutes,
+        } += amount;
     }
 }
 
@@ -61,17 +61,14 @@ pub struct Money {
 }
 
 impl Money {
-    /// Adds `amount` to the counter named as in a contribution path.
-    pub fn add(&mut self, counter: &str, amount: i64) {
-        let field = match counter {
-            "billed" => &mut self.billed,
-            "bills" => &mut self.bills,
-            "paid" => &mut self.paid,
-            "settled" => &mut self.settled,
-            "voided" => &mut self.voided,
-            _ => return,
-        };
-        *field += amount;
+    pub fn add(&mut self, tally: MoneyTally, amount: i64) {
+        *match tally {
+            MoneyTally::Billed => &mut self.billed,
+            MoneyTally::Bills => &mut self.bills,
+            MoneyTally::Paid => &mut self.paid,
+            MoneyTally::Settled => &mut self.settled,
+            MoneyTally::Voided => &mut self.voided,
+        } += amount;
     }
 }
 
@@ -120,29 +117,30 @@ impl Day {
         }
     }
 
-    /// Adds `amount` at a contribution path, as the stored document's `$inc` does.
-    pub fn add(&mut self, path: &str, amount: i64) {
-        let segments: Vec<&str> = path.split('.').collect();
-        match segments.as_slice() {
-            ["all", counter] => self.all.add(counter, amount),
-            ["active", time] => *self.active.entry((*time).to_owned()).or_default() += amount,
-            ["doctor", key, counter] => entry(&mut self.doctor, key).add(counter, amount),
-            ["specialization", key, counter] => {
-                entry(&mut self.specialization, key).add(counter, amount);
+    /// Adds `amount` to `counter`.
+    pub fn add(&mut self, counter: &Counter, amount: i64) {
+        match counter {
+            Counter::Appointments(group, tally) => {
+                let counts = match group {
+                    Group::All => &mut self.all,
+                    Group::Doctor(id) => entry(&mut self.doctor, &id.to_string()),
+                    Group::Specialization(name) => entry(&mut self.specialization, name.as_str()),
+                    Group::ServiceType(name) => entry(&mut self.service_type, name.as_str()),
+                    Group::Hour(hour) => entry(&mut self.hour, &format!("h{hour:02}")),
+                };
+                counts.add(*tally, amount);
             }
-            ["serviceType", key, counter] => {
-                entry(&mut self.service_type, key).add(counter, amount)
+            Counter::Active(start) => {
+                *entry(&mut self.active, &format!("t{}", start.as_str())) += amount;
             }
-            ["hour", key, counter] => entry(&mut self.hour, key).add(counter, amount),
-            ["patients", "registered"] => self.patients.registered += amount,
-            ["revenue", counter] => self.revenue.add(counter, amount),
-            ["revenueByServiceType", key, counter] => {
-                entry(&mut self.revenue_by_service_type, key).add(counter, amount);
+            Counter::PatientsRegistered => self.patients.registered += amount,
+            Counter::Revenue(tally) => self.revenue.add(*tally, amount),
+            Counter::RevenueByServiceType(name, tally) => {
+                entry(&mut self.revenue_by_service_type, name.as_str()).add(*tally, amount);
             }
-            ["revenueByPaymentType", key, counter] => {
-                entry(&mut self.revenue_by_payment_type, key).add(counter, amount);
+            Counter::RevenueByPaymentType(name, tally) => {
+                entry(&mut self.revenue_by_payment_type, name.as_str()).add(*tally, amount);
             }
-            _ => {}
         }
     }
 }

@@ -16,7 +16,7 @@ use super::{
     DAYS, EVENTS, INSERTS_PER_COMMAND, Noted, Prepared, StatsStore,
     documents::{day_document, only_duplicates, stored_event},
 };
-use crate::domain::{Contribution, Day};
+use crate::domain::{Contribution, Counter, Day};
 
 impl StatsStore {
     /// Stores `batch`'s new events and adds what they contribute; events stored before are
@@ -193,7 +193,7 @@ impl StatsStore {
     /// The read model is exact because this process is the only writer.
     #[tracing::instrument(skip_all)]
     pub async fn apply(&self, batch_id: &str, total: &Contribution) -> anyhow::Result<()> {
-        let days: Vec<(NaiveDate, Vec<(&str, i64)>)> = total.days().collect();
+        let days: Vec<(NaiveDate, Vec<(&Counter, i64)>)> = total.days().collect();
         if days.is_empty() {
             return Ok(());
         }
@@ -214,8 +214,8 @@ impl StatsStore {
                     if next.batches.iter().any(|mark| mark == batch_id) {
                         return None;
                     }
-                    for (path, amount) in counters {
-                        next.add(path, *amount);
+                    for (counter, amount) in counters {
+                        next.add(counter, *amount);
                     }
                     next.batches.retain(|mark| in_flight.contains(mark));
                     next.batches.push(batch_id.to_owned());

@@ -82,8 +82,10 @@ pub(super) fn stored_event(event: &RawDocumentBuf, batch_id: &str) -> RawDocumen
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
+    use uuid::Uuid;
 
     use super::*;
+    use crate::domain::counter::{Counter, Group, MoneyTally, Name, StartTime, Tally};
 
     #[test]
     fn an_event_reads_back_as_it_was_stored_and_as_older_versions_stored_it() {
@@ -124,20 +126,35 @@ mod tests {
     fn a_day_reads_back_as_it_was_written() {
         let date: NaiveDate = "2026-03-10".parse().expect("date");
         let mut day = Day::new(date);
-        for (path, amount) in [
-            ("all.booked", 3),
-            ("all.minutes", 90),
-            ("active.t09:30", 2),
-            ("doctor.0197a1b2-0000-7000-8000-000000000001.noShows", 1),
-            ("hour.h09.booked", 3),
-            ("patients.registered", 4),
-            ("revenue.billed", 16_050),
-            ("revenueByPaymentType.CASH.paid", 8_000),
-            ("revenueByServiceType.CONSULTATION.billed", 16_050),
-            ("serviceType.CONSULTATION.cancelled", 1),
-            ("specialization.CARDIOLOGY.completed", 2),
+        let name = |name: &str| Name::new(name).expect("name");
+        let doctor: Uuid = "0197a1b2-0000-7000-8000-000000000001".parse().expect("id");
+        let appointments = Counter::Appointments;
+        for (counter, amount) in [
+            (appointments(Group::All, Tally::Booked), 3),
+            (appointments(Group::All, Tally::Minutes), 90),
+            (Counter::Active(StartTime::new("09:30").expect("time")), 2),
+            (appointments(Group::Doctor(doctor), Tally::NoShows), 1),
+            (appointments(Group::Hour(9), Tally::Booked), 3),
+            (Counter::PatientsRegistered, 4),
+            (Counter::Revenue(MoneyTally::Billed), 16_050),
+            (
+                Counter::RevenueByPaymentType(name("CASH"), MoneyTally::Paid),
+                8_000,
+            ),
+            (
+                Counter::RevenueByServiceType(name("CONSULTATION"), MoneyTally::Billed),
+                16_050,
+            ),
+            (
+                appointments(Group::ServiceType(name("CONSULTATION")), Tally::Cancelled),
+                1,
+            ),
+            (
+                appointments(Group::Specialization(name("CARDIOLOGY")), Tally::Completed),
+                2,
+            ),
         ] {
-            day.add(path, amount);
+            day.add(&counter, amount);
         }
         day.batches
             .push("0197a1b2-0000-7000-8000-0000000000ff".to_owned());
@@ -145,6 +162,9 @@ mod tests {
         assert_eq!(stored.get_str("_id").ok(), Some("2026-03-10"));
         assert_eq!(read_day(stored).expect("reads"), day);
         assert_eq!(day.all.booked, 3);
+        assert_eq!(day.hour["h09"].booked, 3);
+        assert_eq!(day.active["t09:30"], 2);
+        assert_eq!(day.doctor[&doctor.to_string()].no_shows, 1);
         assert_eq!(day.revenue_by_payment_type["CASH"].paid, 8_000);
     }
 }

@@ -60,8 +60,8 @@ impl StatsStore {
             .days()
             .map(|(day, counters)| {
                 let mut rebuilt = Day::new(day);
-                for (path, amount) in counters {
-                    rebuilt.add(path, amount);
+                for (counter, amount) in counters {
+                    rebuilt.add(counter, amount);
                 }
                 day_document(&rebuilt)
             })
