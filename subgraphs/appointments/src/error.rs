@@ -2,7 +2,7 @@
 
 use kit::error::{ClientFacing, ErrorCode, InputError};
 
-use crate::domain::{TransitionError, ValidationError};
+use crate::domain::{AppointmentId, DoctorId, TransitionError, ValidationError};
 
 /// What a refusal is about, in the domain's words. Which argument that is depends on the
 /// operation (the patient is `input.patientId` when booking, the appointment's `id` when
@@ -41,7 +41,7 @@ pub enum AppointmentError {
     /// `subject` is the doctor, or the time when it is the hours that refuse.
     #[error("doctor {doctor_id} {reason}")]
     DoctorUnavailable {
-        doctor_id: uuid::Uuid,
+        doctor_id: DoctorId,
         subject: Subject,
         reason: String,
     },
@@ -63,7 +63,7 @@ pub enum AppointmentError {
 }
 
 impl AppointmentError {
-    pub fn appointment_not_found(id: uuid::Uuid) -> Self {
+    pub fn appointment_not_found(id: AppointmentId) -> Self {
         Self::NotFound {
             subject: Subject::Appointment,
             message: format!("no appointment with id {id}"),

@@ -21,9 +21,9 @@ pub const fn change_of(transition: Transition) -> Change {
 impl From<&Appointment> for contract::Appointment {
     fn from(appointment: &Appointment) -> Self {
         Self {
-            id: appointment.id,
-            patient_id: appointment.patient_id,
-            doctor_id: appointment.doctor_id,
+            id: appointment.id.uuid(),
+            patient_id: appointment.patient_id.uuid(),
+            doctor_id: appointment.doctor_id.uuid(),
             doctor_specialization: appointment.doctor_specialization.clone(),
             service_type: appointment.service_type.as_str().to_owned(),
             date: appointment.slot.date,
@@ -57,9 +57,9 @@ impl TryFrom<contract::Appointment> for Appointment {
                 starts_at: data.starts_at,
                 ends_at: data.ends_at,
             },
-            id: data.id,
-            patient_id: data.patient_id,
-            doctor_id: data.doctor_id,
+            id: data.id.into(),
+            patient_id: data.patient_id.into(),
+            doctor_id: data.doctor_id.into(),
             doctor_specialization: data.doctor_specialization,
             notes: data.notes,
             cancellation_reason: data.cancellation_reason,

@@ -58,7 +58,7 @@ impl AppointmentService {
         }
         let doctors: Vec<Uuid> = appointments
             .iter()
-            .map(|appointment| appointment.doctor_id)
+            .map(|appointment| appointment.doctor_id.uuid())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -73,7 +73,7 @@ impl AppointmentService {
         Ok(appointments
             .into_iter()
             .filter_map(|appointment| {
-                let schedule = schedules.get(&appointment.doctor_id)?;
+                let schedule = schedules.get(&appointment.doctor_id.uuid())?;
                 let why = schedule
                     .check(appointment.slot.starts_at, appointment.slot.ends_at)
                     .err()?;

@@ -9,10 +9,12 @@ use kit::{
     context::RequestContext,
     outbox::Outbox,
 };
-use uuid::Uuid;
 
 use crate::{
-    domain::{Appointment, AppointmentStatus, ServiceType, Slot, Transition},
+    domain::{
+        Appointment, AppointmentId, AppointmentStatus, DoctorId, PatientId, ServiceType, Slot,
+        Transition,
+    },
     error::{AppointmentError, Subject},
     events::{appointment_event, change_of},
     references::{BookableDoctor, References},
@@ -22,8 +24,8 @@ use crate::{
 /// A booking as asked, before its references are checked.
 #[derive(Debug, Clone)]
 pub struct Booking {
-    pub patient_id: Uuid,
-    pub doctor_id: Uuid,
+    pub patient_id: PatientId,
+    pub doctor_id: DoctorId,
     pub service_type: ServiceType,
     pub date: NaiveDate,
     pub time: NaiveTime,
@@ -87,7 +89,7 @@ impl AppointmentService {
             works_then(&doctor, booking.doctor_id, &slot)?;
         }
         let appointment = Appointment {
-            id: Uuid::now_v7(),
+            id: AppointmentId::generate(),
             patient_id: booking.patient_id,
             doctor_id: booking.doctor_id,
             doctor_specialization: doctor.specialization,
@@ -140,7 +142,7 @@ impl AppointmentService {
     #[tracing::instrument(skip_all, fields(appointment_id = %id))]
     pub async fn reschedule(
         &self,
-        id: Uuid,
+        id: AppointmentId,
         date: NaiveDate,
         time: NaiveTime,
         context: &RequestContext,
@@ -172,7 +174,7 @@ impl AppointmentService {
     #[tracing::instrument(skip_all, fields(appointment_id = %id))]
     pub async fn cancel(
         &self,
-        id: Uuid,
+        id: AppointmentId,
         reason: Option<String>,
         context: &RequestContext,
     ) -> Result<Appointment, AppointmentError> {
@@ -188,7 +190,7 @@ impl AppointmentService {
     #[tracing::instrument(skip_all, fields(appointment_id = %id))]
     pub async fn advance(
         &self,
-        id: Uuid,
+        id: AppointmentId,
         transition: Transition,
         context: &RequestContext,
     ) -> Result<Appointment, AppointmentError> {
@@ -198,7 +200,7 @@ impl AppointmentService {
     #[tracing::instrument(skip_all, fields(appointment_id = %id, ?transition))]
     async fn transition(
         &self,
-        id: Uuid,
+        id: AppointmentId,
         transition: Transition,
         context: &RequestContext,
         edit: impl Fn(&mut Appointment) -> Result<(), AppointmentError>,
@@ -214,7 +216,7 @@ impl AppointmentService {
 
     async fn transition_once(
         &self,
-        id: Uuid,
+        id: AppointmentId,
         transition: Transition,
         context: &RequestContext,
         edit: &impl Fn(&mut Appointment) -> Result<(), AppointmentError>,
@@ -274,7 +276,7 @@ impl AppointmentService {
 /// `DOCTOR_UNAVAILABLE` about the time, saying why, unless the doctor works all of `slot`.
 fn works_then(
     doctor: &BookableDoctor,
-    doctor_id: Uuid,
+    doctor_id: DoctorId,
     slot: &Slot,
 ) -> Result<(), AppointmentError> {
     doctor

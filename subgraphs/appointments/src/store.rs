@@ -7,7 +7,10 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::{
-    domain::{Appointment, AppointmentStatus, MAX_DURATION_MINUTES, ServiceType, Slot},
+    domain::{
+        Appointment, AppointmentId, AppointmentStatus, DoctorId, MAX_DURATION_MINUTES, PatientId,
+        ServiceType, Slot,
+    },
     error::{AppointmentError, Subject},
 };
 
@@ -16,9 +19,9 @@ const COLUMNS: &str = "id, patient_id, doctor_id, doctor_specialization, service
 
 #[derive(sqlx::FromRow)]
 struct AppointmentRow {
-    id: Uuid,
-    patient_id: Uuid,
-    doctor_id: Uuid,
+    id: AppointmentId,
+    patient_id: PatientId,
+    doctor_id: DoctorId,
     doctor_specialization: String,
     service_type: String,
     local_date: NaiveDate,
@@ -71,8 +74,8 @@ fn into_appointments(rows: Vec<AppointmentRow>) -> sqlx::Result<Vec<Appointment>
 /// Filters of appointment listings. `from`/`to` are inclusive dates of the booked wall clock.
 #[derive(Debug, Clone, Default)]
 pub struct AppointmentFilter {
-    pub doctor_id: Option<Uuid>,
-    pub patient_id: Option<Uuid>,
+    pub doctor_id: Option<DoctorId>,
+    pub patient_id: Option<PatientId>,
     pub status: Option<AppointmentStatus>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -94,11 +97,11 @@ impl AppointmentStore {
 
     /// Appointments with these ids, in one query.
     #[tracing::instrument(skip_all, fields(count = ids.len()))]
-    pub async fn find_many(&self, ids: &[Uuid]) -> sqlx::Result<Vec<Appointment>> {
+    pub async fn find_many(&self, ids: &[AppointmentId]) -> sqlx::Result<Vec<Appointment>> {
         let rows = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM appointments WHERE id = ANY($1)"
         ))
-        .bind(ids)
+        .bind(ids.iter().map(|id| id.uuid()).collect::<Vec<_>>())
         .fetch_all(&self.pool)
         .await?;
         into_appointments(rows)
@@ -181,7 +184,10 @@ impl AppointmentStore {
 
     /// The appointment, locked for update until the transaction ends.
     #[tracing::instrument(skip_all)]
-    pub async fn lock(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Appointment>> {
+    pub async fn lock(
+        conn: &mut PgConnection,
+        id: AppointmentId,
+    ) -> sqlx::Result<Option<Appointment>> {
         let row: Option<AppointmentRow> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM appointments WHERE id = $1 FOR UPDATE"
         ))
@@ -240,8 +246,8 @@ impl AppointmentStore {
     #[tracing::instrument(skip_all)]
     pub async fn serialize_bookings_of(
         conn: &mut PgConnection,
-        doctor_id: Uuid,
-        patient_id: Uuid,
+        doctor_id: DoctorId,
+        patient_id: PatientId,
     ) -> sqlx::Result<()> {
         let [first, second] = booking_locks(doctor_id, patient_id);
         sqlx::query("SELECT pg_advisory_xact_lock($1), pg_advisory_xact_lock($2)")
@@ -284,10 +290,10 @@ const PATIENT_LOCKS: i64 = 0x1A71_E475_0000_0002;
 /// The advisory locks of a booking, in the one global order every booking takes them in
 /// (a PostgreSQL select list is evaluated left to right), so two bookings never wait on
 /// each other's locks in a cycle.
-fn booking_locks(doctor_id: Uuid, patient_id: Uuid) -> [i64; 2] {
+fn booking_locks(doctor_id: DoctorId, patient_id: PatientId) -> [i64; 2] {
     let mut keys = [
-        lock_key(doctor_id, DOCTOR_LOCKS),
-        lock_key(patient_id, PATIENT_LOCKS),
+        lock_key(doctor_id.uuid(), DOCTOR_LOCKS),
+        lock_key(patient_id.uuid(), PATIENT_LOCKS),
     ];
     keys.sort_unstable();
     keys

@@ -67,7 +67,10 @@ impl Caller {
 
     /// The patient a query about patients' records is narrowed to: the caller's own when
     /// it is a patient (asking for another's is refused), else what was `asked`.
-    pub fn narrow_patient(&self, asked: Option<Uuid>) -> Result<Option<Uuid>, Forbidden> {
+    pub fn narrow_patient<Id: Copy + Into<Uuid> + From<Uuid>>(
+        &self,
+        asked: Option<Id>,
+    ) -> Result<Option<Id>, Forbidden> {
         narrow(
             self.own_patient(),
             asked,
@@ -77,7 +80,10 @@ impl Caller {
 
     /// The doctor a query about appointments is narrowed to: the caller's own when it is a
     /// doctor (asking for another's is refused), else what was `asked`.
-    pub fn narrow_doctor(&self, asked: Option<Uuid>) -> Result<Option<Uuid>, Forbidden> {
+    pub fn narrow_doctor<Id: Copy + Into<Uuid> + From<Uuid>>(
+        &self,
+        asked: Option<Id>,
+    ) -> Result<Option<Id>, Forbidden> {
         narrow(
             self.own_doctor(),
             asked,
@@ -86,9 +92,9 @@ impl Caller {
     }
 
     /// `Ok` when the caller may see or act on `patient`'s records.
-    pub fn may_see_patient(&self, patient: Uuid) -> Result<(), Forbidden> {
+    pub fn may_see_patient(&self, patient: impl Into<Uuid>) -> Result<(), Forbidden> {
         match self.own_patient() {
-            Some(own) if own != patient => Err(Forbidden(
+            Some(own) if own != patient.into() => Err(Forbidden(
                 "A patient sees and changes only their own records",
             )),
             _ => Ok(()),
@@ -108,10 +114,14 @@ impl Caller {
     }
 
     /// `Ok` when the caller may see or act on an appointment of `patient` with `doctor`.
-    pub fn may_see_appointment(&self, patient: Uuid, doctor: Uuid) -> Result<(), Forbidden> {
+    pub fn may_see_appointment(
+        &self,
+        patient: impl Into<Uuid>,
+        doctor: impl Into<Uuid>,
+    ) -> Result<(), Forbidden> {
         self.may_see_patient(patient)?;
         match self.own_doctor() {
-            Some(own) if own != doctor => Err(Forbidden(
+            Some(own) if own != doctor.into() => Err(Forbidden(
                 "A doctor sees and changes only their own appointments",
             )),
             _ => Ok(()),
@@ -119,14 +129,14 @@ impl Caller {
     }
 }
 
-fn narrow(
+fn narrow<Id: Copy + Into<Uuid> + From<Uuid>>(
     own: Option<Uuid>,
-    asked: Option<Uuid>,
+    asked: Option<Id>,
     refusal: &'static str,
-) -> Result<Option<Uuid>, Forbidden> {
+) -> Result<Option<Id>, Forbidden> {
     match (own, asked) {
-        (Some(own), Some(asked)) if own != asked => Err(Forbidden(refusal)),
-        (Some(own), _) => Ok(Some(own)),
+        (Some(own), Some(asked)) if own != asked.into() => Err(Forbidden(refusal)),
+        (Some(own), _) => Ok(Some(Id::from(own))),
         (None, asked) => Ok(asked),
     }
 }
@@ -196,7 +206,7 @@ mod tests {
         assert!(doctor.may_see_appointment(other, other).is_err());
 
         let desk = person(Role::FrontDesk, None);
-        assert_eq!(desk.narrow_patient(None).expect("all"), None);
+        assert_eq!(desk.narrow_patient::<Uuid>(None).expect("all"), None);
         assert!(desk.may_see_appointment(other, other).is_ok());
         assert!(Caller::Internal.may_see_patient(other).is_ok());
     }

@@ -160,8 +160,8 @@ impl Billed {
         Self {
             bill: Bill {
                 id: Uuid::now_v7(),
-                appointment_id: booking.appointment.id,
-                patient_id: booking.appointment.patient_id,
+                appointment_id: booking.appointment.id.uuid(),
+                patient_id: booking.appointment.patient_id.uuid(),
                 service_type: booking.appointment.service_type.as_str().to_owned(),
                 amount: amount.parse::<Decimal>().expect("amount"),
                 currency: "EUR".to_owned(),

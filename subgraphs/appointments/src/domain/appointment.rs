@@ -1,9 +1,8 @@
 //! The appointment record, its enumerations and its status workflow.
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
-use super::Slot;
+use super::{AppointmentId, DoctorId, PatientId, Slot};
 
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
@@ -129,9 +128,9 @@ impl Transition {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointment {
-    pub id: Uuid,
-    pub patient_id: Uuid,
-    pub doctor_id: Uuid,
+    pub id: AppointmentId,
+    pub patient_id: PatientId,
+    pub doctor_id: DoctorId,
     pub doctor_specialization: String,
     pub service_type: ServiceType,
     pub slot: Slot,
@@ -147,12 +146,15 @@ pub struct Appointment {
 pub enum TransitionError {
     #[error("appointment {id} is {current} and cannot be {verb}", current = .current.as_str())]
     NotFrom {
-        id: Uuid,
+        id: AppointmentId,
         current: AppointmentStatus,
         verb: &'static str,
     },
     #[error("appointment {id} starts at {starts_at} and cannot be marked as a no-show before then")]
-    NotStartedYet { id: Uuid, starts_at: DateTime<Utc> },
+    NotStartedYet {
+        id: AppointmentId,
+        starts_at: DateTime<Utc>,
+    },
 }
 
 impl Appointment {
@@ -189,9 +191,9 @@ mod tests {
 
     fn appointment(status: AppointmentStatus, starts_at: DateTime<Utc>) -> Appointment {
         Appointment {
-            id: Uuid::now_v7(),
-            patient_id: Uuid::now_v7(),
-            doctor_id: Uuid::now_v7(),
+            id: AppointmentId::generate(),
+            patient_id: uuid::Uuid::now_v7().into(),
+            doctor_id: uuid::Uuid::now_v7().into(),
             doctor_specialization: "CARDIOLOGY".to_owned(),
             service_type: ServiceType::Consultation,
             slot: Slot {

@@ -2,9 +2,11 @@
 //! status workflow, and the enumerations.
 
 mod appointment;
+mod ids;
 mod slot;
 
 pub use appointment::{Appointment, AppointmentStatus, ServiceType, Transition, TransitionError};
+pub use ids::{AppointmentId, DoctorId, PatientId};
 pub use slot::{MAX_DURATION_MINUTES, Slot, parse_time};
 
 /// A rule an input broke, naming the input field (`time`, `durationMinutes`).

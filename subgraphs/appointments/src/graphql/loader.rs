@@ -1,32 +1,24 @@
-//! Batches appointment lookups: every `_entities` or `appointment(id)` in one request tick costs one
-//! SQL query.
+//! Batches appointment lookups: every `_entities` or `appointment(id)` in one request tick
+//! costs one SQL query.
 
-use std::{collections::HashMap, sync::Arc};
+use kit::loader::{EntityLoader, FindMany};
 
-use async_graphql::dataloader::Loader;
-use uuid::Uuid;
+use crate::{
+    domain::{Appointment, AppointmentId},
+    store::AppointmentStore,
+};
 
-use crate::{domain::Appointment, store::AppointmentStore};
+pub type AppointmentLoader = EntityLoader<AppointmentStore>;
 
-pub struct AppointmentLoader {
-    store: AppointmentStore,
-}
+impl FindMany for AppointmentStore {
+    type Id = AppointmentId;
+    type Entity = Appointment;
 
-impl AppointmentLoader {
-    pub fn new(store: AppointmentStore) -> Self {
-        Self { store }
+    fn id(appointment: &Appointment) -> AppointmentId {
+        appointment.id
     }
-}
 
-impl Loader<Uuid> for AppointmentLoader {
-    type Value = Appointment;
-    type Error = Arc<sqlx::Error>;
-
-    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Appointment>, Self::Error> {
-        let appointments = self.store.find_many(ids).await.map_err(Arc::new)?;
-        Ok(appointments
-            .into_iter()
-            .map(|appointment| (appointment.id, appointment))
-            .collect())
+    async fn find_many(&self, ids: &[AppointmentId]) -> sqlx::Result<Vec<Appointment>> {
+        AppointmentStore::find_many(self, ids).await
     }
 }

@@ -15,7 +15,7 @@ use super::{
     types::{Appointment, CreateAppointmentInput},
 };
 use crate::{
-    domain::{Transition, parse_time},
+    domain::{AppointmentId, Transition, parse_time},
     error::AppointmentError,
     service::{AppointmentService, Booking},
 };
@@ -67,7 +67,7 @@ impl Mutation {
         date: Date,
         time: String,
     ) -> Result<Appointment> {
-        let id = parse_id("id", &id).to_graphql()?;
+        let id = AppointmentId::from(parse_id("id", &id).to_graphql()?);
         visible(ctx, id, Transition::Reschedule).await?;
         let time = parse_time("time", &time)
             .map_err(AppointmentError::from)
@@ -88,7 +88,7 @@ impl Mutation {
         id: ID,
         #[graphql(desc = "Why, at most 500 characters.")] reason: Option<String>,
     ) -> Result<Appointment> {
-        let id = parse_id("id", &id).to_graphql()?;
+        let id = AppointmentId::from(parse_id("id", &id).to_graphql()?);
         visible(ctx, id, Transition::Cancel).await?;
         let reason = bounded_text("reason", reason, limits::MAX_REASON_CHARS).to_graphql()?;
         let appointment = service(ctx)
@@ -118,7 +118,7 @@ impl Mutation {
 }
 
 async fn advance(ctx: &Context<'_>, id: &ID, transition: Transition) -> Result<Appointment> {
-    let id = parse_id("id", id).to_graphql()?;
+    let id = AppointmentId::from(parse_id("id", id).to_graphql()?);
     visible(ctx, id, transition).await?;
     let appointment = service(ctx)
         .advance(id, transition, RequestContext::of(ctx))
@@ -131,7 +131,7 @@ async fn advance(ctx: &Context<'_>, id: &ID, transition: Transition) -> Result<A
 /// patient's, a doctor's to a colleague's); one that does not exist is left to the service
 /// (`NOT_FOUND`).
 /// Refuses (on the audit trail) a `transition` of an appointment the caller may not see.
-async fn visible(ctx: &Context<'_>, id: uuid::Uuid, transition: Transition) -> Result<()> {
+async fn visible(ctx: &Context<'_>, id: AppointmentId, transition: Transition) -> Result<()> {
     super::query::load_for(ctx, id, transition.action())
         .await
         .map(drop)

@@ -18,7 +18,12 @@ use super::{
     slots::{self, FreeSlotArgs, FreeSlotPage, Specialization, TimeWindowInput},
     types::{Appointment, AppointmentStatus, DoctorRef, PatientRef, ServiceType, reference_id},
 };
-use crate::{error::AppointmentError, service::AppointmentService, store::AppointmentFilter};
+use crate::{
+    domain::{AppointmentId, DoctorId, PatientId},
+    error::AppointmentError,
+    service::AppointmentService,
+    store::AppointmentFilter,
+};
 
 pub struct Query;
 
@@ -89,7 +94,7 @@ pub async fn appointments_page(
     Ok(connection(
         page,
         rows,
-        |appointment| appointment.id,
+        |appointment| appointment.id.uuid(),
         Appointment,
         AppointmentTotals { filter },
     ))
@@ -110,7 +115,7 @@ impl Query {
         to: Date,
     ) -> Result<Vec<AppointmentOutsideHours>> {
         let doctor_id = doctor_id
-            .map(|id| reference_id("doctorId", &id))
+            .map(|id| reference_id("doctorId", &id).map(DoctorId::from))
             .transpose()?;
         let caller = RequestContext::caller(ctx);
         let filter = AppointmentFilter {
@@ -207,10 +212,10 @@ impl Query {
     ) -> Result<AppointmentPage> {
         let filter = AppointmentFilter {
             doctor_id: doctor_id
-                .map(|id| reference_id("doctorId", &id))
+                .map(|id| reference_id("doctorId", &id).map(DoctorId::from))
                 .transpose()?,
             patient_id: patient_id
-                .map(|id| reference_id("patientId", &id))
+                .map(|id| reference_id("patientId", &id).map(PatientId::from))
                 .transpose()?,
             status: status.map(Into::into),
             from: from.map(|date| date.0),
@@ -233,27 +238,27 @@ impl Query {
     /// Federation: a patient's appointments, for the patients subgraph's `Patient`.
     #[graphql(entity)]
     async fn find_patient_by_id(&self, id: ID) -> Result<PatientRef> {
-        Ok(PatientRef(reference_id("id", &id)?))
+        Ok(PatientRef(reference_id("id", &id)?.into()))
     }
 
     /// Federation: a doctor's appointments, for the doctors subgraph's `Doctor`.
     #[graphql(entity)]
     async fn find_doctor_by_id(&self, id: ID) -> Result<DoctorRef> {
-        Ok(DoctorRef(reference_id("id", &id)?))
+        Ok(DoctorRef(reference_id("id", &id)?.into()))
     }
 }
 
 /// The appointment `id` if there is one, refused when the caller may not see it (another
 /// patient's, another doctor's).
 pub(super) async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Appointment>> {
-    load_for(ctx, id, audit::READ).await
+    load_for(ctx, id.into(), audit::READ).await
 }
 
 /// The appointment `id` if there is one and the caller may see it, for `action` (a read,
 /// or the change the caller is about to make); a refusal is on the audit trail.
 pub(super) async fn load_for(
     ctx: &Context<'_>,
-    id: uuid::Uuid,
+    id: AppointmentId,
     action: &'static str,
 ) -> Result<Option<Appointment>> {
     let loader = ctx.data_unchecked::<DataLoader<AppointmentLoader>>();
@@ -267,7 +272,15 @@ pub(super) async fn load_for(
     if let Some(appointment) = &appointment {
         let patient = appointment.patient_id;
         let rule = RequestContext::caller(ctx).may_see_appointment(patient, appointment.doctor_id);
-        audit::check(ctx, action, Entity::Appointment, Some(id), patient, rule).to_graphql()?;
+        audit::check(
+            ctx,
+            action,
+            Entity::Appointment,
+            Some(id.uuid()),
+            patient,
+            rule,
+        )
+        .to_graphql()?;
         audit::read(ctx, Entity::Appointment, id, patient);
     }
     Ok(appointment.map(Appointment))

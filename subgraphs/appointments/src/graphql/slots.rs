@@ -56,7 +56,7 @@ pub struct FreeSlot {
 #[Object]
 impl FreeSlot {
     async fn doctor(&self) -> DoctorRef {
-        DoctorRef(self.slot.doctor_id)
+        DoctorRef(self.slot.doctor_id.into())
     }
 
     async fn doctor_id(&self) -> ID {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::query::{AppointmentPage, appointments_page};
 use crate::{
-    domain::{self, parse_time},
+    domain::{self, DoctorId, PatientId, parse_time},
     service::Booking,
     store::AppointmentFilter,
 };
@@ -119,7 +119,7 @@ impl Appointment {
 }
 
 /// A patient (owned by the patients subgraph), with their appointments.
-pub struct PatientRef(pub Uuid);
+pub struct PatientRef(pub PatientId);
 
 #[Object(name = "Patient")]
 impl PatientRef {
@@ -147,7 +147,7 @@ impl PatientRef {
 }
 
 /// A doctor (owned by the doctors subgraph), with their appointments.
-pub struct DoctorRef(pub Uuid);
+pub struct DoctorRef(pub DoctorId);
 
 #[Object(name = "Doctor")]
 impl DoctorRef {
@@ -221,8 +221,8 @@ impl TryFrom<CreateAppointmentInput> for Booking {
 
     fn try_from(input: CreateAppointmentInput) -> async_graphql::Result<Self> {
         Ok(Self {
-            patient_id: reference_id("input.patientId", &input.patient_id)?,
-            doctor_id: reference_id("input.doctorId", &input.doctor_id)?,
+            patient_id: reference_id("input.patientId", &input.patient_id)?.into(),
+            doctor_id: reference_id("input.doctorId", &input.doctor_id)?.into(),
             service_type: input.service_type.into(),
             date: input.date.0,
             time: parse_time("time", &input.time)

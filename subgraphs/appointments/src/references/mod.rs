@@ -24,7 +24,10 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::error::{AppointmentError, Subject};
+use crate::{
+    domain::{DoctorId, PatientId},
+    error::{AppointmentError, Subject},
+};
 
 /// What a booking needs to know about its doctor.
 #[derive(Debug, Clone)]
@@ -129,8 +132,8 @@ impl References {
     #[tracing::instrument(skip_all, fields(%patient_id, %doctor_id))]
     pub async fn check(
         &self,
-        patient_id: Uuid,
-        doctor_id: Uuid,
+        patient_id: PatientId,
+        doctor_id: DoctorId,
         date: NaiveDate,
         context: &RequestContext,
     ) -> Result<BookableDoctor, AppointmentError> {
@@ -139,13 +142,13 @@ impl References {
             self.entity::<PatientEntity>(
                 (&self.patients_url, "patients", context),
                 "Patient",
-                patient_id,
+                patient_id.uuid(),
                 "archived"
             ),
             self.entity::<DoctorEntity>(
                 (&self.doctors_url, "doctors", context),
                 "Doctor",
-                doctor_id,
+                doctor_id.uuid(),
                 "archived available specialization scheduleVersion"
             ),
         );
@@ -181,12 +184,12 @@ impl References {
             Some(doctor) => {
                 let schedule = self
                     .hours(
-                        &[(doctor_id, doctor.schedule_version)],
+                        &[(doctor_id.uuid(), doctor.schedule_version)],
                         (date, next),
                         context,
                     )
                     .await?
-                    .remove(&doctor_id)
+                    .remove(&doctor_id.uuid())
                     .ok_or_else(|| unavailable("doctors", format!("no hours for {doctor_id}")))?;
                 Ok(BookableDoctor {
                     specialization: doctor.specialization,

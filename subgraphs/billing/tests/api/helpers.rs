@@ -57,9 +57,9 @@ pub fn appointment_event(
 ) -> CloudEvent {
     let starts_at = Utc::now() + chrono::Duration::days(1);
     let appointment = Appointment {
-        id: appointment,
-        patient_id: patient,
-        doctor_id: Uuid::now_v7(),
+        id: appointment.into(),
+        patient_id: patient.into(),
+        doctor_id: Uuid::now_v7().into(),
         doctor_specialization: "CARDIOLOGY".to_owned(),
         service_type: ServiceType::from_name(service_type).expect("a service type"),
         slot: Slot {

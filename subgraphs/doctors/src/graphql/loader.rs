@@ -15,6 +15,7 @@ use crate::{domain::Doctor, store::DoctorStore};
 pub type DoctorLoader = EntityLoader<DoctorStore>;
 
 impl FindMany for DoctorStore {
+    type Id = Uuid;
     type Entity = Doctor;
 
     fn id(doctor: &Doctor) -> Uuid {

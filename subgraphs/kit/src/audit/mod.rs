@@ -173,13 +173,13 @@ impl AuditRecord {
         context: &RequestContext,
         action: &str,
         entity: Entity,
-        id: Uuid,
-        patient: Uuid,
+        id: impl Into<Uuid>,
+        patient: impl Into<Uuid>,
         fields: &[&str],
     ) -> Self {
         Self {
-            ids: vec![id],
-            patients: vec![patient],
+            ids: vec![id.into()],
+            patients: vec![patient.into()],
             fields: fields.iter().map(|&field| field.to_owned()).collect(),
             ..Self::new(service, context, action, entity, Outcome::Success)
         }

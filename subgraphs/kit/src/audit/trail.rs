@@ -105,10 +105,22 @@ pub(super) fn trail<'a>(ctx: &async_graphql::Context<'a>) -> Option<&'a Arc<Trai
     ctx.data_opt::<Arc<Trail>>()
 }
 
-/// Notes that the request read `entity` `id`, which is `patient`'s data.
-pub fn read(ctx: &async_graphql::Context<'_>, entity: Entity, id: Uuid, patient: Uuid) {
+/// Notes that the request read `entity` `id`, which is `patient`'s data. Ids are a
+/// service's own id types or plain UUIDs.
+pub fn read(
+    ctx: &async_graphql::Context<'_>,
+    entity: Entity,
+    id: impl Into<Uuid>,
+    patient: impl Into<Uuid>,
+) {
     if let Some(trail) = trail(ctx) {
-        trail.note(entity, READ, Outcome::Success, Some(id), patient);
+        trail.note(
+            entity,
+            READ,
+            Outcome::Success,
+            Some(id.into()),
+            patient.into(),
+        );
     }
 }
 
@@ -119,10 +131,10 @@ pub fn denied(
     action: &'static str,
     entity: Entity,
     id: Option<Uuid>,
-    patient: Uuid,
+    patient: impl Into<Uuid>,
 ) {
     if let Some(trail) = trail(ctx) {
-        trail.note(entity, action, Outcome::Denied, id, patient);
+        trail.note(entity, action, Outcome::Denied, id, patient.into());
     }
 }
 
@@ -133,7 +145,7 @@ pub fn check<E>(
     action: &'static str,
     entity: Entity,
     id: Option<Uuid>,
-    patient: Uuid,
+    patient: impl Into<Uuid>,
     rule: Result<(), E>,
 ) -> Result<(), E> {
     if rule.is_err() {

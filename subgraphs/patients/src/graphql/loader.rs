@@ -9,6 +9,7 @@ use crate::{domain::Patient, store::PatientStore};
 pub type PatientLoader = EntityLoader<PatientStore>;
 
 impl FindMany for PatientStore {
+    type Id = Uuid;
     type Entity = Patient;
 
     fn id(patient: &Patient) -> Uuid {
