@@ -26,11 +26,11 @@ impl From<&Appointment> for contract::Appointment {
             doctor_id: appointment.doctor_id.uuid(),
             doctor_specialization: appointment.doctor_specialization.clone(),
             service_type: appointment.service_type.as_str().to_owned(),
-            date: appointment.slot.date,
-            time: appointment.slot.time.format("%H:%M").to_string(),
-            duration_minutes: appointment.slot.duration_minutes,
-            starts_at: appointment.slot.starts_at,
-            ends_at: appointment.slot.ends_at,
+            date: appointment.slot.date(),
+            time: appointment.slot.time().format("%H:%M").to_string(),
+            duration_minutes: appointment.slot.duration_minutes(),
+            starts_at: appointment.slot.starts_at(),
+            ends_at: appointment.slot.ends_at(),
             status: appointment.status.as_str().to_owned(),
             notes: appointment.notes.clone(),
             cancellation_reason: appointment.cancellation_reason.clone(),
@@ -49,14 +49,15 @@ impl TryFrom<contract::Appointment> for Appointment {
                 .ok_or_else(|| format!("unknown service type {:?}", data.service_type))?,
             status: AppointmentStatus::from_name(&data.status)
                 .ok_or_else(|| format!("unknown status {:?}", data.status))?,
-            slot: Slot {
-                date: data.date,
-                time: NaiveTime::parse_from_str(&data.time, "%H:%M")
+            slot: Slot::restore(
+                data.date,
+                NaiveTime::parse_from_str(&data.time, "%H:%M")
                     .map_err(|error| error.to_string())?,
-                duration_minutes: data.duration_minutes,
-                starts_at: data.starts_at,
-                ends_at: data.ends_at,
-            },
+                data.duration_minutes,
+                data.starts_at,
+                data.ends_at,
+            )
+            .map_err(|error| error.to_string())?,
             id: data.id.into(),
             patient_id: data.patient_id.into(),
             doctor_id: data.doctor_id.into(),

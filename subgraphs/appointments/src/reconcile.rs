@@ -75,7 +75,7 @@ impl AppointmentService {
             .filter_map(|appointment| {
                 let schedule = schedules.get(&appointment.doctor_id.uuid())?;
                 let why = schedule
-                    .check(appointment.slot.starts_at, appointment.slot.ends_at)
+                    .check(appointment.slot.starts_at(), appointment.slot.ends_at())
                     .err()?;
                 Some(OutsideHours {
                     reason: format!("doctor {} {why}", appointment.doctor_id),

@@ -83,7 +83,7 @@ impl AppointmentService {
         .map_err(AppointmentError::from)?;
         let doctor = self
             .references
-            .check(booking.patient_id, booking.doctor_id, slot.date, context)
+            .check(booking.patient_id, booking.doctor_id, slot.date(), context)
             .await?;
         if !booking.outside_working_hours {
             works_then(&doctor, booking.doctor_id, &slot)?;
@@ -156,11 +156,11 @@ impl AppointmentService {
         // What can be said without asking anyone comes first: the state, then the new time.
         let now = Utc::now();
         current.clone().apply(Transition::Reschedule, now)?;
-        let slot = Slot::new(date, time, current.slot.duration_minutes, self.zone, now)
+        let slot = Slot::new(date, time, current.slot.duration_minutes(), self.zone, now)
             .map_err(AppointmentError::from)?;
         let doctor = self
             .references
-            .check(current.patient_id, current.doctor_id, slot.date, context)
+            .check(current.patient_id, current.doctor_id, slot.date(), context)
             .await
             .map_err(about_the_appointment)?;
         works_then(&doctor, current.doctor_id, &slot)?;
@@ -281,7 +281,7 @@ fn works_then(
 ) -> Result<(), AppointmentError> {
     doctor
         .schedule
-        .check(slot.starts_at, slot.ends_at)
+        .check(slot.starts_at(), slot.ends_at())
         .map_err(|reason| AppointmentError::DoctorUnavailable {
             doctor_id,
             subject: Subject::Time,

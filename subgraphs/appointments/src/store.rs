@@ -52,13 +52,14 @@ impl TryFrom<AppointmentRow> for Appointment {
             patient_id: row.patient_id,
             doctor_id: row.doctor_id,
             doctor_specialization: row.doctor_specialization,
-            slot: Slot {
-                date: row.local_date,
-                time: row.local_time,
-                duration_minutes: row.duration_minutes,
-                starts_at: row.starts_at,
-                ends_at: row.ends_at,
-            },
+            slot: Slot::restore(
+                row.local_date,
+                row.local_time,
+                row.duration_minutes,
+                row.starts_at,
+                row.ends_at,
+            )
+            .map_err(|error| sqlx::Error::Decode(error.to_string().into()))?,
             notes: row.notes,
             cancellation_reason: row.cancellation_reason,
             created_at: row.created_at,
@@ -226,11 +227,11 @@ impl AppointmentStore {
         values.push_bind(appointment.doctor_id);
         values.push_bind(&appointment.doctor_specialization);
         values.push_bind(appointment.service_type.as_str());
-        values.push_bind(appointment.slot.date);
-        values.push_bind(appointment.slot.time);
-        values.push_bind(appointment.slot.duration_minutes);
-        values.push_bind(appointment.slot.starts_at);
-        values.push_bind(appointment.slot.ends_at);
+        values.push_bind(appointment.slot.date());
+        values.push_bind(appointment.slot.time());
+        values.push_bind(appointment.slot.duration_minutes());
+        values.push_bind(appointment.slot.starts_at());
+        values.push_bind(appointment.slot.ends_at());
         values.push_bind(appointment.status.as_str());
         values.push_bind(&appointment.notes);
         values.push_bind(appointment.created_at);
@@ -269,10 +270,10 @@ impl AppointmentStore {
              WHERE id = $1",
         )
         .bind(appointment.id)
-        .bind(appointment.slot.date)
-        .bind(appointment.slot.time)
-        .bind(appointment.slot.starts_at)
-        .bind(appointment.slot.ends_at)
+        .bind(appointment.slot.date())
+        .bind(appointment.slot.time())
+        .bind(appointment.slot.starts_at())
+        .bind(appointment.slot.ends_at())
         .bind(appointment.status.as_str())
         .bind(&appointment.cancellation_reason)
         .bind(appointment.updated_at)

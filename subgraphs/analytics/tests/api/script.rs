@@ -20,7 +20,7 @@
 //!   Berlin), unpaid; b4 (a4) 25.00 created 03-05 12:00Z, paid INSURANCE 03-06 12:00Z.
 
 use appointments::{
-    domain::{Appointment, AppointmentStatus},
+    domain::{Appointment, AppointmentStatus, Slot},
     events::{appointment_event, change_of},
 };
 use billing::domain::{Bill, BillStatus, PaymentType};
@@ -145,8 +145,16 @@ impl Booking {
 
     fn rescheduled(&mut self, day: &str, time: &str) -> CloudEvent {
         let previous = self.appointment.clone();
-        self.appointment.slot.date = date(day);
-        self.appointment.slot.time = time.parse().expect("time");
+        let minutes = self.appointment.slot.duration_minutes();
+        let starts_at = instant(&format!("{day}T{time}:00Z"));
+        self.appointment.slot = Slot::restore(
+            date(day),
+            time.parse().expect("time"),
+            minutes,
+            starts_at,
+            starts_at + chrono::Duration::minutes(i64::from(minutes)),
+        )
+        .expect("a slot");
         appointment_event(Change::Rescheduled, &self.appointment, Some(&previous))
     }
 }

@@ -171,10 +171,10 @@ impl Appointment {
                 verb: transition.verb(),
             });
         }
-        if transition == Transition::MarkNoShow && now < self.slot.starts_at {
+        if transition == Transition::MarkNoShow && now < self.slot.starts_at() {
             return Err(TransitionError::NotStartedYet {
                 id: self.id,
-                starts_at: self.slot.starts_at,
+                starts_at: self.slot.starts_at(),
             });
         }
         self.status = transition.target();
@@ -196,13 +196,14 @@ mod tests {
             doctor_id: uuid::Uuid::now_v7().into(),
             doctor_specialization: "CARDIOLOGY".to_owned(),
             service_type: ServiceType::Consultation,
-            slot: Slot {
-                date: NaiveDate::MIN,
-                time: NaiveTime::MIN,
-                duration_minutes: 30,
+            slot: Slot::restore(
+                NaiveDate::MIN,
+                NaiveTime::MIN,
+                30,
                 starts_at,
-                ends_at: starts_at + Duration::minutes(30),
-            },
+                starts_at + Duration::minutes(30),
+            )
+            .expect("a slot"),
             status,
             notes: None,
             cancellation_reason: None,

@@ -28,13 +28,15 @@ pub fn parse_time(field: &'static str, raw: &str) -> Result<NaiveTime, Validatio
         })
 }
 
+/// A slot, made only by its checks: [`Slot::new`] for a booking, [`Slot::restore`] for one
+/// read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
-    pub date: NaiveDate,
-    pub time: NaiveTime,
-    pub duration_minutes: i32,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
+    date: NaiveDate,
+    time: NaiveTime,
+    duration_minutes: i32,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
 }
 
 impl Slot {
@@ -47,14 +49,7 @@ impl Slot {
         zone: Tz,
         now: DateTime<Utc>,
     ) -> Result<Self, ValidationError> {
-        if !(MIN_DURATION_MINUTES..=MAX_DURATION_MINUTES).contains(&duration_minutes) {
-            return Err(ValidationError::new(
-                "durationMinutes",
-                format!(
-                    "an appointment lasts {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes, got {duration_minutes}"
-                ),
-            ));
-        }
+        check_duration(duration_minutes)?;
         let local = date.and_time(time);
         let starts = match zone.from_local_datetime(&local) {
             LocalResult::Single(instant) => instant,
@@ -84,6 +79,66 @@ impl Slot {
             ends_at: starts_at + Duration::minutes(i64::from(duration_minutes)),
         })
     }
+
+    /// A slot as it was booked, read back (from the database, from an event): its start may
+    /// have passed since, and the zone it was read in may have changed, so only its own
+    /// consistency is checked (a duration in range, ending that long after it starts).
+    pub fn restore(
+        date: NaiveDate,
+        time: NaiveTime,
+        duration_minutes: i32,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+    ) -> Result<Self, ValidationError> {
+        check_duration(duration_minutes)?;
+        if ends_at - starts_at != Duration::minutes(i64::from(duration_minutes)) {
+            return Err(ValidationError::new(
+                "endsAt",
+                format!("{starts_at} to {ends_at} is not {duration_minutes} minutes"),
+            ));
+        }
+        Ok(Self {
+            date,
+            time,
+            duration_minutes,
+            starts_at,
+            ends_at,
+        })
+    }
+
+    /// The day, on the clinic's clock.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The start time, on the clinic's clock.
+    pub fn time(&self) -> NaiveTime {
+        self.time
+    }
+
+    pub fn duration_minutes(&self) -> i32 {
+        self.duration_minutes
+    }
+
+    pub fn starts_at(&self) -> DateTime<Utc> {
+        self.starts_at
+    }
+
+    pub fn ends_at(&self) -> DateTime<Utc> {
+        self.ends_at
+    }
+}
+
+fn check_duration(duration_minutes: i32) -> Result<(), ValidationError> {
+    if (MIN_DURATION_MINUTES..=MAX_DURATION_MINUTES).contains(&duration_minutes) {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        "durationMinutes",
+        format!(
+            "an appointment lasts {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes, got {duration_minutes}"
+        ),
+    ))
 }
 
 #[cfg(test)]

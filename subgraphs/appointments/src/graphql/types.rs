@@ -72,12 +72,12 @@ impl Appointment {
 
     /// The booked day, in the clinic's time zone.
     async fn date(&self) -> Date {
-        Date(self.0.slot.date)
+        Date(self.0.slot.date())
     }
 
     /// The booked wall-clock time, `HH:MM`, in the clinic's time zone.
     async fn time(&self) -> String {
-        self.0.slot.time.format("%H:%M").to_string()
+        self.0.slot.time().format("%H:%M").to_string()
     }
 
     async fn service_type(&self) -> ServiceType {
@@ -85,15 +85,15 @@ impl Appointment {
     }
 
     async fn duration_minutes(&self) -> i32 {
-        self.0.slot.duration_minutes
+        self.0.slot.duration_minutes()
     }
 
     async fn starts_at(&self) -> DateTime<Utc> {
-        self.0.slot.starts_at
+        self.0.slot.starts_at()
     }
 
     async fn ends_at(&self) -> DateTime<Utc> {
-        self.0.slot.ends_at
+        self.0.slot.ends_at()
     }
 
     async fn status(&self) -> AppointmentStatus {

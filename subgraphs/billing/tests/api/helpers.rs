@@ -62,13 +62,14 @@ pub fn appointment_event(
         doctor_id: Uuid::now_v7().into(),
         doctor_specialization: "CARDIOLOGY".to_owned(),
         service_type: ServiceType::from_name(service_type).expect("a service type"),
-        slot: Slot {
-            date: starts_at.date_naive(),
-            time: starts_at.time(),
-            duration_minutes: 30,
+        slot: Slot::restore(
+            starts_at.date_naive(),
+            starts_at.time(),
+            30,
             starts_at,
-            ends_at: starts_at + chrono::Duration::minutes(30),
-        },
+            starts_at + chrono::Duration::minutes(30),
+        )
+        .expect("a slot"),
         status: if change == Change::Cancelled {
             AppointmentStatus::Cancelled
         } else {
