@@ -5,7 +5,7 @@ use chrono::NaiveTime;
 use event_contract::appointment::{self as contract, AppointmentChanged, Change};
 use kit::events::CloudEvent;
 
-use crate::domain::{Appointment, AppointmentStatus, ServiceType, Slot, Transition};
+use crate::domain::{Appointment, AppointmentStatus, ServiceType, Slot, Stored, Transition};
 
 /// The change a workflow move announces.
 pub const fn change_of(transition: Transition) -> Change {
@@ -21,21 +21,21 @@ pub const fn change_of(transition: Transition) -> Change {
 impl From<&Appointment> for contract::Appointment {
     fn from(appointment: &Appointment) -> Self {
         Self {
-            id: appointment.id.uuid(),
-            patient_id: appointment.patient_id.uuid(),
-            doctor_id: appointment.doctor_id.uuid(),
-            doctor_specialization: appointment.doctor_specialization.clone(),
-            service_type: appointment.service_type.as_str().to_owned(),
-            date: appointment.slot.date(),
-            time: appointment.slot.time().format("%H:%M").to_string(),
-            duration_minutes: appointment.slot.duration_minutes(),
-            starts_at: appointment.slot.starts_at(),
-            ends_at: appointment.slot.ends_at(),
-            status: appointment.status.as_str().to_owned(),
-            notes: appointment.notes.clone(),
-            cancellation_reason: appointment.cancellation_reason.clone(),
-            created_at: appointment.created_at,
-            updated_at: appointment.updated_at,
+            id: appointment.id().uuid(),
+            patient_id: appointment.patient_id().uuid(),
+            doctor_id: appointment.doctor_id().uuid(),
+            doctor_specialization: appointment.doctor_specialization().to_owned(),
+            service_type: appointment.service_type().as_str().to_owned(),
+            date: appointment.slot().date(),
+            time: appointment.slot().time().format("%H:%M").to_string(),
+            duration_minutes: appointment.slot().duration_minutes(),
+            starts_at: appointment.slot().starts_at(),
+            ends_at: appointment.slot().ends_at(),
+            status: appointment.status().as_str().to_owned(),
+            notes: appointment.notes().map(str::to_owned),
+            cancellation_reason: appointment.cancellation_reason().map(str::to_owned),
+            created_at: appointment.created_at(),
+            updated_at: appointment.updated_at(),
         }
     }
 }
@@ -44,7 +44,7 @@ impl TryFrom<contract::Appointment> for Appointment {
     type Error = String;
 
     fn try_from(data: contract::Appointment) -> Result<Self, Self::Error> {
-        Ok(Self {
+        Ok(Self::restore(Stored {
             service_type: ServiceType::from_name(&data.service_type)
                 .ok_or_else(|| format!("unknown service type {:?}", data.service_type))?,
             status: AppointmentStatus::from_name(&data.status)
@@ -66,7 +66,7 @@ impl TryFrom<contract::Appointment> for Appointment {
             cancellation_reason: data.cancellation_reason,
             created_at: data.created_at,
             updated_at: data.updated_at,
-        })
+        }))
     }
 }
 
@@ -80,7 +80,7 @@ pub fn appointment_event(
     CloudEvent::with_data(
         contract::SOURCE,
         change.event_type(),
-        appointment.id,
+        appointment.id(),
         &AppointmentChanged {
             appointment: appointment.into(),
             previous: previous.map(Into::into),

@@ -58,7 +58,7 @@ impl AppointmentService {
         }
         let doctors: Vec<Uuid> = appointments
             .iter()
-            .map(|appointment| appointment.doctor_id.uuid())
+            .map(|appointment| appointment.doctor_id().uuid())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -73,12 +73,12 @@ impl AppointmentService {
         Ok(appointments
             .into_iter()
             .filter_map(|appointment| {
-                let schedule = schedules.get(&appointment.doctor_id.uuid())?;
+                let schedule = schedules.get(&appointment.doctor_id().uuid())?;
                 let why = schedule
-                    .check(appointment.slot.starts_at(), appointment.slot.ends_at())
+                    .check(appointment.slot().starts_at(), appointment.slot().ends_at())
                     .err()?;
                 Some(OutsideHours {
-                    reason: format!("doctor {} {why}", appointment.doctor_id),
+                    reason: format!("doctor {} {why}", appointment.doctor_id()),
                     appointment,
                 })
             })

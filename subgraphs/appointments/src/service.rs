@@ -11,10 +11,7 @@ use kit::{
 };
 
 use crate::{
-    domain::{
-        Appointment, AppointmentId, AppointmentStatus, DoctorId, PatientId, ServiceType, Slot,
-        Transition,
-    },
+    domain::{Appointment, AppointmentId, DoctorId, PatientId, ServiceType, Slot, Transition},
     error::{AppointmentError, Subject},
     events::{appointment_event, change_of},
     references::{BookableDoctor, References},
@@ -88,19 +85,14 @@ impl AppointmentService {
         if !booking.outside_working_hours {
             works_then(&doctor, booking.doctor_id, &slot)?;
         }
-        let appointment = Appointment {
-            id: AppointmentId::generate(),
-            patient_id: booking.patient_id,
-            doctor_id: booking.doctor_id,
-            doctor_specialization: doctor.specialization,
-            service_type: booking.service_type,
+        let appointment = Appointment::book(
+            (booking.patient_id, booking.doctor_id),
+            doctor.specialization,
+            booking.service_type,
             slot,
-            status: AppointmentStatus::Scheduled,
-            notes: booking.notes.filter(|notes| !notes.trim().is_empty()),
-            cancellation_reason: None,
-            created_at: now,
-            updated_at: now,
-        };
+            booking.notes,
+            now,
+        );
         let event = appointment_event(Change::Created, &appointment, None);
         let booked = [
             "patient",
@@ -110,7 +102,7 @@ impl AppointmentService {
             "time",
             "durationMinutes",
         ];
-        let notes = appointment.notes.as_ref().map(|_| "notes");
+        let notes = appointment.notes().as_ref().map(|_| "notes");
         let outside = booking
             .outside_working_hours
             .then_some("outsideWorkingHours");
@@ -132,7 +124,7 @@ impl AppointmentService {
             }
         }
         self.outbox.wake();
-        tracing::info!(appointment_id = %appointment.id, "appointment booked");
+        tracing::info!(appointment_id = %appointment.id(), "appointment booked");
         Ok(appointment)
     }
 
@@ -156,16 +148,27 @@ impl AppointmentService {
         // What can be said without asking anyone comes first: the state, then the new time.
         let now = Utc::now();
         current.clone().apply(Transition::Reschedule, now)?;
-        let slot = Slot::new(date, time, current.slot.duration_minutes(), self.zone, now)
-            .map_err(AppointmentError::from)?;
+        let slot = Slot::new(
+            date,
+            time,
+            current.slot().duration_minutes(),
+            self.zone,
+            now,
+        )
+        .map_err(AppointmentError::from)?;
         let doctor = self
             .references
-            .check(current.patient_id, current.doctor_id, slot.date(), context)
+            .check(
+                current.patient_id(),
+                current.doctor_id(),
+                slot.date(),
+                context,
+            )
             .await
             .map_err(about_the_appointment)?;
-        works_then(&doctor, current.doctor_id, &slot)?;
+        works_then(&doctor, current.doctor_id(), &slot)?;
         self.transition(id, Transition::Reschedule, context, |appointment| {
-            appointment.slot = slot;
+            appointment.move_to(slot);
             Ok(())
         })
         .await
@@ -178,9 +181,8 @@ impl AppointmentService {
         reason: Option<String>,
         context: &RequestContext,
     ) -> Result<Appointment, AppointmentError> {
-        let reason = reason.filter(|reason| !reason.trim().is_empty());
         self.transition(id, Transition::Cancel, context, |appointment| {
-            appointment.cancellation_reason.clone_from(&reason);
+            appointment.cancelled_because(reason.clone());
             Ok(())
         })
         .await
@@ -229,8 +231,8 @@ impl AppointmentService {
         if transition == Transition::Reschedule {
             AppointmentStore::serialize_bookings_of(
                 &mut tx,
-                appointment.doctor_id,
-                appointment.patient_id,
+                appointment.doctor_id(),
+                appointment.patient_id(),
             )
             .await?;
         }
@@ -266,8 +268,8 @@ impl AppointmentService {
             context,
             action,
             Entity::Appointment,
-            appointment.id,
-            appointment.patient_id,
+            appointment.id(),
+            appointment.patient_id(),
             fields,
         )
     }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     domain::{
         Appointment, AppointmentId, AppointmentStatus, DoctorId, MAX_DURATION_MINUTES, PatientId,
-        ServiceType, Slot,
+        ServiceType, Slot, Stored,
     },
     error::{AppointmentError, Subject},
 };
@@ -43,7 +43,7 @@ impl TryFrom<AppointmentRow> for Appointment {
         let unknown = |column: &str, value: &str| {
             sqlx::Error::Decode(format!("unknown {column} {value:?} in appointments table").into())
         };
-        Ok(Self {
+        Ok(Self::restore(Stored {
             service_type: ServiceType::from_name(&row.service_type)
                 .ok_or_else(|| unknown("service_type", &row.service_type))?,
             status: AppointmentStatus::from_name(&row.status)
@@ -64,7 +64,7 @@ impl TryFrom<AppointmentRow> for Appointment {
             cancellation_reason: row.cancellation_reason,
             created_at: row.created_at,
             updated_at: row.updated_at,
-        })
+        }))
     }
 }
 
@@ -209,7 +209,7 @@ impl AppointmentStore {
         appointment: &Appointment,
         outbox_rows: &[OutboxRow],
     ) -> Result<(), AppointmentError> {
-        let [first, second] = booking_locks(appointment.doctor_id, appointment.patient_id);
+        let [first, second] = booking_locks(appointment.doctor_id(), appointment.patient_id());
         let mut query =
             QueryBuilder::<Postgres>::new("WITH locked AS (SELECT pg_advisory_xact_lock(");
         query
@@ -222,20 +222,20 @@ impl AppointmentStore {
                  starts_at, ends_at, status, notes, created_at, updated_at) SELECT ",
             );
         let mut values = query.separated(", ");
-        values.push_bind(appointment.id);
-        values.push_bind(appointment.patient_id);
-        values.push_bind(appointment.doctor_id);
-        values.push_bind(&appointment.doctor_specialization);
-        values.push_bind(appointment.service_type.as_str());
-        values.push_bind(appointment.slot.date());
-        values.push_bind(appointment.slot.time());
-        values.push_bind(appointment.slot.duration_minutes());
-        values.push_bind(appointment.slot.starts_at());
-        values.push_bind(appointment.slot.ends_at());
-        values.push_bind(appointment.status.as_str());
-        values.push_bind(&appointment.notes);
-        values.push_bind(appointment.created_at);
-        values.push_bind(appointment.updated_at);
+        values.push_bind(appointment.id());
+        values.push_bind(appointment.patient_id());
+        values.push_bind(appointment.doctor_id());
+        values.push_bind(appointment.doctor_specialization().to_owned());
+        values.push_bind(appointment.service_type().as_str());
+        values.push_bind(appointment.slot().date());
+        values.push_bind(appointment.slot().time());
+        values.push_bind(appointment.slot().duration_minutes());
+        values.push_bind(appointment.slot().starts_at());
+        values.push_bind(appointment.slot().ends_at());
+        values.push_bind(appointment.status().as_str());
+        values.push_bind(appointment.notes().map(str::to_owned));
+        values.push_bind(appointment.created_at());
+        values.push_bind(appointment.updated_at());
         query.push(" FROM locked RETURNING id) ");
         outbox::push_insert_from(&mut query, outbox_rows, "booked");
         query.build().execute(&self.pool).await.map_err(clash)?;
@@ -269,14 +269,14 @@ impl AppointmentStore {
                  status = $6, cancellation_reason = $7, updated_at = $8
              WHERE id = $1",
         )
-        .bind(appointment.id)
-        .bind(appointment.slot.date())
-        .bind(appointment.slot.time())
-        .bind(appointment.slot.starts_at())
-        .bind(appointment.slot.ends_at())
-        .bind(appointment.status.as_str())
-        .bind(&appointment.cancellation_reason)
-        .bind(appointment.updated_at)
+        .bind(appointment.id())
+        .bind(appointment.slot().date())
+        .bind(appointment.slot().time())
+        .bind(appointment.slot().starts_at())
+        .bind(appointment.slot().ends_at())
+        .bind(appointment.status().as_str())
+        .bind(appointment.cancellation_reason())
+        .bind(appointment.updated_at())
         .execute(conn)
         .await
         .map_err(clash)?;

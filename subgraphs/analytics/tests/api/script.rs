@@ -20,7 +20,7 @@
 //!   Berlin), unpaid; b4 (a4) 25.00 created 03-05 12:00Z, paid INSURANCE 03-06 12:00Z.
 
 use appointments::{
-    domain::{Appointment, AppointmentStatus, Slot},
+    domain::{Appointment, AppointmentStatus, Slot, Transition},
     events::{appointment_event, change_of},
 };
 use billing::domain::{Bill, BillStatus, PaymentType};
@@ -139,15 +139,17 @@ impl Booking {
         transition: appointments::domain::Transition,
         status: AppointmentStatus,
     ) -> CloudEvent {
-        self.appointment.status = status;
+        let moved = self.appointment.apply(transition, Utc::now());
+        moved.expect("a move the workflow allows");
+        assert_eq!(self.appointment.status(), status);
         appointment_event(change_of(transition), &self.appointment, None)
     }
 
     fn rescheduled(&mut self, day: &str, time: &str) -> CloudEvent {
         let previous = self.appointment.clone();
-        let minutes = self.appointment.slot.duration_minutes();
+        let minutes = self.appointment.slot().duration_minutes();
         let starts_at = instant(&format!("{day}T{time}:00Z"));
-        self.appointment.slot = Slot::restore(
+        let slot = Slot::restore(
             date(day),
             time.parse().expect("time"),
             minutes,
@@ -155,6 +157,9 @@ impl Booking {
             starts_at + chrono::Duration::minutes(i64::from(minutes)),
         )
         .expect("a slot");
+        let moved = self.appointment.apply(Transition::Reschedule, Utc::now());
+        moved.expect("a scheduled appointment moves");
+        self.appointment.move_to(slot);
         appointment_event(Change::Rescheduled, &self.appointment, Some(&previous))
     }
 }
@@ -168,9 +173,9 @@ impl Billed {
         Self {
             bill: Bill {
                 id: Uuid::now_v7(),
-                appointment_id: booking.appointment.id.uuid(),
-                patient_id: booking.appointment.patient_id.uuid(),
-                service_type: booking.appointment.service_type.as_str().to_owned(),
+                appointment_id: booking.appointment.id().uuid(),
+                patient_id: booking.appointment.patient_id().uuid(),
+                service_type: booking.appointment.service_type().as_str().to_owned(),
                 amount: amount.parse::<Decimal>().expect("amount"),
                 currency: "EUR".to_owned(),
                 status: BillStatus::Unpaid,

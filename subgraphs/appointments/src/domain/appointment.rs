@@ -126,8 +126,27 @@ impl Transition {
     }
 }
 
+/// An appointment. Its fields are private: it is made by a booking ([`Appointment::book`])
+/// or read back ([`Appointment::restore`]), and changes only by the workflow's moves
+/// ([`Appointment::apply`], then what the move sets: a new slot, a cancellation's reason).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointment {
+    id: AppointmentId,
+    patient_id: PatientId,
+    doctor_id: DoctorId,
+    doctor_specialization: String,
+    service_type: ServiceType,
+    slot: Slot,
+    status: AppointmentStatus,
+    notes: Option<String>,
+    cancellation_reason: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// An appointment as stored or published, for [`Appointment::restore`].
+#[derive(Debug, Clone)]
+pub struct Stored {
     pub id: AppointmentId,
     pub patient_id: PatientId,
     pub doctor_id: DoctorId,
@@ -158,6 +177,119 @@ pub enum TransitionError {
 }
 
 impl Appointment {
+    /// A new booking of `patient` with `doctor` (of `specialization`) in `slot`, scheduled;
+    /// blank notes are none.
+    pub fn book(
+        (patient_id, doctor_id): (PatientId, DoctorId),
+        doctor_specialization: String,
+        service_type: ServiceType,
+        slot: Slot,
+        notes: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: AppointmentId::generate(),
+            patient_id,
+            doctor_id,
+            doctor_specialization,
+            service_type,
+            slot,
+            status: AppointmentStatus::Scheduled,
+            notes: notes.filter(|notes| !notes.trim().is_empty()),
+            cancellation_reason: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// An appointment read back: made by [`Appointment::book`] and moved by
+    /// [`Appointment::apply`] when it was written, so taken as it is (its slot checked itself
+    /// when restored).
+    pub fn restore(stored: Stored) -> Self {
+        let Stored {
+            id,
+            patient_id,
+            doctor_id,
+            doctor_specialization,
+            service_type,
+            slot,
+            status,
+            notes,
+            cancellation_reason,
+            created_at,
+            updated_at,
+        } = stored;
+        Self {
+            id,
+            patient_id,
+            doctor_id,
+            doctor_specialization,
+            service_type,
+            slot,
+            status,
+            notes,
+            cancellation_reason,
+            created_at,
+            updated_at,
+        }
+    }
+
+    pub fn id(&self) -> AppointmentId {
+        self.id
+    }
+
+    pub fn patient_id(&self) -> PatientId {
+        self.patient_id
+    }
+
+    pub fn doctor_id(&self) -> DoctorId {
+        self.doctor_id
+    }
+
+    /// The doctor's specialization when booked (the API's enum name).
+    pub fn doctor_specialization(&self) -> &str {
+        &self.doctor_specialization
+    }
+
+    pub fn service_type(&self) -> ServiceType {
+        self.service_type
+    }
+
+    pub fn slot(&self) -> &Slot {
+        &self.slot
+    }
+
+    pub fn status(&self) -> AppointmentStatus {
+        self.status
+    }
+
+    pub fn notes(&self) -> Option<&str> {
+        self.notes.as_deref()
+    }
+
+    pub fn cancellation_reason(&self) -> Option<&str> {
+        self.cancellation_reason.as_deref()
+    }
+
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+
+    /// A reschedule's new slot; call after [`Appointment::apply`] allowed the move.
+    pub fn move_to(&mut self, slot: Slot) {
+        self.slot = slot;
+    }
+
+    /// A cancellation's reason (blank is none); call after [`Appointment::apply`] allowed
+    /// the cancellation.
+    pub fn cancelled_because(&mut self, reason: Option<String>) {
+        self.cancellation_reason = reason.filter(|reason| !reason.trim().is_empty());
+    }
+
     /// Checks that `transition` may happen now and applies its status change.
     pub fn apply(
         &mut self,

@@ -5,7 +5,9 @@ mod appointment;
 mod ids;
 mod slot;
 
-pub use appointment::{Appointment, AppointmentStatus, ServiceType, Transition, TransitionError};
+pub use appointment::{
+    Appointment, AppointmentStatus, ServiceType, Stored, Transition, TransitionError,
+};
 pub use ids::{AppointmentId, DoctorId, PatientId};
 pub use slot::{MAX_DURATION_MINUTES, Slot, parse_time};
 

@@ -15,7 +15,7 @@ impl FindMany for AppointmentStore {
     type Entity = Appointment;
 
     fn id(appointment: &Appointment) -> AppointmentId {
-        appointment.id
+        appointment.id()
     }
 
     async fn find_many(&self, ids: &[AppointmentId]) -> sqlx::Result<Vec<Appointment>> {

@@ -87,14 +87,14 @@ pub async fn appointments_page(
         audit::read(
             ctx,
             Entity::Appointment,
-            appointment.id,
-            appointment.patient_id,
+            appointment.id(),
+            appointment.patient_id(),
         );
     }
     Ok(connection(
         page,
         rows,
-        |appointment| appointment.id.uuid(),
+        |appointment| appointment.id().uuid(),
         Appointment,
         AppointmentTotals { filter },
     ))
@@ -137,8 +137,8 @@ impl Query {
                 audit::read(
                     ctx,
                     Entity::Appointment,
-                    appointment.id,
-                    appointment.patient_id,
+                    appointment.id(),
+                    appointment.patient_id(),
                 );
                 AppointmentOutsideHours {
                     appointment: Appointment(appointment),
@@ -270,8 +270,9 @@ pub(super) async fn load_for(
         })
         .to_graphql()?;
     if let Some(appointment) = &appointment {
-        let patient = appointment.patient_id;
-        let rule = RequestContext::caller(ctx).may_see_appointment(patient, appointment.doctor_id);
+        let patient = appointment.patient_id();
+        let rule =
+            RequestContext::caller(ctx).may_see_appointment(patient, appointment.doctor_id());
         audit::check(
             ctx,
             action,

@@ -96,8 +96,8 @@ impl Subscription {
             .filter(move |update| {
                 let appointment = &update.appointment;
                 ready(
-                    doctor.is_none_or(|id| id == appointment.doctor_id.uuid())
-                        && patient.is_none_or(|id| id == appointment.patient_id.uuid()),
+                    doctor.is_none_or(|id| id == appointment.doctor_id().uuid())
+                        && patient.is_none_or(|id| id == appointment.patient_id().uuid()),
                 )
             })
             .then(move |update| {
@@ -117,8 +117,8 @@ async fn delivered(
 ) -> Result<AppointmentUpdate> {
     let appointment = &update.appointment;
     let record = AuditRecord {
-        ids: vec![appointment.id.uuid()],
-        patients: vec![appointment.patient_id.uuid()],
+        ids: vec![appointment.id().uuid()],
+        patients: vec![appointment.patient_id().uuid()],
         fields,
         ..AuditRecord::new(
             audit.service(),

@@ -49,72 +49,72 @@ pub struct Appointment(pub domain::Appointment);
 #[Object]
 impl Appointment {
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.0.id().to_string())
     }
 
     async fn patient_id(&self) -> ID {
-        ID(self.0.patient_id.to_string())
+        ID(self.0.patient_id().to_string())
     }
 
     async fn doctor_id(&self) -> ID {
-        ID(self.0.doctor_id.to_string())
+        ID(self.0.doctor_id().to_string())
     }
 
     /// The patient, resolved by the patients subgraph.
     async fn patient(&self) -> PatientRef {
-        PatientRef(self.0.patient_id)
+        PatientRef(self.0.patient_id())
     }
 
     /// The doctor, resolved by the doctors subgraph.
     async fn doctor(&self) -> DoctorRef {
-        DoctorRef(self.0.doctor_id)
+        DoctorRef(self.0.doctor_id())
     }
 
     /// The booked day, in the clinic's time zone.
     async fn date(&self) -> Date {
-        Date(self.0.slot.date())
+        Date(self.0.slot().date())
     }
 
     /// The booked wall-clock time, `HH:MM`, in the clinic's time zone.
     async fn time(&self) -> String {
-        self.0.slot.time().format("%H:%M").to_string()
+        self.0.slot().time().format("%H:%M").to_string()
     }
 
     async fn service_type(&self) -> ServiceType {
-        self.0.service_type.into()
+        self.0.service_type().into()
     }
 
     async fn duration_minutes(&self) -> i32 {
-        self.0.slot.duration_minutes()
+        self.0.slot().duration_minutes()
     }
 
     async fn starts_at(&self) -> DateTime<Utc> {
-        self.0.slot.starts_at()
+        self.0.slot().starts_at()
     }
 
     async fn ends_at(&self) -> DateTime<Utc> {
-        self.0.slot.ends_at()
+        self.0.slot().ends_at()
     }
 
     async fn status(&self) -> AppointmentStatus {
-        self.0.status.into()
+        self.0.status().into()
     }
 
     async fn notes(&self) -> Option<&str> {
-        self.0.notes.as_deref()
+        self.0.notes()
     }
 
     /// Why it was cancelled, when it was and a reason was given.
     async fn cancellation_reason(&self) -> Option<&str> {
-        self.0.cancellation_reason.as_deref()
+        self.0.cancellation_reason()
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.0.created_at()
     }
 
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.0.updated_at()
     }
 }
 

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use appointments::domain::{Appointment, AppointmentStatus, ServiceType, Slot};
+use appointments::domain::{Appointment, AppointmentStatus, ServiceType, Slot, Stored};
 use billing::{App, Settings, domain::PriceList};
 use chrono::Utc;
 use kit::{
@@ -56,7 +56,7 @@ pub fn appointment_event(
     service_type: &str,
 ) -> CloudEvent {
     let starts_at = Utc::now() + chrono::Duration::days(1);
-    let appointment = Appointment {
+    let appointment = Appointment::restore(Stored {
         id: appointment.into(),
         patient_id: patient.into(),
         doctor_id: Uuid::now_v7().into(),
@@ -79,7 +79,7 @@ pub fn appointment_event(
         cancellation_reason: None,
         created_at: Utc::now(),
         updated_at: Utc::now(),
-    };
+    });
     appointments::events::appointment_event(change, &appointment, None)
 }
 
