@@ -126,26 +126,14 @@ impl Transition {
     }
 }
 
-/// An appointment. Its fields are private: it is made by a booking ([`Appointment::book`])
+/// An appointment. Its data is private: it is made by a booking ([`Appointment::book`])
 /// or read back ([`Appointment::restore`]), and changes only by the workflow's moves
 /// ([`Appointment::apply`], then what the move sets: a new slot, a cancellation's reason).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Appointment {
-    id: AppointmentId,
-    patient_id: PatientId,
-    doctor_id: DoctorId,
-    doctor_specialization: String,
-    service_type: ServiceType,
-    slot: Slot,
-    status: AppointmentStatus,
-    notes: Option<String>,
-    cancellation_reason: Option<String>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
+pub struct Appointment(Stored);
 
-/// An appointment as stored or published, for [`Appointment::restore`].
-#[derive(Debug, Clone)]
+/// An appointment's data as stored or published, for [`Appointment::restore`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
     pub id: AppointmentId,
     pub patient_id: PatientId,
@@ -187,7 +175,7 @@ impl Appointment {
         notes: Option<String>,
         now: DateTime<Utc>,
     ) -> Self {
-        Self {
+        Self(Stored {
             id: AppointmentId::generate(),
             patient_id,
             doctor_id,
@@ -199,95 +187,70 @@ impl Appointment {
             cancellation_reason: None,
             created_at: now,
             updated_at: now,
-        }
+        })
     }
 
     /// An appointment read back: made by [`Appointment::book`] and moved by
     /// [`Appointment::apply`] when it was written, so taken as it is (its slot checked itself
     /// when restored).
     pub fn restore(stored: Stored) -> Self {
-        let Stored {
-            id,
-            patient_id,
-            doctor_id,
-            doctor_specialization,
-            service_type,
-            slot,
-            status,
-            notes,
-            cancellation_reason,
-            created_at,
-            updated_at,
-        } = stored;
-        Self {
-            id,
-            patient_id,
-            doctor_id,
-            doctor_specialization,
-            service_type,
-            slot,
-            status,
-            notes,
-            cancellation_reason,
-            created_at,
-            updated_at,
-        }
+        Self(stored)
     }
 
     pub fn id(&self) -> AppointmentId {
-        self.id
+        self.0.id
     }
 
     pub fn patient_id(&self) -> PatientId {
-        self.patient_id
+        self.0.patient_id
     }
 
     pub fn doctor_id(&self) -> DoctorId {
-        self.doctor_id
+        self.0.doctor_id
     }
 
     /// The doctor's specialization when booked (the API's enum name).
     pub fn doctor_specialization(&self) -> &str {
-        &self.doctor_specialization
+        &self.0.doctor_specialization
     }
 
     pub fn service_type(&self) -> ServiceType {
-        self.service_type
+        self.0.service_type
     }
 
     pub fn slot(&self) -> &Slot {
-        &self.slot
+        &self.0.slot
     }
 
     pub fn status(&self) -> AppointmentStatus {
-        self.status
+        self.0.status
     }
 
     pub fn notes(&self) -> Option<&str> {
-        self.notes.as_deref()
+        self.0.notes.as_deref()
     }
 
     pub fn cancellation_reason(&self) -> Option<&str> {
-        self.cancellation_reason.as_deref()
+        self.0.cancellation_reason.as_deref()
     }
 
     pub fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
+        self.0.created_at
     }
 
     pub fn updated_at(&self) -> DateTime<Utc> {
-        self.updated_at
+        self.0.updated_at
     }
 
     /// A reschedule's new slot; call after [`Appointment::apply`] allowed the move.
     pub fn move_to(&mut self, slot: Slot) {
-        self.slot = slot;
+        self.0.slot = slot;
     }
 
     /// A cancellation's reason (blank is none); call after [`Appointment::apply`] allowed
     /// the cancellation.
     pub fn cancelled_because(&mut self, reason: Option<String>) {
-        self.cancellation_reason = reason.filter(|reason| !reason.trim().is_empty());
+        self.0.cancellation_reason = reason.filter(|reason| !reason.trim().is_empty());
     }
 
     /// Checks that `transition` may happen now and applies its status change.
@@ -296,21 +259,21 @@ impl Appointment {
         transition: Transition,
         now: DateTime<Utc>,
     ) -> Result<(), TransitionError> {
-        if !transition.allowed_from().contains(&self.status) {
+        if !transition.allowed_from().contains(&self.0.status) {
             return Err(TransitionError::NotFrom {
-                id: self.id,
-                current: self.status,
+                id: self.0.id,
+                current: self.0.status,
                 verb: transition.verb(),
             });
         }
-        if transition == Transition::MarkNoShow && now < self.slot.starts_at() {
+        if transition == Transition::MarkNoShow && now < self.0.slot.starts_at() {
             return Err(TransitionError::NotStartedYet {
-                id: self.id,
-                starts_at: self.slot.starts_at(),
+                id: self.0.id,
+                starts_at: self.0.slot.starts_at(),
             });
         }
-        self.status = transition.target();
-        self.updated_at = now;
+        self.0.status = transition.target();
+        self.0.updated_at = now;
         Ok(())
     }
 }
@@ -322,7 +285,7 @@ mod tests {
     use super::*;
 
     fn appointment(status: AppointmentStatus, starts_at: DateTime<Utc>) -> Appointment {
-        Appointment {
+        Appointment::restore(Stored {
             id: AppointmentId::generate(),
             patient_id: uuid::Uuid::now_v7().into(),
             doctor_id: uuid::Uuid::now_v7().into(),
@@ -341,7 +304,7 @@ mod tests {
             cancellation_reason: None,
             created_at: starts_at,
             updated_at: starts_at,
-        }
+        })
     }
 
     #[test]
@@ -360,7 +323,7 @@ mod tests {
         let mut booked = appointment(AppointmentStatus::Scheduled, now);
         booked.apply(Transition::CheckIn, now).expect("check in");
         booked.apply(Transition::Complete, now).expect("complete");
-        assert_eq!(booked.status, AppointmentStatus::Completed);
+        assert_eq!(booked.status(), AppointmentStatus::Completed);
     }
 
     #[test]
@@ -393,6 +356,6 @@ mod tests {
         earlier
             .apply(Transition::MarkNoShow, now)
             .expect("past start");
-        assert_eq!(earlier.status, AppointmentStatus::NoShow);
+        assert_eq!(earlier.status(), AppointmentStatus::NoShow);
     }
 }
