@@ -4,6 +4,9 @@
 //! introspection on as `scripts/dev.sh` runs it unless a test says otherwise. Its tokens
 //! come from a throwaway development issuer ([`Credentials`]); the system's own calls are an
 //! administrator's.
+//!
+//! Over 400 lines on purpose: it is one thing, the system's assembly (each service's
+//! settings, the router's configuration, start and stop), read top to bottom.
 
 use std::{
     path::PathBuf,
