@@ -102,7 +102,7 @@ impl AppointmentStore {
         let rows = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM appointments WHERE id = ANY($1)"
         ))
-        .bind(ids.iter().map(|id| id.uuid()).collect::<Vec<_>>())
+        .bind(ids)
         .fetch_all(&self.pool)
         .await?;
         into_appointments(rows)
@@ -225,7 +225,7 @@ impl AppointmentStore {
         values.push_bind(appointment.id());
         values.push_bind(appointment.patient_id());
         values.push_bind(appointment.doctor_id());
-        values.push_bind(appointment.doctor_specialization().to_owned());
+        values.push_bind(appointment.doctor_specialization());
         values.push_bind(appointment.service_type().as_str());
         values.push_bind(appointment.slot().date());
         values.push_bind(appointment.slot().time());
@@ -233,7 +233,7 @@ impl AppointmentStore {
         values.push_bind(appointment.slot().starts_at());
         values.push_bind(appointment.slot().ends_at());
         values.push_bind(appointment.status().as_str());
-        values.push_bind(appointment.notes().map(str::to_owned));
+        values.push_bind(appointment.notes());
         values.push_bind(appointment.created_at());
         values.push_bind(appointment.updated_at());
         query.push(" FROM locked RETURNING id) ");

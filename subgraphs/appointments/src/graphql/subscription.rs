@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, Subscription as SubscriptionObject};
-use event_contract::appointment::Change;
 use futures::{Stream, StreamExt as _, future::ready, stream};
 use kit::{
     audit::{self, AuditLog, AuditRecord, Entity, Outcome},
@@ -19,6 +18,7 @@ pub struct Subscription;
 
 /// What happened to the appointment.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "event_contract::appointment::Change")]
 pub enum UpdateKind {
     Created,
     Rescheduled,
@@ -26,19 +26,6 @@ pub enum UpdateKind {
     CheckedIn,
     Completed,
     NoShow,
-}
-
-impl From<Change> for UpdateKind {
-    fn from(change: Change) -> Self {
-        match change {
-            Change::Created => Self::Created,
-            Change::Rescheduled => Self::Rescheduled,
-            Change::Cancelled => Self::Cancelled,
-            Change::CheckedIn => Self::CheckedIn,
-            Change::Completed => Self::Completed,
-            Change::NoShow => Self::NoShow,
-        }
-    }
 }
 
 pub struct AppointmentUpdate(Arc<Update>);

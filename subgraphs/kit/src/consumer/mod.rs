@@ -78,7 +78,7 @@ pub struct ConsumerSettings {
 /// Whether the consumer holds partitions, for `/ready`: a consumer that starts at the
 /// latest offset misses what is produced before it is assigned.
 #[derive(Debug, Clone, Default)]
-pub struct Assignment(pub(super) Arc<AtomicBool>);
+pub struct Assignment(Arc<AtomicBool>);
 
 impl Assignment {
     pub fn is_assigned(&self) -> bool {
@@ -161,7 +161,7 @@ pub fn task<H: EventHandler + 'static>(
 }
 
 /// A consumer loop and the watchdog of its client, run together until shutdown.
-pub(super) fn watched<F>(
+fn watched<F>(
     watchdog: &Watchdog,
     group: String,
     consume: F,
